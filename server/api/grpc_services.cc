@@ -1,0 +1,105 @@
+#include "server/api/grpc_services.h"
+
+#include <chrono>
+#include <utility>
+
+#include "server/api/status_util.h"
+
+namespace ticketing::api {
+namespace {
+
+// Authenticates, checks the deadline, runs `call(principal)` and moves its value into
+// `response`. Every handler is this one line of plumbing.
+template <typename Response, typename Call>
+grpc::Status Handle(grpc::ServerContext* context, const Authenticator& auth, Response* response,
+                    Call&& call) {
+  absl::StatusOr<domain::Principal> principal = auth.Authenticate(*context);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  if (context->deadline() < std::chrono::system_clock::now()) {
+    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before start");
+  }
+  if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled");
+  auto result = call(*principal);
+  if (!result.ok()) return ToGrpcStatus(result.status());
+  *response = *std::move(result);
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status TicketGrpcService::CreateTicket(grpc::ServerContext* context,
+                                             const v1::CreateTicketRequest* request,
+                                             v1::Ticket* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.Create(who, *request); });
+}
+
+grpc::Status TicketGrpcService::GetTicket(grpc::ServerContext* context,
+                                          const v1::GetTicketRequest* request,
+                                          v1::Ticket* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.Get(who, *request); });
+}
+
+grpc::Status TicketGrpcService::ListTickets(grpc::ServerContext* context,
+                                            const v1::ListTicketsRequest* request,
+                                            v1::ListTicketsResponse* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.List(who, *request); });
+}
+
+grpc::Status TicketGrpcService::UpdateTicket(grpc::ServerContext* context,
+                                             const v1::UpdateTicketRequest* request,
+                                             v1::Ticket* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.Update(who, *request); });
+}
+
+grpc::Status TicketGrpcService::TransitionTicket(grpc::ServerContext* context,
+                                                 const v1::TransitionTicketRequest* request,
+                                                 v1::Ticket* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.Transition(who, *request); });
+}
+
+grpc::Status TicketGrpcService::AssignTicket(grpc::ServerContext* context,
+                                             const v1::AssignTicketRequest* request,
+                                             v1::Ticket* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.Assign(who, *request); });
+}
+
+grpc::Status TicketGrpcService::AddComment(grpc::ServerContext* context,
+                                           const v1::AddCommentRequest* request,
+                                           v1::AddCommentResponse* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.AddComment(who, *request); });
+}
+
+grpc::Status TicketGrpcService::ListTicketEvents(grpc::ServerContext* context,
+                                                 const v1::ListTicketEventsRequest* request,
+                                                 v1::ListTicketEventsResponse* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.ListEvents(who, *request); });
+}
+
+grpc::Status AdminGrpcService::VerifyStore(grpc::ServerContext* context,
+                                           const v1::VerifyStoreRequest* /*request*/,
+                                           v1::VerifyStoreResponse* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.VerifyStore(who); });
+}
+
+grpc::Status AdminGrpcService::WhoAmI(grpc::ServerContext* context,
+                                      const v1::WhoAmIRequest* /*request*/,
+                                      v1::WhoAmIResponse* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) -> absl::StatusOr<v1::WhoAmIResponse> {
+                  v1::WhoAmIResponse me;
+                  me.set_user(who.name);
+                  me.set_role(domain::RoleName(who.role));
+                  return me;
+                });
+}
+
+}  // namespace ticketing::api

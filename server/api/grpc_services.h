@@ -1,0 +1,60 @@
+#ifndef TICKETING_SERVER_API_GRPC_SERVICES_H_
+#define TICKETING_SERVER_API_GRPC_SERVICES_H_
+
+#include "server/api/authenticator.h"
+#include "server/domain/ticket_service.h"
+#include "ticketing/v1/admin_service.grpc.pb.h"
+#include "ticketing/v1/ticket_service.grpc.pb.h"
+
+namespace ticketing::api {
+
+// Thin adapters from gRPC to the domain: authenticate the caller, honour the deadline, call
+// the domain, translate the status. Sync API: the domain's storage calls block.
+class TicketGrpcService final : public v1::TicketService::Service {
+ public:
+  // Both must outlive the service.
+  TicketGrpcService(domain::TicketService& tickets, const Authenticator& auth)
+      : tickets_(tickets), auth_(auth) {}
+
+  grpc::Status CreateTicket(grpc::ServerContext* context, const v1::CreateTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status GetTicket(grpc::ServerContext* context, const v1::GetTicketRequest* request,
+                         v1::Ticket* response) override;
+  grpc::Status ListTickets(grpc::ServerContext* context, const v1::ListTicketsRequest* request,
+                           v1::ListTicketsResponse* response) override;
+  grpc::Status UpdateTicket(grpc::ServerContext* context, const v1::UpdateTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status TransitionTicket(grpc::ServerContext* context,
+                                const v1::TransitionTicketRequest* request,
+                                v1::Ticket* response) override;
+  grpc::Status AssignTicket(grpc::ServerContext* context, const v1::AssignTicketRequest* request,
+                            v1::Ticket* response) override;
+  grpc::Status AddComment(grpc::ServerContext* context, const v1::AddCommentRequest* request,
+                          v1::AddCommentResponse* response) override;
+  grpc::Status ListTicketEvents(grpc::ServerContext* context,
+                                const v1::ListTicketEventsRequest* request,
+                                v1::ListTicketEventsResponse* response) override;
+
+ private:
+  domain::TicketService& tickets_;
+  const Authenticator& auth_;
+};
+
+class AdminGrpcService final : public v1::AdminService::Service {
+ public:
+  AdminGrpcService(domain::TicketService& tickets, const Authenticator& auth)
+      : tickets_(tickets), auth_(auth) {}
+
+  grpc::Status VerifyStore(grpc::ServerContext* context, const v1::VerifyStoreRequest* request,
+                           v1::VerifyStoreResponse* response) override;
+  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
+                      v1::WhoAmIResponse* response) override;
+
+ private:
+  domain::TicketService& tickets_;
+  const Authenticator& auth_;
+};
+
+}  // namespace ticketing::api
+
+#endif  // TICKETING_SERVER_API_GRPC_SERVICES_H_

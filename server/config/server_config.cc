@@ -1,0 +1,95 @@
+#include "server/config/server_config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/io/tokenizer.h"
+#include "google/protobuf/text_format.h"
+#include "server/common/status_macros.h"
+#include "server/domain/validation.h"
+
+namespace ticketing::config {
+namespace {
+
+// Collects the text parser's complaints instead of letting it print them.
+class ErrorCollector final : public google::protobuf::io::ErrorCollector {
+ public:
+  void AddError(int line, int column, const std::string& message) override {
+    if (first_.empty()) first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
+  }
+  const std::string& first() const { return first_; }
+
+ private:
+  std::string first_;
+};
+
+absl::Status CheckUser(const v1::User& user, int i, std::set<std::string>& names,
+                       std::set<std::string>& tokens) {
+  const std::string field = absl::StrCat("users[", i, "]");
+  TKT_RETURN_IF_ERROR(domain::CheckIdentifier(field + ".name", user.name(), true));
+  if (user.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(user.role())) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".role: must be set"));
+  }
+  if (user.token().size() < 16) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".token: must be at least 16 characters"));
+  }
+  if (!names.insert(user.name()).second) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".name: duplicate user ", user.name()));
+  }
+  if (!tokens.insert(user.token()).second) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".token: same token as another user"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ServerConfig> ParseServerConfig(const std::string& text,
+                                                   const std::string& source_name) {
+  v1::ServerConfig config;
+  ErrorCollector errors;
+  google::protobuf::TextFormat::Parser parser;
+  parser.RecordErrorsTo(&errors);
+  if (!parser.ParseFromString(text, &config)) {
+    return absl::InvalidArgumentError(absl::StrCat(source_name, ": ", errors.first()));
+  }
+  return config;
+}
+
+absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read config file ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseServerConfig(text.str(), path);
+}
+
+void ApplyDefaults(v1::ServerConfig& config) {
+  if (config.listen_address().empty()) config.set_listen_address(kDefaultListenAddress);
+  if (config.data_dir().empty()) config.set_data_dir(kDefaultDataDir);
+  if (config.max_request_bytes() == 0) config.set_max_request_bytes(kDefaultMaxRequestBytes);
+  if (config.shutdown_grace_seconds() == 0) {
+    config.set_shutdown_grace_seconds(kDefaultShutdownGraceSeconds);
+  }
+}
+
+absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
+  std::set<std::string> names, tokens;
+  for (int i = 0; i < config.users_size(); ++i) {
+    TKT_RETURN_IF_ERROR(CheckUser(config.users(i), i, names, tokens));
+  }
+  if (config.max_request_bytes() < 0) {
+    return absl::InvalidArgumentError("max_request_bytes: must not be negative");
+  }
+  if (config.shutdown_grace_seconds() < 0) {
+    return absl::InvalidArgumentError("shutdown_grace_seconds: must not be negative");
+  }
+  if (config.has_tls() && (config.tls().cert_file().empty() || config.tls().key_file().empty())) {
+    return absl::InvalidArgumentError("tls: cert_file and key_file are both required");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace ticketing::config

@@ -1,0 +1,46 @@
+#ifndef TICKETING_SERVER_DOMAIN_STATE_MACHINE_H_
+#define TICKETING_SERVER_DOMAIN_STATE_MACHINE_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "ticketing/v1/ticket.pb.h"
+
+namespace ticketing::domain {
+
+// The ticket state machine. Legal moves (TransitionTicket):
+//   NEW              -> ASSIGNED, CANCELLED
+//   ASSIGNED         -> IN_PROGRESS, CANCELLED
+//   IN_PROGRESS      -> WAITING_CUSTOMER, WAITING_PARTS, RESOLVED, CANCELLED
+//   WAITING_CUSTOMER -> IN_PROGRESS, RESOLVED, CANCELLED
+//   WAITING_PARTS    -> IN_PROGRESS, CANCELLED
+//   RESOLVED         -> CLOSED, REOPENED
+//   CLOSED           -> REOPENED
+//   REOPENED         -> ASSIGNED, IN_PROGRESS, CANCELLED
+//   CANCELLED        -> (none: terminal)
+// AssignTicket also moves NEW/REOPENED to ASSIGNED and back to NEW when cleared (see
+// StatusAfterAssignment).
+
+// "NEW", "IN_PROGRESS", ...: the enum name without its TICKET_STATUS_ prefix.
+std::string StatusName(v1::TicketStatus status);
+
+// True for every status from which work can still happen (all but CLOSED and CANCELLED).
+bool IsOpen(v1::TicketStatus status);
+
+// The statuses `from` may move to, in enum order.
+std::vector<v1::TicketStatus> AllowedTransitions(v1::TicketStatus from);
+
+// OK when from -> to is legal; else FAILED_PRECONDITION naming both states and the legal
+// targets.
+absl::Status CheckTransition(v1::TicketStatus from, v1::TicketStatus to);
+
+// The status after the assignee changes from `old_assignee` to `new_assignee` on a ticket in
+// `status`: a new owner of NEW / ASSIGNED / IN_PROGRESS / REOPENED work starts at ASSIGNED;
+// clearing the owner of such work returns it to NEW; waiting and resolved tickets keep
+// their status.
+v1::TicketStatus StatusAfterAssignment(v1::TicketStatus status, bool has_new_assignee);
+
+}  // namespace ticketing::domain
+
+#endif  // TICKETING_SERVER_DOMAIN_STATE_MACHINE_H_

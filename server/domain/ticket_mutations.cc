@@ -1,0 +1,152 @@
+// TicketService: the changes of an existing ticket (update, transition, assign, comment).
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/field_mask_util.h"
+#include "server/common/status_macros.h"
+#include "server/domain/state_machine.h"
+#include "server/domain/ticket_events.h"
+#include "server/domain/ticket_service.h"
+#include "server/domain/validation.h"
+
+namespace ticketing::domain {
+namespace {
+
+using google::protobuf::util::FieldMaskUtil;
+
+absl::Status CheckOpen(const v1::Ticket& ticket, absl::string_view what) {
+  if (IsOpen(ticket.status())) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat("cannot ", what, " ticket ", ticket.id(),
+                                                    ": it is ", StatusName(ticket.status()),
+                                                    ticket.status() == v1::TICKET_STATUS_CLOSED
+                                                        ? "; reopen it first"
+                                                        : ""));
+}
+
+// Status-specific requirements of a transition beyond the state machine's edges.
+absl::Status CheckTransitionRequirements(const v1::Ticket& ticket,
+                                         const v1::TransitionTicketRequest& request) {
+  const v1::TicketStatus to = request.status();
+  if ((to == v1::TICKET_STATUS_CANCELLED || to == v1::TICKET_STATUS_REOPENED) &&
+      request.reason().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("reason: required when moving a ticket to ", StatusName(to)));
+  }
+  if ((to == v1::TICKET_STATUS_ASSIGNED || to == v1::TICKET_STATUS_IN_PROGRESS) &&
+      ticket.assignee().empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ticket ", ticket.id(), " has no assignee; assign it before moving it to ",
+        StatusName(to)));
+  }
+  return absl::OkStatus();
+}
+
+void StampStatusTimes(v1::TicketStatus to, absl::Time now, v1::Ticket& next) {
+  if (to == v1::TICKET_STATUS_RESOLVED) ToTimestamp(now, next.mutable_resolve_time());
+  if (to == v1::TICKET_STATUS_CLOSED) ToTimestamp(now, next.mutable_close_time());
+}
+
+}  // namespace
+
+absl::StatusOr<v1::Ticket> TicketService::Update(const Principal& actor,
+                                                 const v1::UpdateTicketRequest& request) {
+  if (request.update_mask().paths().empty()) {
+    return absl::InvalidArgumentError("update_mask: must name at least one field");
+  }
+  for (const std::string& path : request.update_mask().paths()) {
+    TKT_RETURN_IF_ERROR(CheckUpdatableField(request.ticket(), path));
+  }
+  TKT_RETURN_IF_ERROR(CheckText("note", request.note(), kMaxLongTextChars, false));
+  MutationSpec spec{"ticket.id", request.ticket().id(), request.ticket().version(), true,
+                    Action::kUpdate};
+  auto mutate = [&](const v1::Ticket& current, absl::Time now, v1::Ticket& next,
+                    v1::TicketEvent& event) {
+    TKT_RETURN_IF_ERROR(CheckOpen(current, "update"));
+    FieldMaskUtil::MergeOptions options;
+    options.set_replace_message_fields(true);
+    FieldMaskUtil::MergeMessageTo(request.ticket(), request.update_mask(), options, &next);
+    event.set_type(v1::EVENT_TYPE_UPDATED);
+    RecordDescriptiveChanges(current, next, event);
+    if (!event.changes().empty()) event.set_comment(request.note());
+    return absl::OkStatus();
+  };
+  TKT_ASSIGN_OR_RETURN(auto result, Mutate(actor, spec, mutate));
+  return std::move(result.first);
+}
+
+absl::StatusOr<v1::Ticket> TicketService::Transition(const Principal& actor,
+                                                     const v1::TransitionTicketRequest& request) {
+  if (!v1::TicketStatus_IsValid(request.status()) ||
+      request.status() == v1::TICKET_STATUS_UNSPECIFIED) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("status: must be a ticket status (got ", request.status(), ")"));
+  }
+  TKT_RETURN_IF_ERROR(CheckLine("reason", request.reason(), kMaxReasonChars, false));
+  TKT_RETURN_IF_ERROR(CheckText("note", request.note(), kMaxLongTextChars, false));
+  MutationSpec spec{"id", request.id(), request.version(), true, Action::kTransition,
+                    request.status()};
+  auto mutate = [&](const v1::Ticket& current, absl::Time now, v1::Ticket& next,
+                    v1::TicketEvent& event) {
+    TKT_RETURN_IF_ERROR(CheckTransition(current.status(), request.status()));
+    TKT_RETURN_IF_ERROR(CheckTransitionRequirements(current, request));
+    next.set_status(request.status());
+    next.set_status_reason(request.reason());
+    StampStatusTimes(request.status(), now, next);
+    event.set_type(v1::EVENT_TYPE_TRANSITIONED);
+    RecordChange(event, "status", StatusName(current.status()), StatusName(next.status()));
+    event.set_reason(request.reason());
+    event.set_comment(request.note());
+    return absl::OkStatus();
+  };
+  TKT_ASSIGN_OR_RETURN(auto result, Mutate(actor, spec, mutate));
+  return std::move(result.first);
+}
+
+absl::StatusOr<v1::Ticket> TicketService::Assign(const Principal& actor,
+                                                 const v1::AssignTicketRequest& request) {
+  TKT_RETURN_IF_ERROR(CheckAssignee("assignee", request.assignee()));
+  TKT_RETURN_IF_ERROR(CheckIdentifier("queue", request.queue(), false));
+  TKT_RETURN_IF_ERROR(CheckText("note", request.note(), kMaxLongTextChars, false));
+  MutationSpec spec{"id", request.id(), request.version(), true, Action::kAssign};
+  auto mutate = [&](const v1::Ticket& current, absl::Time now, v1::Ticket& next,
+                    v1::TicketEvent& event) {
+    TKT_RETURN_IF_ERROR(CheckOpen(current, "assign"));
+    if (current.assignee() != request.assignee()) {
+      next.set_assignee(request.assignee());
+      next.set_status(StatusAfterAssignment(current.status(), !request.assignee().empty()));
+    }
+    if (!request.queue().empty()) next.set_queue(request.queue());
+    event.set_type(v1::EVENT_TYPE_ASSIGNED);
+    RecordChange(event, "assignee", current.assignee(), next.assignee());
+    RecordChange(event, "queue", current.queue(), next.queue());
+    RecordChange(event, "status", StatusName(current.status()), StatusName(next.status()));
+    if (!event.changes().empty()) event.set_comment(request.note());
+    return absl::OkStatus();
+  };
+  TKT_ASSIGN_OR_RETURN(auto result, Mutate(actor, spec, mutate));
+  return std::move(result.first);
+}
+
+absl::StatusOr<v1::AddCommentResponse> TicketService::AddComment(
+    const Principal& actor, const v1::AddCommentRequest& request) {
+  TKT_RETURN_IF_ERROR(CheckText("body", request.body(), kMaxLongTextChars, true));
+  if (!v1::Visibility_IsValid(request.visibility())) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("visibility: unknown value ", request.visibility()));
+  }
+  MutationSpec spec{"ticket_id", request.ticket_id(), request.version(), false,
+                    Action::kComment};
+  auto mutate = [&](const v1::Ticket&, absl::Time, v1::Ticket&, v1::TicketEvent& event) {
+    event.set_type(v1::EVENT_TYPE_COMMENTED);
+    event.set_visibility(request.visibility());
+    event.set_comment(request.body());
+    return absl::OkStatus();
+  };
+  TKT_ASSIGN_OR_RETURN(auto result, Mutate(actor, spec, mutate));
+  v1::AddCommentResponse response;
+  *response.mutable_ticket() = std::move(result.first);
+  *response.mutable_event() = std::move(result.second);
+  return response;
+}
+
+}  // namespace ticketing::domain

@@ -1,0 +1,158 @@
+// TicketService: creation, reading, and the shared read-check-commit path of every change.
+#include "server/domain/ticket_service.h"
+
+#include <functional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/status_macros.h"
+#include "server/domain/page_token.h"
+#include "server/domain/priority.h"
+#include "server/domain/state_machine.h"
+#include "server/domain/ticket_events.h"
+#include "server/domain/validation.h"
+#include "storage/ticket_id.h"
+
+namespace ticketing::domain {
+
+TicketService::TicketService(storage::TicketStore& store, const Clock& clock,
+                             const UserDirectory& users)
+    : store_(store), clock_(clock), users_(users) {}
+
+absl::Status TicketService::CheckAssignee(absl::string_view field,
+                                          absl::string_view assignee) const {
+  TKT_RETURN_IF_ERROR(CheckIdentifier(field, assignee, false));
+  if (assignee.empty()) return absl::OkStatus();
+  const std::optional<Principal> user = users_.Find(assignee);
+  if (!user) return absl::InvalidArgumentError(absl::StrCat(field, ": unknown user ", assignee));
+  if (user->role == v1::ROLE_ADMIN || user->role == v1::ROLE_UNSPECIFIED) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ": user ", assignee, " is an ",
+                                                   RoleName(user->role),
+                                                   " and cannot be assigned tickets"));
+  }
+  return absl::OkStatus();
+}
+
+v1::Ticket TicketService::NewTicket(const Principal& actor, const v1::Ticket& fields,
+                                    uint64_t id, absl::Time now) const {
+  v1::Ticket ticket;
+  ticket.set_kind(fields.kind());
+  ticket.set_account_id(fields.account_id());
+  *ticket.mutable_contact() = fields.contact();
+  ticket.set_product(fields.product());
+  ticket.set_serial_number(fields.serial_number());
+  ticket.set_summary(fields.summary());
+  ticket.set_description(fields.description());
+  ticket.set_impact(fields.impact());
+  ticket.set_urgency(fields.urgency());
+  ticket.set_priority(fields.priority() != v1::PRIORITY_UNSPECIFIED
+                          ? fields.priority()
+                          : PriorityFromMatrix(fields.impact(), fields.urgency()));
+  ticket.set_assignee(fields.assignee());
+  ticket.set_queue(fields.queue());
+  ticket.set_region(fields.region());
+  ticket.set_id(FormatTicketId(id));
+  ticket.set_status(fields.assignee().empty() ? v1::TICKET_STATUS_NEW
+                                              : v1::TICKET_STATUS_ASSIGNED);
+  ticket.set_created_by(actor.name);
+  ticket.set_version(1);
+  ToTimestamp(now, ticket.mutable_create_time());
+  ToTimestamp(now, ticket.mutable_update_time());
+  return ticket;
+}
+
+absl::StatusOr<v1::Ticket> TicketService::Create(const Principal& actor,
+                                                 const v1::CreateTicketRequest& request) {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kCreate, nullptr));
+  TKT_RETURN_IF_ERROR(CheckRequestId("request_id", request.request_id()));
+  TKT_RETURN_IF_ERROR(CheckNewTicket(request.ticket()));
+  TKT_RETURN_IF_ERROR(CheckAssignee("ticket.assignee", request.ticket().assignee()));
+  const uint64_t fingerprint = Fingerprint(request.ticket());
+
+  absl::MutexLock lock(&LockFor(std::hash<std::string>()(request.request_id())));
+  TKT_ASSIGN_OR_RETURN(std::optional<storage::RequestRecord> seen,
+                       store_.GetRequest(request.request_id()));
+  if (seen) return ReplayCreate(*seen, fingerprint);
+
+  const absl::Time now = clock_.Now();
+  storage::TicketChange change;
+  change.after = NewTicket(actor, request.ticket(), store_.AllocateTicketId(), now);
+  change.event.set_ticket_id(change.after.id());
+  change.event.set_sequence(1);
+  ToTimestamp(now, change.event.mutable_time());
+  change.event.set_actor(actor.name);
+  change.event.set_type(v1::EVENT_TYPE_CREATED);
+  change.event.set_visibility(v1::VISIBILITY_INTERNAL);
+  RecordChange(change.event, "status", "", StatusName(change.after.status()));
+  RecordChange(change.event, "priority", "", PriorityName(change.after.priority()));
+  RecordChange(change.event, "assignee", "", change.after.assignee());
+  change.request = storage::RequestRecord{request.request_id(),
+                                          *ParseTicketId(change.after.id()), fingerprint};
+  TKT_RETURN_IF_ERROR(store_.Commit(change));
+  return change.after;
+}
+
+absl::StatusOr<v1::Ticket> TicketService::ReplayCreate(const storage::RequestRecord& record,
+                                                       uint64_t fingerprint) {
+  if (record.fingerprint != fingerprint) {
+    return absl::AlreadyExistsError(
+        absl::StrCat("request_id: ", record.request_id, " already created ",
+                     FormatTicketId(record.ticket_id),
+                     " with different content; use a new request_id for a new ticket"));
+  }
+  TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, store_.GetTicket(record.ticket_id));
+  if (!ticket) {
+    return absl::InternalError(absl::StrCat("request ", record.request_id, " refers to missing ",
+                                            FormatTicketId(record.ticket_id)));
+  }
+  return *std::move(ticket);
+}
+
+absl::StatusOr<v1::Ticket> TicketService::Load(absl::string_view id_field, absl::string_view id) {
+  TKT_RETURN_IF_ERROR(CheckTicketId(id_field, id));
+  TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, store_.GetTicket(*ParseTicketId(id)));
+  if (!ticket) return absl::NotFoundError(absl::StrCat("ticket ", id, " not found"));
+  return *std::move(ticket);
+}
+
+absl::StatusOr<v1::Ticket> TicketService::Get(const Principal& actor,
+                                              const v1::GetTicketRequest& request) {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
+  return Load("id", request.id());
+}
+
+absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::Mutate(
+    const Principal& actor, const MutationSpec& spec, const MutateFn& mutate) {
+  TKT_RETURN_IF_ERROR(CheckTicketId(spec.id_field, spec.id));
+  if (spec.expected_version < 0 || (spec.version_required && spec.expected_version == 0)) {
+    return absl::InvalidArgumentError(
+        "version: must be the ticket version you last read (a positive number)");
+  }
+  absl::MutexLock lock(&LockFor(*ParseTicketId(spec.id)));
+  TKT_ASSIGN_OR_RETURN(v1::Ticket current, Load(spec.id_field, spec.id));
+  TKT_RETURN_IF_ERROR(Authorize(actor, spec.action, &current, spec.target));
+  if (spec.expected_version != 0 && spec.expected_version != current.version()) {
+    return absl::AbortedError(absl::StrCat("ticket ", current.id(), " is at version ",
+                                           current.version(), ", not ", spec.expected_version,
+                                           ": someone changed it; read it again and retry"));
+  }
+  const absl::Time now = clock_.Now();
+  v1::Ticket next = current;
+  v1::TicketEvent event;
+  TKT_RETURN_IF_ERROR(mutate(current, now, next, event));
+  if (event.changes().empty() && event.comment().empty()) {
+    return std::make_pair(std::move(current), std::move(event));  // nothing to record
+  }
+  next.set_version(current.version() + 1);
+  ToTimestamp(now, next.mutable_update_time());
+  event.set_ticket_id(next.id());
+  event.set_sequence(next.version());
+  ToTimestamp(now, event.mutable_time());
+  event.set_actor(actor.name);
+  if (event.visibility() == v1::VISIBILITY_UNSPECIFIED) event.set_visibility(v1::VISIBILITY_INTERNAL);
+  storage::TicketChange change{std::move(current), next, event, std::nullopt};
+  TKT_RETURN_IF_ERROR(store_.Commit(change));
+  return std::make_pair(std::move(next), std::move(event));
+}
+
+}  // namespace ticketing::domain

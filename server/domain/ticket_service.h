@@ -1,0 +1,83 @@
+#ifndef TICKETING_SERVER_DOMAIN_TICKET_SERVICE_H_
+#define TICKETING_SERVER_DOMAIN_TICKET_SERVICE_H_
+
+#include <array>
+#include <cstdint>
+#include <functional>
+
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "server/common/clock.h"
+#include "server/domain/authz.h"
+#include "server/domain/principal.h"
+#include "storage/ticket_store.h"
+#include "ticketing/v1/admin_service.pb.h"
+#include "ticketing/v1/ticket_service.pb.h"
+
+namespace ticketing::domain {
+
+// The ticket lifecycle: validates requests, authorises the caller, applies the state machine
+// and commits each change (record + one history event + index entries) atomically.
+//
+// Thread-safe. Changes of one ticket are serialised by a striped lock around
+// read-check-commit; changes of different tickets commit concurrently, so RocksDB can group
+// their WAL syncs. Every method reads the clock once.
+class TicketService {
+ public:
+  // `store`, `clock` and `users` must outlive the service.
+  TicketService(storage::TicketStore& store, const Clock& clock, const UserDirectory& users);
+
+  // Opens a ticket (NEW, or ASSIGNED when created with an assignee). A retry with a known
+  // request_id returns the ticket it created; other content under that id: ALREADY_EXISTS.
+  absl::StatusOr<v1::Ticket> Create(const Principal& actor, const v1::CreateTicketRequest& request);
+  absl::StatusOr<v1::Ticket> Get(const Principal& actor, const v1::GetTicketRequest& request);
+  absl::StatusOr<v1::ListTicketsResponse> List(const Principal& actor,
+                                               const v1::ListTicketsRequest& request);
+  absl::StatusOr<v1::Ticket> Update(const Principal& actor, const v1::UpdateTicketRequest& request);
+  absl::StatusOr<v1::Ticket> Transition(const Principal& actor,
+                                        const v1::TransitionTicketRequest& request);
+  absl::StatusOr<v1::Ticket> Assign(const Principal& actor, const v1::AssignTicketRequest& request);
+  absl::StatusOr<v1::AddCommentResponse> AddComment(const Principal& actor,
+                                                    const v1::AddCommentRequest& request);
+  absl::StatusOr<v1::ListTicketEventsResponse> ListEvents(
+      const Principal& actor, const v1::ListTicketEventsRequest& request);
+  // Runs the store's consistency check.
+  absl::StatusOr<v1::VerifyStoreResponse> VerifyStore(const Principal& actor);
+
+ private:
+  // Fills `next` and `event` from `current` at time `now`; returns an error to abandon the
+  // change. Leaving event.changes and event.comment empty makes the change a no-op.
+  using MutateFn = std::function<absl::Status(const v1::Ticket& current, absl::Time now,
+                                              v1::Ticket& next, v1::TicketEvent& event)>;
+  struct MutationSpec {
+    absl::string_view id_field;  // request field holding the id, for error messages
+    absl::string_view id;
+    int64_t expected_version = 0;  // 0: no check
+    bool version_required = true;
+    Action action;
+    v1::TicketStatus target = v1::TICKET_STATUS_UNSPECIFIED;  // for Action::kTransition
+  };
+
+  // Loads the ticket under its lock, authorises, checks the version, applies `mutate`, bumps
+  // the version and commits the new record with its event. Returns the new ticket and event.
+  absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> Mutate(const Principal& actor,
+                                                                const MutationSpec& spec,
+                                                                const MutateFn& mutate);
+  absl::StatusOr<v1::Ticket> Load(absl::string_view id_field, absl::string_view id);
+  absl::StatusOr<v1::Ticket> ReplayCreate(const storage::RequestRecord& record,
+                                          uint64_t fingerprint);
+  absl::Status CheckAssignee(absl::string_view field, absl::string_view assignee) const;
+  v1::Ticket NewTicket(const Principal& actor, const v1::Ticket& fields, uint64_t id,
+                       absl::Time now) const;
+  absl::Mutex& LockFor(uint64_t key) { return locks_[key % locks_.size()]; }
+
+  storage::TicketStore& store_;
+  const Clock& clock_;
+  const UserDirectory& users_;
+  // Striped locks: a ticket id (or a request id's hash) picks one. Held across commit.
+  std::array<absl::Mutex, 64> locks_;
+};
+
+}  // namespace ticketing::domain
+
+#endif  // TICKETING_SERVER_DOMAIN_TICKET_SERVICE_H_

@@ -1,0 +1,180 @@
+// ticketd: the ticket server. Owns everything and wires it (see docs/architecture.md).
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "server/api/authenticator.h"
+#include "server/api/grpc_services.h"
+#include "server/common/clock.h"
+#include "server/common/log.h"
+#include "server/config/server_config.h"
+#include "server/domain/ticket_service.h"
+#include "storage/rocksdb_ticket_store.h"
+
+ABSL_FLAG(std::string, config, "", "Path of the config file (ServerConfig, protobuf text format)");
+ABSL_FLAG(std::string, listen, "", "host:port to listen on; overrides listen_address");
+ABSL_FLAG(std::string, data_dir, "", "Database directory; overrides data_dir");
+ABSL_FLAG(std::string, port_file, "",
+          "When set, write the bound port here once serving (for --listen=...:0)");
+ABSL_FLAG(bool, unsafe_disable_wal_sync, false,
+          "UNSAFE: acknowledge writes before the WAL reaches disk; a crash may lose them");
+
+namespace ticketing {
+namespace {
+
+absl::StatusOr<v1::ServerConfig> ConfigFromFlags() {
+  v1::ServerConfig config;
+  if (const std::string path = absl::GetFlag(FLAGS_config); !path.empty()) {
+    absl::StatusOr<v1::ServerConfig> loaded = config::LoadServerConfig(path);
+    if (!loaded.ok()) return loaded.status();
+    config = *std::move(loaded);
+  }
+  if (const std::string listen = absl::GetFlag(FLAGS_listen); !listen.empty()) {
+    config.set_listen_address(listen);
+  }
+  if (const std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) config.set_data_dir(dir);
+  if (absl::GetFlag(FLAGS_unsafe_disable_wal_sync)) config.set_unsafe_disable_wal_sync(true);
+  config::ApplyDefaults(config);
+  if (absl::Status s = config::ValidateServerConfig(config); !s.ok()) return s;
+  return config;
+}
+
+absl::StatusOr<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const v1::ServerConfig& config) {
+  if (!config.has_tls()) return grpc::InsecureServerCredentials();
+  absl::StatusOr<std::string> cert = ReadFile(config.tls().cert_file());
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadFile(config.tls().key_file());
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  return grpc::SslServerCredentials(options);
+}
+
+// Writes `port` to `path` atomically (temp file + rename), so readers never see half.
+absl::Status WritePortFile(const std::string& path, int port) {
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << port << "\n";
+    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temp));
+  }
+  std::error_code error;
+  std::filesystem::rename(temp, path, error);
+  if (error) return absl::InternalError(absl::StrCat("cannot rename ", temp, ": ", error.message()));
+  return absl::OkStatus();
+}
+
+std::vector<domain::Principal> Principals(const v1::ServerConfig& config) {
+  std::vector<domain::Principal> users;
+  for (const v1::User& user : config.users()) users.push_back({user.name(), user.role()});
+  return users;
+}
+
+// Blocks SIGTERM and SIGINT in this and every later thread; WaitForStopSignal takes them.
+sigset_t BlockStopSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+int Fail(const absl::Status& status) {
+  LogError("cannot start", {{"status", status.ToString()}});
+  return 1;
+}
+
+int Run(const sigset_t& stop_signals) {
+  absl::StatusOr<v1::ServerConfig> config = ConfigFromFlags();
+  if (!config.ok()) return Fail(config.status());
+  std::error_code error;
+  std::filesystem::create_directories(config->data_dir(), error);
+  if (error) return Fail(absl::InternalError(absl::StrCat("cannot create ", config->data_dir(), ": ", error.message())));
+  auto store = storage::RocksDbTicketStore::Open(
+      config->data_dir(), storage::StoreOptions{!config->unsafe_disable_wal_sync()});
+  if (!store.ok()) return Fail(store.status());
+  auto credentials = Credentials(*config);
+  if (!credentials.ok()) return Fail(credentials.status());
+
+  RealClock clock;
+  const std::vector<v1::User> config_users(config->users().begin(), config->users().end());
+  domain::UserDirectory users(Principals(*config));
+  domain::TicketService tickets(**store, clock, users);
+  api::Authenticator auth(config_users);
+  api::TicketGrpcService ticket_service(tickets, auth);
+  api::AdminGrpcService admin_service(tickets, auth);
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config->listen_address(), *credentials, &port);
+  builder.SetMaxReceiveMessageSize(config->max_request_bytes());
+  builder.RegisterService(&ticket_service);
+  builder.RegisterService(&admin_service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    return Fail(absl::UnavailableError(absl::StrCat("cannot listen on ", config->listen_address())));
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
+    if (absl::Status s = WritePortFile(path, port); !s.ok()) return Fail(s);
+  }
+  LogInfo("serving", {{"addr", config->listen_address()}, {"port", std::to_string(port)},
+                      {"data_dir", config->data_dir()},
+                      {"wal_sync", config->unsafe_disable_wal_sync() ? "OFF (unsafe)" : "on"},
+                      {"users", std::to_string(config->users_size())}});
+
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    LogInfo("stopping: draining in-flight calls", {{"signal", std::to_string(signal)}});
+    server->Shutdown(std::chrono::system_clock::now() +
+                     std::chrono::seconds(config->shutdown_grace_seconds()));
+  });
+  server->Wait();
+  stopper.join();
+  server.reset();
+  store->reset();  // flushes and closes the database
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace
+}  // namespace ticketing
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "ticketd: the complaint and repair ticket server.\n"
+      "  ticketd --config=deploy/config.example.textproto [--listen=127.0.0.1:50051] "
+      "[--data_dir=./data]");
+  absl::ParseCommandLine(argc, argv);
+  // Debian's Abseil checks every lock order at run time; it costs ~20% throughput.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  const sigset_t stop_signals = ticketing::BlockStopSignals();
+  return ticketing::Run(stop_signals);
+}

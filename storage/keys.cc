@@ -1,0 +1,93 @@
+#include "absl/strings/string_view.h"
+#include "storage/keys.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "storage/ticket_id.h"
+
+namespace ticketing::storage {
+namespace {
+
+std::string EnumPrefix(char tag, int value) {
+  std::string prefix(1, tag);
+  prefix.push_back(static_cast<char>(value));
+  return prefix;
+}
+
+std::string NamePrefix(char tag, absl::string_view name) {
+  std::string prefix(1, tag);
+  prefix.append(name.data(), name.size());
+  prefix.push_back('\0');
+  return prefix;
+}
+
+}  // namespace
+
+void AppendBigEndian64(uint64_t value, std::string* out) {
+  for (int shift = 56; shift >= 0; shift -= 8) out->push_back(static_cast<char>(value >> shift));
+}
+
+uint64_t ReadBigEndian64(const char* data) {
+  uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value = (value << 8) | static_cast<unsigned char>(data[i]);
+  return value;
+}
+
+std::string TicketKey(uint64_t id) {
+  std::string key;
+  AppendBigEndian64(id, &key);
+  return key;
+}
+
+uint64_t TicketIdFromKey(absl::string_view key) {
+  return key.size() == 8 ? ReadBigEndian64(key.data()) : 0;
+}
+
+std::string EventKey(uint64_t ticket_id, int64_t sequence) {
+  std::string key = EventPrefix(ticket_id);
+  AppendBigEndian64(static_cast<uint64_t>(sequence), &key);
+  return key;
+}
+
+std::string EventPrefix(uint64_t ticket_id) { return TicketKey(ticket_id); }
+
+Position PositionOf(const v1::Ticket& ticket) {
+  const int64_t ms = ticket.create_time().seconds() * 1000 + ticket.create_time().nanos() / 1000000;
+  return Position{ms < 0 ? 0 : ms, ParseTicketId(ticket.id()).value_or(0)};
+}
+
+std::string EncodePosition(const Position& position) {
+  std::string out;
+  AppendBigEndian64(static_cast<uint64_t>(position.create_ms), &out);
+  AppendBigEndian64(position.id, &out);
+  return out;
+}
+
+Position DecodePositionSuffix(absl::string_view index_key) {
+  const char* suffix = index_key.data() + index_key.size() - kPositionSize;
+  return Position{static_cast<int64_t>(ReadBigEndian64(suffix)), ReadBigEndian64(suffix + 8)};
+}
+
+std::string AllTicketsPrefix() { return "T"; }
+std::string StatusPrefix(v1::TicketStatus status) { return EnumPrefix('S', status); }
+std::string PriorityPrefix(v1::Priority priority) { return EnumPrefix('P', priority); }
+std::string KindPrefix(v1::TicketKind kind) { return EnumPrefix('K', kind); }
+std::string AssigneePrefix(absl::string_view assignee) { return NamePrefix('A', assignee); }
+std::string AccountPrefix(absl::string_view account_id) { return NamePrefix('C', account_id); }
+std::string QueuePrefix(absl::string_view queue) { return NamePrefix('Q', queue); }
+
+std::vector<std::string> IndexKeys(const v1::Ticket& ticket) {
+  const std::string suffix = EncodePosition(PositionOf(ticket));
+  std::vector<std::string> keys = {
+      AllTicketsPrefix() + suffix,
+      StatusPrefix(ticket.status()) + suffix,
+      PriorityPrefix(ticket.priority()) + suffix,
+      KindPrefix(ticket.kind()) + suffix,
+      AccountPrefix(ticket.account_id()) + suffix,
+  };
+  if (!ticket.assignee().empty()) keys.push_back(AssigneePrefix(ticket.assignee()) + suffix);
+  if (!ticket.queue().empty()) keys.push_back(QueuePrefix(ticket.queue()) + suffix);
+  return keys;
+}
+
+}  // namespace ticketing::storage

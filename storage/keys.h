@@ -1,0 +1,89 @@
+#ifndef TICKETING_STORAGE_KEYS_H_
+#define TICKETING_STORAGE_KEYS_H_
+
+// Key layout of the RocksDB database. Every key below is in one column family; integers are
+// big-endian so that byte order equals numeric order and iterators walk in that order.
+//
+//   CF "default"   meta/schema_version            -> "1"
+//   CF "tickets"   <id:8>                          -> v1::Ticket (serialized)
+//   CF "events"    <id:8><sequence:8>              -> v1::TicketEvent (serialized)
+//   CF "requests"  <request_id bytes>              -> <ticket id:8><request fingerprint:8>
+//   CF "indexes"   one entry per (ticket, ordering), empty value; every entry ends in the
+//                  position suffix <create_ms:8><id:8>, so each index lists tickets in
+//                  creation order and a created-time range is a seek bound:
+//       'T' <suffix>                               every ticket
+//       'S' <status:1> <suffix>                    by status
+//       'P' <priority:1> <suffix>                  by priority
+//       'K' <kind:1> <suffix>                      by kind
+//       'A' <assignee> 0x00 <suffix>               by assignee (assigned tickets only)
+//       'C' <account_id> 0x00 <suffix>             by account
+//       'Q' <queue> 0x00 <suffix>                  by queue (tickets with a queue only)
+//   Identifiers never contain 0x00 (validation allows [A-Za-z0-9._:/-] only), so the
+//   separator is unambiguous.
+//
+// The ticket record is the source of truth; index entries are derived from it by
+// IndexKeys() and rewritten in the same WriteBatch as the record.
+
+#include <cstdint>
+#include <string>
+
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "ticketing/v1/ticket.pb.h"
+
+namespace ticketing::storage {
+
+inline constexpr char kTicketsFamily[] = "tickets";
+inline constexpr char kEventsFamily[] = "events";
+inline constexpr char kRequestsFamily[] = "requests";
+inline constexpr char kIndexesFamily[] = "indexes";
+inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
+inline constexpr char kSchemaVersion[] = "1";
+
+// Where a ticket stands in every index: creation time (ms since the epoch), then id.
+struct Position {
+  int64_t create_ms = 0;
+  uint64_t id = 0;
+  friend bool operator<(const Position& a, const Position& b) {
+    return a.create_ms != b.create_ms ? a.create_ms < b.create_ms : a.id < b.id;
+  }
+  friend bool operator==(const Position& a, const Position& b) {
+    return a.create_ms == b.create_ms && a.id == b.id;
+  }
+};
+inline constexpr size_t kPositionSize = 16;
+
+void AppendBigEndian64(uint64_t value, std::string* out);
+// Reads 8 bytes at `data`; the caller guarantees they exist.
+uint64_t ReadBigEndian64(const char* data);
+
+std::string TicketKey(uint64_t id);
+// Returns 0 when `key` is not a ticket key.
+uint64_t TicketIdFromKey(absl::string_view key);
+
+std::string EventKey(uint64_t ticket_id, int64_t sequence);
+// Prefix of all events of one ticket.
+std::string EventPrefix(uint64_t ticket_id);
+
+// The position of a ticket (its create_time, floored to ms, and numeric id).
+Position PositionOf(const v1::Ticket& ticket);
+std::string EncodePosition(const Position& position);
+// Decodes the last 16 bytes of an index key.
+Position DecodePositionSuffix(absl::string_view index_key);
+
+// Index prefixes (everything before the position suffix).
+std::string AllTicketsPrefix();
+std::string StatusPrefix(v1::TicketStatus status);
+std::string PriorityPrefix(v1::Priority priority);
+std::string KindPrefix(v1::TicketKind kind);
+std::string AssigneePrefix(absl::string_view assignee);
+std::string AccountPrefix(absl::string_view account_id);
+std::string QueuePrefix(absl::string_view queue);
+
+// Every index entry the ticket must have, in no particular order.
+std::vector<std::string> IndexKeys(const v1::Ticket& ticket);
+
+}  // namespace ticketing::storage
+
+#endif  // TICKETING_STORAGE_KEYS_H_

@@ -1,0 +1,276 @@
+#include "absl/strings/string_view.h"
+#include "storage/rocksdb_ticket_store.h"
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/match.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/utilities/options_util.h"
+#include "rocksdb/write_batch.h"
+#include "server/common/status_macros.h"
+#include "storage/ticket_id.h"
+
+namespace ticketing::storage {
+namespace {
+
+// Index keys are compared by content; rocksdb::Status is mapped at this boundary only.
+absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
+  if (s.ok()) return absl::OkStatus();
+  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat(what, ": ", s.ToString()));
+  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) {
+    return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
+  }
+  return absl::InternalError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+rocksdb::Options DatabaseOptions() {
+  rocksdb::Options options;
+  options.create_if_missing = true;
+  options.create_missing_column_families = true;
+  options.max_background_jobs = 2;
+  return options;
+}
+
+const std::vector<std::string>& FamilyNames() {
+  static const auto* names = new std::vector<std::string>{
+      rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
+      kIndexesFamily};
+  return *names;
+}
+
+std::string EncodeRequestValue(const RequestRecord& record) {
+  std::string value;
+  AppendBigEndian64(record.ticket_id, &value);
+  AppendBigEndian64(record.fingerprint, &value);
+  return value;
+}
+
+// One index walk of a listing: all keys under `prefix`, from a start position on.
+struct IndexCursor {
+  std::string prefix;
+  std::unique_ptr<rocksdb::Iterator> it;
+  bool Valid() const { return it->Valid() && it->key().starts_with(prefix); }
+  Position position() const {
+    const rocksdb::Slice key = it->key();
+    return DecodePositionSuffix(absl::string_view(key.data(), key.size()));
+  }
+};
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> RocksDbTicketStore::Open(
+    const std::string& path, StoreOptions options) {
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const std::string& name : FamilyNames()) {
+    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  }
+  rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(), path, families, &handles, &raw);
+  if (!s.ok()) return FromRocks(s, absl::StrCat("opening database ", path));
+  std::unique_ptr<RocksDbTicketStore> store(new RocksDbTicketStore(
+      std::unique_ptr<rocksdb::DB>(raw), std::move(handles), options));
+  TKT_RETURN_IF_ERROR(store->LoadNextTicketId());
+  return store;
+}
+
+RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
+                                       std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                                       StoreOptions options)
+    : db_(std::move(db)),
+      handles_(std::move(handles)),
+      tickets_(handles_[1]),
+      events_(handles_[2]),
+      requests_(handles_[3]),
+      indexes_(handles_[4]),
+      options_(options) {}
+
+RocksDbTicketStore::~RocksDbTicketStore() {
+  // Everything acknowledged is already in the synced WAL; flushing makes the next open fast.
+  db_->Flush(rocksdb::FlushOptions(), handles_).PermitUncheckedError();
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+  }
+  db_->Close().PermitUncheckedError();
+}
+
+absl::Status RocksDbTicketStore::LoadNextTicketId() {
+  std::string version;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), kSchemaVersionKey, &version);
+  if (s.IsNotFound()) {
+    s = db_->Put(rocksdb::WriteOptions(), kSchemaVersionKey, kSchemaVersion);
+  } else if (s.ok() && version != kSchemaVersion) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("database schema version ", version, " is not ", kSchemaVersion));
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(s, "reading schema version"));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), tickets_));
+  it->SeekToLast();
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading last ticket"));
+  if (it->Valid()) {
+    next_ticket_id_ = TicketIdFromKey(absl::string_view(it->key().data(), it->key().size())) + 1;
+  }
+  return absl::OkStatus();
+}
+
+uint64_t RocksDbTicketStore::AllocateTicketId() { return next_ticket_id_.fetch_add(1); }
+
+absl::StatusOr<std::optional<v1::Ticket>> RocksDbTicketStore::GetTicket(uint64_t id) {
+  return ReadTicket(id, nullptr);
+}
+
+absl::StatusOr<std::optional<v1::Ticket>> RocksDbTicketStore::ReadTicket(
+    uint64_t id, const rocksdb::Snapshot* snapshot) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::string value;
+  rocksdb::Status s = db_->Get(read, tickets_, TicketKey(id), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  TKT_RETURN_IF_ERROR(FromRocks(s, "reading ticket"));
+  v1::Ticket ticket;
+  if (!ticket.ParseFromString(value)) {
+    return absl::DataLossError(absl::StrCat("ticket ", FormatTicketId(id), " is corrupt"));
+  }
+  return ticket;
+}
+
+absl::StatusOr<std::optional<RequestRecord>> RocksDbTicketStore::GetRequest(
+    const std::string& request_id) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), requests_, request_id, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  TKT_RETURN_IF_ERROR(FromRocks(s, "reading request record"));
+  if (value.size() != 16) return absl::DataLossError("request record is corrupt");
+  return RequestRecord{request_id, ReadBigEndian64(value.data()),
+                       ReadBigEndian64(value.data() + 8)};
+}
+
+absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
+  const std::optional<uint64_t> id = ParseTicketId(change.after.id());
+  if (!id) return absl::InternalError("commit of a ticket without a valid id");
+  rocksdb::WriteBatch batch;
+  TKT_RETURN_IF_ERROR(
+      FromRocks(batch.Put(tickets_, TicketKey(*id), change.after.SerializeAsString()), "batch"));
+  TKT_RETURN_IF_ERROR(FromRocks(batch.Put(events_, EventKey(*id, change.event.sequence()),
+                                          change.event.SerializeAsString()),
+                                "batch"));
+  std::vector<std::string> old_keys;
+  if (change.before) old_keys = IndexKeys(*change.before);
+  std::vector<std::string> new_keys = IndexKeys(change.after);
+  std::sort(old_keys.begin(), old_keys.end());
+  std::sort(new_keys.begin(), new_keys.end());
+  std::vector<std::string> removed, added;
+  std::set_difference(old_keys.begin(), old_keys.end(), new_keys.begin(), new_keys.end(),
+                      std::back_inserter(removed));
+  std::set_difference(new_keys.begin(), new_keys.end(), old_keys.begin(), old_keys.end(),
+                      std::back_inserter(added));
+  for (const std::string& key : removed) {
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Delete(indexes_, key), "batch"));
+  }
+  for (const std::string& key : added) {
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Put(indexes_, key, rocksdb::Slice()), "batch"));
+  }
+  if (change.request) {
+    TKT_RETURN_IF_ERROR(FromRocks(
+        batch.Put(requests_, change.request->request_id, EncodeRequestValue(*change.request)),
+        "batch"));
+  }
+  rocksdb::WriteOptions write;
+  write.sync = options_.sync_writes;
+  return FromRocks(db_->Write(write, &batch), "committing ticket change");
+}
+
+std::vector<std::string> RocksDbTicketStore::DrivingPrefixes(const TicketFilter& filter) const {
+  // Equality on a name is usually the most selective; then the status set; then the rest.
+  if (!filter.assignee.empty()) return {AssigneePrefix(filter.assignee)};
+  if (!filter.account_id.empty()) return {AccountPrefix(filter.account_id)};
+  if (!filter.queue.empty()) return {QueuePrefix(filter.queue)};
+  if (!filter.statuses.empty()) {
+    std::vector<std::string> prefixes;
+    for (v1::TicketStatus status : filter.statuses) prefixes.push_back(StatusPrefix(status));
+    std::sort(prefixes.begin(), prefixes.end());
+    prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
+    return prefixes;
+  }
+  if (filter.priority != v1::PRIORITY_UNSPECIFIED) return {PriorityPrefix(filter.priority)};
+  if (filter.kind != v1::TICKET_KIND_UNSPECIFIED) return {KindPrefix(filter.kind)};
+  return {AllTicketsPrefix()};
+}
+
+absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
+    const TicketListRequest& request) {
+  const TicketFilter& filter = request.filter;
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+
+  Position start;
+  if (filter.created_from) {
+    start.create_ms = std::max<int64_t>(0, absl::ToUnixMillis(*filter.created_from));
+  }
+  if (request.after && start < *request.after) start = *request.after;
+  const int64_t last_ms = filter.created_to ? absl::ToUnixMillis(*filter.created_to)
+                                            : std::numeric_limits<int64_t>::max();
+
+  std::vector<IndexCursor> cursors;
+  for (std::string& prefix : DrivingPrefixes(filter)) {
+    IndexCursor cursor{std::move(prefix),
+                       std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read, indexes_))};
+    cursor.it->Seek(cursor.prefix + EncodePosition(start));
+    if (request.after && cursor.Valid() && cursor.position() == *request.after) cursor.it->Next();
+    cursors.push_back(std::move(cursor));
+  }
+
+  TicketListResult result;
+  int examined = 0;
+  Position last_examined;
+  while (true) {
+    IndexCursor* next = nullptr;
+    for (IndexCursor& cursor : cursors) {
+      if (cursor.Valid() && (next == nullptr || cursor.position() < next->position())) {
+        next = &cursor;
+      }
+    }
+    if (next == nullptr || next->position().create_ms > last_ms) break;  // no more
+    if (static_cast<int>(result.tickets.size()) >= request.limit ||
+        examined >= request.scan_budget) {
+      result.resume_after = last_examined;
+      break;
+    }
+    last_examined = next->position();
+    next->it->Next();
+    ++examined;
+    TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
+                         ReadTicket(last_examined.id, read.snapshot));
+    if (ticket && filter.Matches(*ticket)) result.tickets.push_back(*std::move(ticket));
+  }
+  for (IndexCursor& cursor : cursors) {
+    TKT_RETURN_IF_ERROR(FromRocks(cursor.it->status(), "scanning index"));
+  }
+  return result;
+}
+
+absl::StatusOr<std::vector<v1::TicketEvent>> RocksDbTicketStore::ListEvents(
+    uint64_t ticket_id, int64_t after_sequence, int limit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_));
+  const std::string prefix = EventPrefix(ticket_id);
+  std::vector<v1::TicketEvent> events;
+  for (it->Seek(EventKey(ticket_id, after_sequence + 1));
+       it->Valid() && it->key().starts_with(prefix) && static_cast<int>(events.size()) < limit;
+       it->Next()) {
+    v1::TicketEvent event;
+    if (!event.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError(absl::StrCat("an event of ", FormatTicketId(ticket_id),
+                                              " is corrupt"));
+    }
+    events.push_back(std::move(event));
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading events"));
+  return events;
+}
+
+}  // namespace ticketing::storage

@@ -1,0 +1,72 @@
+#ifndef TICKETING_STORAGE_ROCKSDB_TICKET_STORE_H_
+#define TICKETING_STORAGE_ROCKSDB_TICKET_STORE_H_
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "storage/ticket_store.h"
+
+namespace rocksdb {
+class ColumnFamilyHandle;
+class DB;
+class Iterator;
+class Snapshot;
+}  // namespace rocksdb
+
+namespace ticketing::storage {
+
+struct StoreOptions {
+  // Sync the write-ahead log before Commit() returns. Turning it off is unsafe: a crash or
+  // power loss can lose acknowledged changes.
+  bool sync_writes = true;
+};
+
+// TicketStore on an embedded RocksDB database (layout in storage/keys.h). Thread-safe.
+class RocksDbTicketStore final : public TicketStore {
+ public:
+  // Opens (creating if needed) the database in directory `path`.
+  static absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> Open(const std::string& path,
+                                                                  StoreOptions options = {});
+  // Flushes memtables and closes the database.
+  ~RocksDbTicketStore() override;
+
+  uint64_t AllocateTicketId() override;
+  absl::StatusOr<std::optional<v1::Ticket>> GetTicket(uint64_t id) override;
+  absl::StatusOr<std::optional<RequestRecord>> GetRequest(const std::string& request_id) override;
+  absl::Status Commit(const TicketChange& change) override;
+  absl::StatusOr<TicketListResult> ListTickets(const TicketListRequest& request) override;
+  absl::StatusOr<std::vector<v1::TicketEvent>> ListEvents(uint64_t ticket_id,
+                                                          int64_t after_sequence,
+                                                          int limit) override;
+  absl::StatusOr<VerifyReport> Verify() override;
+
+ private:
+  RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
+                     std::vector<rocksdb::ColumnFamilyHandle*> handles, StoreOptions options);
+  absl::Status LoadNextTicketId();
+  absl::StatusOr<std::optional<v1::Ticket>> ReadTicket(uint64_t id,
+                                                       const rocksdb::Snapshot* snapshot);
+  std::vector<std::string> DrivingPrefixes(const TicketFilter& filter) const;
+  void VerifyIndexes(const rocksdb::Snapshot* snapshot, std::vector<std::string> expected,
+                     VerifyReport* report);
+  void VerifyEvents(const rocksdb::Snapshot* snapshot,
+                    const std::vector<std::pair<uint64_t, int64_t>>& versions,
+                    VerifyReport* report);
+
+  std::unique_ptr<rocksdb::DB> db_;
+  // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes.
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  rocksdb::ColumnFamilyHandle* tickets_;
+  rocksdb::ColumnFamilyHandle* events_;
+  rocksdb::ColumnFamilyHandle* requests_;
+  rocksdb::ColumnFamilyHandle* indexes_;
+  StoreOptions options_;
+  std::atomic<uint64_t> next_ticket_id_{1};
+};
+
+}  // namespace ticketing::storage
+
+#endif  // TICKETING_STORAGE_ROCKSDB_TICKET_STORE_H_

@@ -1,0 +1,107 @@
+// RocksDbTicketStore::Verify: a read-only consistency check of indexes and histories.
+#include <algorithm>
+#include <memory>
+
+#include "absl/strings/string_view.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "storage/rocksdb_ticket_store.h"
+#include "storage/ticket_id.h"
+
+namespace ticketing::storage {
+namespace {
+
+std::string Printable(absl::string_view key) { return absl::CHexEscape(key); }
+
+}  // namespace
+
+absl::StatusOr<VerifyReport> RocksDbTicketStore::Verify() {
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  VerifyReport report;
+  std::vector<std::string> expected_index;
+  std::vector<std::pair<uint64_t, int64_t>> versions;  // ticket id -> version, ascending id
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, tickets_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report.tickets;
+    const uint64_t id = TicketIdFromKey(absl::string_view(it->key().data(), it->key().size()));
+    v1::Ticket ticket;
+    if (id == 0 || !ticket.ParseFromArray(it->value().data(), it->value().size())) {
+      report.AddProblem(absl::StrCat("unreadable ticket record at key ", Printable(it->key().ToString())));
+      continue;
+    }
+    if (ticket.id() != FormatTicketId(id)) {
+      report.AddProblem(absl::StrCat("record under ", FormatTicketId(id), " has id ", ticket.id()));
+    }
+    for (std::string& key : IndexKeys(ticket)) expected_index.push_back(std::move(key));
+    versions.emplace_back(id, ticket.version());
+  }
+  if (!it->status().ok()) return absl::InternalError(it->status().ToString());
+  VerifyIndexes(read.snapshot, std::move(expected_index), &report);
+  VerifyEvents(read.snapshot, versions, &report);
+  return report;
+}
+
+void RocksDbTicketStore::VerifyIndexes(const rocksdb::Snapshot* snapshot,
+                                       std::vector<std::string> expected, VerifyReport* report) {
+  std::sort(expected.begin(), expected.end());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, indexes_));
+  auto want = expected.begin();
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report->index_entries;
+    const std::string key = it->key().ToString();
+    for (; want != expected.end() && *want < key; ++want) {
+      report->AddProblem(absl::StrCat("missing index entry ", Printable(*want)));
+    }
+    if (want != expected.end() && *want == key) {
+      ++want;
+    } else {
+      report->AddProblem(absl::StrCat("stray index entry ", Printable(key)));
+    }
+  }
+  for (; want != expected.end(); ++want) {
+    report->AddProblem(absl::StrCat("missing index entry ", Printable(*want)));
+  }
+  if (!it->status().ok()) report->AddProblem(absl::StrCat("index scan: ", it->status().ToString()));
+}
+
+void RocksDbTicketStore::VerifyEvents(const rocksdb::Snapshot* snapshot,
+                                      const std::vector<std::pair<uint64_t, int64_t>>& versions,
+                                      VerifyReport* report) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events_));
+  auto ticket = versions.begin();
+  int64_t seen = 0;  // events seen so far for *ticket
+  auto finish_ticket = [&] {
+    if (seen != ticket->second) {
+      report->AddProblem(absl::StrCat(FormatTicketId(ticket->first), " has version ",
+                                      ticket->second, " but ", seen, " history events"));
+    }
+    ++ticket;
+    seen = 0;
+  };
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    ++report->events;
+    const uint64_t id = ReadBigEndian64(it->key().data());
+    const int64_t sequence = static_cast<int64_t>(ReadBigEndian64(it->key().data() + 8));
+    while (ticket != versions.end() && ticket->first < id) finish_ticket();
+    if (ticket == versions.end() || ticket->first != id) {
+      report->AddProblem(absl::StrCat("event ", sequence, " of missing ticket ", FormatTicketId(id)));
+      continue;
+    }
+    if (sequence != seen + 1) {
+      report->AddProblem(absl::StrCat(FormatTicketId(id), " history jumps from ", seen, " to ",
+                                      sequence));
+    }
+    seen = sequence;
+  }
+  while (ticket != versions.end()) finish_ticket();
+  if (!it->status().ok()) report->AddProblem(absl::StrCat("event scan: ", it->status().ToString()));
+}
+
+}  // namespace ticketing::storage

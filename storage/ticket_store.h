@@ -1,0 +1,110 @@
+#ifndef TICKETING_STORAGE_TICKET_STORE_H_
+#define TICKETING_STORAGE_TICKET_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "storage/keys.h"
+#include "ticketing/v1/ticket.pb.h"
+
+namespace ticketing::storage {
+
+// Remembers which ticket a CreateTicket request_id produced, so a retry returns it.
+struct RequestRecord {
+  std::string request_id;
+  uint64_t ticket_id = 0;
+  // Fingerprint of the request's content: a reused request_id with other content is refused.
+  uint64_t fingerprint = 0;
+};
+
+// One change of one ticket, committed atomically: the new record, its history event, the
+// index entries that differ between `before` and `after`, and (on create) the request record.
+struct TicketChange {
+  std::optional<v1::Ticket> before;  // absent when the ticket is created
+  v1::Ticket after;
+  v1::TicketEvent event;  // event.sequence must equal after.version()
+  std::optional<RequestRecord> request;
+};
+
+// Filters of a ticket listing; every set filter must hold. Empty strings and UNSPECIFIED
+// enums mean "any". `statuses` matches any of its members.
+struct TicketFilter {
+  std::vector<v1::TicketStatus> statuses;
+  std::string assignee;
+  std::string account_id;
+  std::string queue;
+  v1::Priority priority = v1::PRIORITY_UNSPECIFIED;
+  v1::TicketKind kind = v1::TICKET_KIND_UNSPECIFIED;
+  std::optional<absl::Time> created_from;  // inclusive
+  std::optional<absl::Time> created_to;    // exclusive
+
+  // True when `ticket` passes every filter.
+  bool Matches(const v1::Ticket& ticket) const;
+};
+
+struct TicketListRequest {
+  TicketFilter filter;
+  // Start strictly after this position (from a previous result's `resume_after`).
+  std::optional<Position> after;
+  int limit = 50;
+  // At most this many index entries are examined; when reached, the result is cut short and
+  // `resume_after` says where to go on. Bounds the cost of a very selective filter.
+  int scan_budget = 20000;
+};
+
+struct TicketListResult {
+  std::vector<v1::Ticket> tickets;  // in Position order
+  // Set when more matching tickets may exist after this position.
+  std::optional<Position> resume_after;
+};
+
+// Counts and problems found by TicketStore::Verify().
+struct VerifyReport {
+  int64_t tickets = 0;
+  int64_t index_entries = 0;
+  int64_t events = 0;
+  int64_t problem_count = 0;
+  std::vector<std::string> problems;  // the first 100
+  void AddProblem(std::string problem);
+};
+
+// Durable storage of tickets, their histories and indexes. Thread-safe: concurrent calls are
+// allowed; callers serialise read-modify-write of one ticket themselves (see TicketService).
+class TicketStore {
+ public:
+  virtual ~TicketStore() = default;
+
+  // A new ticket number, never handed out before by this store (gaps are possible).
+  virtual uint64_t AllocateTicketId() = 0;
+
+  // The ticket, or nullopt when it does not exist.
+  virtual absl::StatusOr<std::optional<v1::Ticket>> GetTicket(uint64_t id) = 0;
+
+  // The record of a create request, or nullopt when the request_id is unknown.
+  virtual absl::StatusOr<std::optional<RequestRecord>> GetRequest(
+      const std::string& request_id) = 0;
+
+  // Commits `change` as one atomic write; when it returns OK the change is durable (unless
+  // the store was opened with sync disabled).
+  virtual absl::Status Commit(const TicketChange& change) = 0;
+
+  // Tickets matching request.filter, in Position order, from one consistent snapshot.
+  virtual absl::StatusOr<TicketListResult> ListTickets(const TicketListRequest& request) = 0;
+
+  // Up to `limit` events of the ticket with sequence > after_sequence, oldest first.
+  virtual absl::StatusOr<std::vector<v1::TicketEvent>> ListEvents(uint64_t ticket_id,
+                                                                  int64_t after_sequence,
+                                                                  int limit) = 0;
+
+  // Checks that every index entry and history matches the ticket records (read only).
+  virtual absl::StatusOr<VerifyReport> Verify() = 0;
+};
+
+}  // namespace ticketing::storage
+
+#endif  // TICKETING_STORAGE_TICKET_STORE_H_
