@@ -1,0 +1,33 @@
+#include "server/domain/priority.h"
+
+#include "gtest/gtest.h"
+
+namespace ticketing::domain {
+namespace {
+
+TEST(PriorityTest, MatrixGivesTheDocumentedPriorities) {
+  struct Row { v1::Impact impact; v1::Urgency urgency; v1::Priority expected; };
+  const Row rows[] = {
+      {v1::IMPACT_HIGH, v1::URGENCY_HIGH, v1::PRIORITY_P1},
+      {v1::IMPACT_HIGH, v1::URGENCY_MEDIUM, v1::PRIORITY_P2},
+      {v1::IMPACT_HIGH, v1::URGENCY_LOW, v1::PRIORITY_P3},
+      {v1::IMPACT_MEDIUM, v1::URGENCY_HIGH, v1::PRIORITY_P2},
+      {v1::IMPACT_MEDIUM, v1::URGENCY_MEDIUM, v1::PRIORITY_P3},
+      {v1::IMPACT_MEDIUM, v1::URGENCY_LOW, v1::PRIORITY_P4},
+      {v1::IMPACT_LOW, v1::URGENCY_HIGH, v1::PRIORITY_P3},
+      {v1::IMPACT_LOW, v1::URGENCY_MEDIUM, v1::PRIORITY_P4},
+      {v1::IMPACT_LOW, v1::URGENCY_LOW, v1::PRIORITY_P4},
+  };
+  for (const Row& row : rows) {
+    EXPECT_EQ(PriorityFromMatrix(row.impact, row.urgency), row.expected)
+        << v1::Impact_Name(row.impact) << " x " << v1::Urgency_Name(row.urgency);
+  }
+}
+
+TEST(PriorityTest, UnspecifiedImpactAndUrgencyCountAsMedium) {
+  EXPECT_EQ(PriorityFromMatrix(v1::IMPACT_UNSPECIFIED, v1::URGENCY_UNSPECIFIED), v1::PRIORITY_P3);
+  EXPECT_EQ(PriorityFromMatrix(v1::IMPACT_HIGH, v1::URGENCY_UNSPECIFIED), v1::PRIORITY_P2);
+}
+
+}  // namespace
+}  // namespace ticketing::domain
