@@ -2,11 +2,8 @@
 #include <pthread.h>
 #include <signal.h>
 
-#include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <thread>
 
@@ -21,6 +18,7 @@
 #include "server/api/authenticator.h"
 #include "server/api/grpc_services.h"
 #include "server/common/clock.h"
+#include "server/common/files.h"
 #include "server/common/log.h"
 #include "server/config/server_config.h"
 #include "server/domain/ticket_service.h"
@@ -54,38 +52,16 @@ absl::StatusOr<v1::ServerConfig> ConfigFromFlags() {
   return config;
 }
 
-absl::StatusOr<std::string> ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const v1::ServerConfig& config) {
   if (!config.has_tls()) return grpc::InsecureServerCredentials();
-  absl::StatusOr<std::string> cert = ReadFile(config.tls().cert_file());
+  absl::StatusOr<std::string> cert = ReadFileToString(config.tls().cert_file());
   if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadFile(config.tls().key_file());
+  absl::StatusOr<std::string> key = ReadFileToString(config.tls().key_file());
   if (!key.ok()) return key.status();
   grpc::SslServerCredentialsOptions options;
   options.pem_key_cert_pairs.push_back({*key, *cert});
   return grpc::SslServerCredentials(options);
-}
-
-// Writes `port` to `path` atomically (temp file + rename), so readers never see half.
-absl::Status WritePortFile(const std::string& path, int port) {
-  const std::string temp = path + ".tmp";
-  {
-    std::ofstream out(temp, std::ios::trunc);
-    out << port << "\n";
-    if (!out.flush()) return absl::InternalError(absl::StrCat("cannot write ", temp));
-  }
-  std::error_code error;
-  std::filesystem::rename(temp, path, error);
-  if (error) return absl::InternalError(absl::StrCat("cannot rename ", temp, ": ", error.message()));
-  return absl::OkStatus();
 }
 
 std::vector<domain::Principal> Principals(const v1::ServerConfig& config) {
@@ -109,55 +85,79 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
+// Builds and starts the gRPC server with health checking and reflection on; writes the
+// port file. Returns null (after logging) when it cannot listen.
+std::unique_ptr<grpc::Server> StartServer(const v1::ServerConfig& config,
+                                          std::shared_ptr<grpc::ServerCredentials> credentials,
+                                          const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen_address(), std::move(credentials), &port);
+  builder.SetMaxReceiveMessageSize(config.max_request_bytes());
+  for (grpc::Service* service : services) builder.RegisterService(service);
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    Fail(absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen_address())));
+    return nullptr;
+  }
+  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
+    if (absl::Status s = WriteFileAtomically(path, absl::StrCat(port, "\n")); !s.ok()) {
+      Fail(s);
+      return nullptr;
+    }
+  }
+  LogInfo("serving", {{"addr", config.listen_address()}, {"port", std::to_string(port)},
+                      {"data_dir", config.data_dir()},
+                      {"wal_sync", config.unsafe_disable_wal_sync() ? "OFF (unsafe)" : "on"},
+                      {"users", std::to_string(config.users_size())}});
+  return server;
+}
+
+// Serves until SIGTERM/SIGINT, then drains in-flight calls for the grace period.
+void ServeUntilStopSignal(grpc::Server& server, const sigset_t& stop_signals,
+                          int grace_seconds) {
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    LogInfo("stopping: draining in-flight calls", {{"signal", std::to_string(signal)}});
+    server.Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(grace_seconds));
+  });
+  server.Wait();
+  stopper.join();
+}
+
+absl::StatusOr<std::unique_ptr<storage::RocksDbTicketStore>> OpenStore(
+    const v1::ServerConfig& config) {
+  std::error_code error;
+  std::filesystem::create_directories(config.data_dir(), error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", config.data_dir(), ": ", error.message()));
+  }
+  return storage::RocksDbTicketStore::Open(
+      config.data_dir(), storage::StoreOptions{!config.unsafe_disable_wal_sync()});
+}
+
 int Run(const sigset_t& stop_signals) {
   absl::StatusOr<v1::ServerConfig> config = ConfigFromFlags();
   if (!config.ok()) return Fail(config.status());
-  std::error_code error;
-  std::filesystem::create_directories(config->data_dir(), error);
-  if (error) return Fail(absl::InternalError(absl::StrCat("cannot create ", config->data_dir(), ": ", error.message())));
-  auto store = storage::RocksDbTicketStore::Open(
-      config->data_dir(), storage::StoreOptions{!config->unsafe_disable_wal_sync()});
+  auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status());
   auto credentials = Credentials(*config);
   if (!credentials.ok()) return Fail(credentials.status());
 
   RealClock clock;
-  const std::vector<v1::User> config_users(config->users().begin(), config->users().end());
   domain::UserDirectory users(Principals(*config));
   domain::TicketService tickets(**store, clock, users);
-  api::Authenticator auth(config_users);
+  api::Authenticator auth({config->users().begin(), config->users().end()});
   api::TicketGrpcService ticket_service(tickets, auth);
   api::AdminGrpcService admin_service(tickets, auth);
-
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(config->listen_address(), *credentials, &port);
-  builder.SetMaxReceiveMessageSize(config->max_request_bytes());
-  builder.RegisterService(&ticket_service);
-  builder.RegisterService(&admin_service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    return Fail(absl::UnavailableError(absl::StrCat("cannot listen on ", config->listen_address())));
-  }
-  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
-    if (absl::Status s = WritePortFile(path, port); !s.ok()) return Fail(s);
-  }
-  LogInfo("serving", {{"addr", config->listen_address()}, {"port", std::to_string(port)},
-                      {"data_dir", config->data_dir()},
-                      {"wal_sync", config->unsafe_disable_wal_sync() ? "OFF (unsafe)" : "on"},
-                      {"users", std::to_string(config->users_size())}});
-
-  std::thread stopper([&] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    LogInfo("stopping: draining in-flight calls", {{"signal", std::to_string(signal)}});
-    server->Shutdown(std::chrono::system_clock::now() +
-                     std::chrono::seconds(config->shutdown_grace_seconds()));
-  });
-  server->Wait();
-  stopper.join();
+  std::unique_ptr<grpc::Server> server =
+      StartServer(*config, *credentials, {&ticket_service, &admin_service});
+  if (server == nullptr) return 1;
+  ServeUntilStopSignal(*server, stop_signals, config->shutdown_grace_seconds());
   server.reset();
   store->reset();  // flushes and closes the database
   LogInfo("stopped");

@@ -1,12 +1,11 @@
 #include "server/config/server_config.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "server/common/files.h"
 #include "server/common/status_macros.h"
 #include "server/domain/validation.h"
 
@@ -59,11 +58,8 @@ absl::StatusOr<v1::ServerConfig> ParseServerConfig(const std::string& text,
 }
 
 absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("cannot read config file ", path));
-  std::stringstream text;
-  text << in.rdbuf();
-  return ParseServerConfig(text.str(), path);
+  TKT_ASSIGN_OR_RETURN(const std::string text, ReadFileToString(path));
+  return ParseServerConfig(text, path);
 }
 
 void ApplyDefaults(v1::ServerConfig& config) {
