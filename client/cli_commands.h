@@ -1,0 +1,57 @@
+// The subcommands of tktctl. Each reads its arguments from the CommandContext and
+// the flags of cli_flags.h, makes one or more calls through TicketClient and prints
+// the result (a table, or protobuf JSON with --json) to `out`.
+//
+// Errors: a UsageError (cli_format.h) for bad command-line input, detected before
+// any call; otherwise the status of the call that failed, unchanged.
+#ifndef TICKETING_CLIENT_CLI_COMMANDS_H_
+#define TICKETING_CLIENT_CLI_COMMANDS_H_
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "client/cli_flags.h"
+#include "client/ticket_client.h"
+
+namespace ticketing::client {
+
+struct CommandContext {
+  const TicketClient& client;    // not owned
+  const ParsedArgs& args;        // args.positional[0] is the subcommand
+  std::ostream& out;             // results go here; errors are returned
+  bool json = false;             // print protobuf JSON instead of tables
+  bool problems_found = false;   // set by verify when the store is inconsistent
+};
+
+// True when `name` is a subcommand that RunCommand knows (not "help").
+bool IsCommand(const std::string& name);
+
+// Runs the subcommand named by ctx.args.positional[0].
+absl::Status RunCommand(CommandContext& ctx);
+
+// The subcommands, declared here so that RunCommand can dispatch to the files that
+// define them (cli_commands.cc: reads; cli_mutations.cc: changes).
+absl::Status RunGet(CommandContext& ctx);
+absl::Status RunList(CommandContext& ctx);
+absl::Status RunHistory(CommandContext& ctx);
+absl::Status RunWhoAmI(CommandContext& ctx);
+absl::Status RunVerify(CommandContext& ctx);
+absl::Status RunCreate(CommandContext& ctx);
+absl::Status RunUpdate(CommandContext& ctx);
+absl::Status RunTransition(CommandContext& ctx);
+absl::Status RunAssign(CommandContext& ctx);
+absl::Status RunComment(CommandContext& ctx);
+
+// Checks that the subcommand got between `min` and `max` arguments (after its name);
+// `synopsis` ("get ID") is quoted in the UsageError otherwise.
+absl::Status ExpectArgs(const CommandContext& ctx, size_t min, size_t max,
+                        const char* synopsis);
+
+// Prints `ticket` as JSON or as one field a line.
+absl::Status PrintTicketResult(CommandContext& ctx, const v1::Ticket& ticket);
+
+}  // namespace ticketing::client
+
+#endif  // TICKETING_CLIENT_CLI_COMMANDS_H_

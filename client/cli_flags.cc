@@ -1,0 +1,213 @@
+#include "client/cli_flags.h"
+
+#include <optional>
+#include <utility>
+
+#include "absl/flags/commandlineflag.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "client/cli_format.h"
+
+ABSL_FLAG(std::string, addr, "", "server host:port (default: $TKT_ADDR, else 127.0.0.1:50051)");
+ABSL_FLAG(std::string, token, "", "bearer token (default: $TKT_TOKEN)");
+ABSL_FLAG(bool, json, false, "print protobuf JSON instead of tables");
+ABSL_FLAG(bool, tls, false, "connect with TLS");
+ABSL_FLAG(std::string, ca_file, "", "PEM root certificates for --tls (default: system roots)");
+ABSL_FLAG(double, timeout, 10, "deadline of each call, in seconds");
+
+ABSL_FLAG(std::string, kind, "", "complaint | repair | inquiry");
+ABSL_FLAG(std::string, account, "", "customer account id");
+ABSL_FLAG(std::string, summary, "", "one-line summary");
+ABSL_FLAG(std::string, description, "", "long description");
+ABSL_FLAG(std::string, contact_name, "", "contact person's name");
+ABSL_FLAG(std::string, contact_phone, "", "contact phone");
+ABSL_FLAG(std::string, contact_email, "", "contact e-mail");
+ABSL_FLAG(std::string, product, "", "product name or model");
+ABSL_FLAG(std::string, serial, "", "serial number");
+ABSL_FLAG(std::string, impact, "", "low | medium | high");
+ABSL_FLAG(std::string, urgency, "", "low | medium | high");
+ABSL_FLAG(std::string, priority, "", "p1 | p2 | p3 | p4");
+ABSL_FLAG(std::string, queue, "", "team or work queue");
+ABSL_FLAG(std::string, region, "", "region, e.g. cn/zhejiang/hangzhou");
+ABSL_FLAG(std::string, assignee, "", "user name of the assignee");
+ABSL_FLAG(std::string, request_id, "", "idempotency key of create (default: random UUID)");
+
+ABSL_FLAG(std::string, status, "", "list: comma-separated statuses");
+ABSL_FLAG(std::string, created_from, "", "list: created at or after (RFC 3339 or date)");
+ABSL_FLAG(std::string, created_to, "", "list: created before (RFC 3339 or date)");
+ABSL_FLAG(int32_t, page_size, 0, "list: tickets per page (1-500; default 50)");
+ABSL_FLAG(std::string, page_token, "", "list: next_page_token of a previous page");
+ABSL_FLAG(bool, all, false, "list: follow next_page_token to the end");
+
+ABSL_FLAG(int64_t, ticket_version, 0,
+          "--version on the command line: the ticket version you saw (default: fetched)");
+ABSL_FLAG(std::string, note, "", "note stored with the change");
+ABSL_FLAG(std::string, reason, "", "transition: reason (required for cancelled, reopened)");
+ABSL_FLAG(bool, customer, false, "comment: a customer-visible reply (default internal)");
+
+namespace ticketing::client {
+
+const char kUsage[] = R"(tktctl - command-line client of the ticket server (API ticketing.v1)
+
+Usage: tktctl [flags] SUBCOMMAND [ARGS...] [flags]
+Flags may come before or after the subcommand; "--" ends the flags.
+
+Subcommands:
+  create                  open a ticket (see "create flags")
+  get ID                  show one ticket
+  list                    list tickets, oldest first (see "list flags")
+  update ID               change the fields given as flags (see "update flags")
+  transition ID STATUS    move a ticket to STATUS: new, assigned, in_progress,
+                          waiting_customer, waiting_parts, resolved, closed,
+                          reopened, cancelled
+  assign ID USER          set the assignee; USER "-" or "" clears it
+  comment ID TEXT...      add an internal note, or a reply to the customer
+  history ID              show the ticket's history (all pages)
+  whoami                  show the user and role of the token
+  verify                  check the store's indexes and histories (admin, supervisor)
+  help                    show this text
+
+Global flags:
+  --addr=HOST:PORT        server (default: $TKT_ADDR, else 127.0.0.1:50051)
+  --token=TOKEN           bearer token (default: $TKT_TOKEN)
+  --json                  print responses as protobuf JSON instead of tables
+  --tls                   use TLS (default: plaintext)
+  --ca_file=PEM           root certificates for --tls (default: system roots)
+  --timeout=SECONDS       deadline of each call (default: 10)
+
+create flags:
+  --kind=complaint|repair|inquiry   --account=ID   --summary=TEXT
+  --description=TEXT   --contact_name=NAME   --contact_phone=PHONE
+  --contact_email=EMAIL   --product=NAME   --serial=SERIAL_NUMBER
+  --impact=low|medium|high   --urgency=low|medium|high
+  --priority=p1|p2|p3|p4 (default: the server derives it from impact x urgency)
+  --queue=QUEUE   --region=REGION
+  --assignee=USER (a ticket created with an assignee starts assigned)
+  --request_id=ID (default: a random UUID; repeat it to retry without duplicates)
+
+update flags (only the flags given are changed; an empty value clears a field):
+  --summary --description --contact_name --contact_phone --contact_email
+  --product --serial --impact --urgency --priority --queue --region
+  --version=N (the version you saw; default: read with get first)   --note=TEXT
+
+transition flags:  --reason=TEXT (required for cancelled and reopened)
+                   --note=TEXT   --version=N
+assign flags:      --queue=QUEUE (also move to this queue)   --note=TEXT   --version=N
+comment flags:     --customer (a reply visible to the customer; default: internal)
+                   --version=N (add only if the ticket is still at version N)
+
+list flags (all given filters must match):
+  --status=S1,S2,...      any of these statuses
+  --assignee=USER   --account=ID   --queue=QUEUE   --priority=pN   --kind=KIND
+  --created_from=TIME     created at or after TIME
+  --created_to=TIME       created before TIME
+                          TIME: RFC 3339 (2024-05-01T08:00:00+08:00) or a date
+                          (2024-05-01, midnight local time)
+  --page_size=N (1-500, default 50)   --page_token=TOKEN
+  --all                   follow next_page_token to the end
+
+Enum values: short lowercase names (in_progress, p1, high) or the full proto names
+(TICKET_STATUS_IN_PROGRESS).
+
+Exit codes:
+  0       success
+  1       verify found problems
+  2       usage error: unknown subcommand or flag, bad value, missing argument
+  1 + N   the call failed with gRPC status code N, printed as "error: CODE: message":
+          4 INVALID_ARGUMENT, 5 DEADLINE_EXCEEDED, 6 NOT_FOUND, 7 ALREADY_EXISTS,
+          8 PERMISSION_DENIED, 9 RESOURCE_EXHAUSTED, 10 FAILED_PRECONDITION,
+          11 ABORTED (stale version: get the ticket and retry), 15 UNAVAILABLE,
+          17 UNAUTHENTICATED
+)";
+
+namespace {
+
+struct FlagArg {
+  std::string name;
+  std::optional<std::string> value;  // absent for "--name" without "="
+};
+
+// "--name=value" / "-name" -> {name, value}.
+FlagArg SplitFlag(absl::string_view arg) {
+  absl::ConsumePrefix(&arg, "-");
+  absl::ConsumePrefix(&arg, "-");
+  const size_t eq = arg.find('=');
+  if (eq == absl::string_view::npos) return {std::string(arg), std::nullopt};
+  return {std::string(arg.substr(0, eq)), std::string(arg.substr(eq + 1))};
+}
+
+// Only flags defined by tktctl itself; absl's and libraries' flags stay hidden.
+absl::CommandLineFlag* FindOwnFlag(absl::string_view name) {
+  const std::string stored = name == "version" ? "ticket_version" : std::string(name);
+  absl::CommandLineFlag* flag = absl::FindCommandLineFlag(stored);
+  if (flag == nullptr || !absl::StrContains(flag->Filename(), "cli_flags")) return nullptr;
+  return flag;
+}
+
+// Resolves `arg` to a flag; "--noNAME" of a boolean becomes NAME=false.
+absl::StatusOr<absl::CommandLineFlag*> Lookup(FlagArg& arg) {
+  if (absl::CommandLineFlag* flag = FindOwnFlag(arg.name)) return flag;
+  if (absl::StartsWith(arg.name, "no") && !arg.value.has_value()) {
+    absl::CommandLineFlag* flag = FindOwnFlag(arg.name.substr(2));
+    if (flag != nullptr && flag->IsOfType<bool>()) {
+      arg.value = "false";
+      return flag;
+    }
+  }
+  return UsageError(absl::StrCat("unknown flag --", arg.name));
+}
+
+// Applies the flag at argv[*i], consuming the next argument as its value when needed.
+absl::Status ApplyFlag(int argc, const char* const* argv, int* i, ParsedArgs& parsed) {
+  FlagArg arg = SplitFlag(argv[*i]);
+  absl::StatusOr<absl::CommandLineFlag*> flag = Lookup(arg);
+  if (!flag.ok()) return flag.status();
+  if (!arg.value.has_value()) {
+    if ((*flag)->IsOfType<bool>()) {
+      arg.value = "true";
+    } else if (*i + 1 < argc) {
+      arg.value = argv[++*i];
+    } else {
+      return UsageError(absl::StrCat("flag --", arg.name, " needs a value"));
+    }
+  }
+  std::string error;
+  if (!(*flag)->ParseFrom(*arg.value, &error)) {
+    return UsageError(absl::StrCat("--", arg.name, ": ", error));
+  }
+  parsed.specified.insert(std::string((*flag)->Name()));
+  return absl::OkStatus();
+}
+
+bool IsHelp(absl::string_view arg) {
+  return arg == "-h" || arg == "--help" || arg == "-help" || arg == "--helpfull";
+}
+
+}  // namespace
+
+absl::StatusOr<ParsedArgs> ParseArgs(int argc, const char* const* argv) {
+  ParsedArgs parsed;
+  bool flags_ended = false;
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (flags_ended || arg == "-" || !absl::StartsWith(arg, "-")) {
+      parsed.positional.emplace_back(arg);
+    } else if (arg == "--") {
+      flags_ended = true;
+    } else if (IsHelp(arg)) {
+      parsed.help = true;
+    } else if (absl::Status status = ApplyFlag(argc, argv, &i, parsed); !status.ok()) {
+      return status;
+    }
+  }
+  return parsed;
+}
+
+bool Specified(const ParsedArgs& args, const std::string& name) {
+  return args.specified.count(name) > 0;
+}
+
+}  // namespace ticketing::client

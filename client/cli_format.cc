@@ -1,0 +1,301 @@
+#include "client/cli_format.h"
+
+#include <algorithm>
+#include <cstddef>
+#include <utility>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
+
+namespace ticketing::client {
+namespace {
+
+constexpr absl::string_view kUsagePayload = "type.tktctl/usage_error";
+
+// "TICKET_STATUS_" for TicketStatus: the zero value's name without "UNSPECIFIED".
+std::string EnumPrefix(const google::protobuf::EnumDescriptor& type) {
+  const google::protobuf::EnumValueDescriptor* zero = type.FindValueByNumber(0);
+  if (zero == nullptr) return "";
+  absl::string_view name = zero->name();
+  absl::ConsumeSuffix(&name, "UNSPECIFIED");
+  return std::string(name);
+}
+
+// Byte length of the UTF-8 sequence that starts with `lead` (1 for stray bytes).
+int SequenceLength(unsigned char lead) {
+  if (lead < 0x80) return 1;
+  if ((lead >> 5) == 0x6) return 2;
+  if ((lead >> 4) == 0xE) return 3;
+  if ((lead >> 3) == 0x1E) return 4;
+  return 1;
+}
+
+char32_t DecodeAt(absl::string_view text, size_t pos, int length) {
+  const auto byte = [&](size_t i) { return static_cast<unsigned char>(text[pos + i]); };
+  if (length == 1) return byte(0);
+  char32_t code = byte(0) & (0x7F >> length);
+  for (int i = 1; i < length; ++i) code = (code << 6) | (byte(i) & 0x3F);
+  return code;
+}
+
+// East Asian wide and fullwidth ranges: these take two terminal columns.
+bool IsWide(char32_t c) {
+  return (c >= 0x1100 && c <= 0x115F) || (c >= 0x2E80 && c <= 0xA4CF) ||
+         (c >= 0xAC00 && c <= 0xD7A3) || (c >= 0xF900 && c <= 0xFAFF) ||
+         (c >= 0xFE30 && c <= 0xFE4F) || (c >= 0xFF00 && c <= 0xFF60) ||
+         (c >= 0xFFE0 && c <= 0xFFE6) || (c >= 0x1F300 && c <= 0x1FAFF) ||
+         (c >= 0x20000 && c <= 0x3FFFD);
+}
+
+// Calls visit(byte_offset, byte_length, columns) for each character of `text`.
+template <typename Visit>
+void ForEachGlyph(absl::string_view text, Visit visit) {
+  for (size_t pos = 0; pos < text.size();) {
+    int length = SequenceLength(static_cast<unsigned char>(text[pos]));
+    if (pos + length > text.size()) length = 1;
+    const int columns = IsWide(DecodeAt(text, pos, length)) ? 2 : 1;
+    if (!visit(pos, length, columns)) return;
+    pos += length;
+  }
+}
+
+int DisplayWidth(absl::string_view text) {
+  int width = 0;
+  ForEachGlyph(text, [&](size_t, int, int columns) {
+    width += columns;
+    return true;
+  });
+  return width;
+}
+
+std::string OneLine(absl::string_view text) {
+  return absl::StrReplaceAll(text, {{"\r\n", " "}, {"\n", " "}, {"\r", " "}, {"\t", " "}});
+}
+
+std::string OrDash(absl::string_view text) { return text.empty() ? "-" : std::string(text); }
+
+}  // namespace
+
+absl::Status UsageError(absl::string_view message) {
+  absl::Status status = absl::InvalidArgumentError(message);
+  status.SetPayload(kUsagePayload, absl::Cord("1"));
+  return status;
+}
+
+bool IsUsageError(const absl::Status& status) {
+  return status.GetPayload(kUsagePayload).has_value();
+}
+
+std::string ShortEnumName(const google::protobuf::EnumDescriptor& type, int number) {
+  const google::protobuf::EnumValueDescriptor* value = type.FindValueByNumber(number);
+  if (value == nullptr) return absl::StrCat(number);
+  absl::string_view name = value->name();
+  const std::string prefix = EnumPrefix(type);
+  absl::ConsumePrefix(&name, prefix);
+  return absl::AsciiStrToLower(name);
+}
+
+absl::StatusOr<int> ParseEnumName(const google::protobuf::EnumDescriptor& type,
+                                  absl::string_view flag, absl::string_view text) {
+  const std::string key = absl::StrReplaceAll(absl::AsciiStrToUpper(text), {{"-", "_"}});
+  const std::string prefix = EnumPrefix(type);
+  std::vector<std::string> accepted;
+  for (int i = 0; i < type.value_count(); ++i) {
+    const google::protobuf::EnumValueDescriptor* value = type.value(i);
+    if (value->number() == 0) continue;
+    if (key == value->name() || absl::StrCat(prefix, key) == value->name()) {
+      return value->number();
+    }
+    accepted.push_back(ShortEnumName(type, value->number()));
+  }
+  return UsageError(absl::StrCat(flag, ": unknown value '", text,
+                                 "'; expected one of: ", absl::StrJoin(accepted, ", ")));
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseTimestamp(absl::string_view flag,
+                                                           absl::string_view text) {
+  absl::Time time;
+  std::string error;
+  if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error) &&
+      !absl::ParseTime("%Y-%m-%d", text, absl::LocalTimeZone(), &time, &error)) {
+    return UsageError(absl::StrCat(flag, ": '", text,
+                                   "' is not an RFC 3339 time (2024-05-01T08:00:00Z) "
+                                   "or a date (2024-05-01)"));
+  }
+  google::protobuf::Timestamp timestamp;
+  const int64_t seconds = absl::ToUnixSeconds(time);  // rounds towards -infinity
+  timestamp.set_seconds(seconds);
+  timestamp.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(time - absl::FromUnixSeconds(seconds))));
+  return timestamp;
+}
+
+std::string FormatTime(const google::protobuf::Timestamp& time, bool long_form) {
+  if (time.seconds() == 0 && time.nanos() == 0) return "-";
+  const absl::Time t =
+      absl::FromUnixSeconds(time.seconds()) + absl::Nanoseconds(time.nanos());
+  return absl::FormatTime(long_form ? "%Y-%m-%d %H:%M:%S %z" : "%Y-%m-%d %H:%M", t,
+                          absl::LocalTimeZone());
+}
+
+std::string Truncate(absl::string_view text, int max_width) {
+  const std::string line = OneLine(text);
+  if (DisplayWidth(line) <= max_width) return line;
+  const int budget = std::max(0, max_width - 3);
+  size_t cut = 0;
+  int width = 0;
+  ForEachGlyph(line, [&](size_t pos, int length, int columns) {
+    if (width + columns > budget) return false;
+    width += columns;
+    cut = pos + length;
+    return true;
+  });
+  return absl::StrCat(line.substr(0, cut), "...");
+}
+
+Table::Table(std::vector<std::string> header) { rows_.push_back(std::move(header)); }
+
+void Table::AddRow(std::vector<std::string> row) { rows_.push_back(std::move(row)); }
+
+void Table::Print(std::ostream& out) const {
+  std::vector<int> widths;
+  for (const auto& row : rows_) {
+    if (widths.size() < row.size()) widths.resize(row.size(), 0);
+    for (size_t i = 0; i < row.size(); ++i) {
+      widths[i] = std::max(widths[i], DisplayWidth(row[i]));
+    }
+  }
+  for (const auto& row : rows_) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      if (i > 0) line += "  ";
+      line += row[i];
+      if (i + 1 < row.size()) line.append(widths[i] - DisplayWidth(row[i]), ' ');
+    }
+    out << line << "\n";
+  }
+}
+
+absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out) {
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = true;
+  options.preserve_proto_field_names = true;
+  std::string json;
+  const auto status = google::protobuf::util::MessageToJsonString(message, &json, options);
+  if (!status.ok()) return absl::InternalError(std::string(status.message()));
+  out << json;
+  if (json.empty() || json.back() != '\n') out << "\n";
+  return absl::OkStatus();
+}
+
+namespace {
+
+// Prints "name:" padded to a common width, then the value; continuation lines of a
+// multi-line value are indented under the first.
+void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields,
+                 std::ostream& out) {
+  size_t width = 0;
+  for (const auto& field : fields) width = std::max(width, field.first.size());
+  const std::string indent(width + 3, ' ');
+  for (const auto& [name, value] : fields) {
+    out << name << ":" << std::string(width - name.size() + 2, ' ')
+        << absl::StrReplaceAll(value, {{"\n", "\n" + indent}}) << "\n";
+  }
+}
+
+std::string FormatContact(const v1::Contact& contact) {
+  std::vector<std::string> parts;
+  for (const std::string* part : {&contact.name(), &contact.phone(), &contact.email()}) {
+    if (!part->empty()) parts.push_back(*part);
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, ", ");
+}
+
+std::string FormatChanges(const v1::TicketEvent& event) {
+  std::vector<std::string> parts;
+  for (const v1::FieldChange& change : event.changes()) {
+    // Long values (a description) are cut; `get` and --json show them whole.
+    parts.push_back(absl::StrCat(change.field(), ": ", OrDash(Truncate(change.old_value(), 40)),
+                                 " -> ", OrDash(Truncate(change.new_value(), 40))));
+  }
+  return parts.empty() ? "-" : absl::StrJoin(parts, "; ");
+}
+
+std::string FormatEventText(const v1::TicketEvent& event) {
+  std::vector<std::string> parts;
+  if (!event.reason().empty()) parts.push_back(absl::StrCat("reason: ", event.reason()));
+  if (!event.comment().empty()) {
+    const bool customer = event.visibility() == v1::VISIBILITY_CUSTOMER;
+    parts.push_back(absl::StrCat(customer ? "[customer] " : "", event.comment()));
+  }
+  return parts.empty() ? "-" : OneLine(absl::StrJoin(parts, " | "));
+}
+
+}  // namespace
+
+void PrintTicket(const v1::Ticket& t, std::ostream& out) {
+  PrintFields({{"id", t.id()},
+               {"summary", t.summary()},
+               {"kind", ShortName(t.kind())},
+               {"status", ShortName(t.status())},
+               {"status_reason", OrDash(t.status_reason())},
+               {"priority", ShortName(t.priority())},
+               {"impact", ShortName(t.impact())},
+               {"urgency", ShortName(t.urgency())},
+               {"account", t.account_id()},
+               {"contact", FormatContact(t.contact())},
+               {"product", OrDash(t.product())},
+               {"serial_number", OrDash(t.serial_number())},
+               {"assignee", OrDash(t.assignee())},
+               {"queue", OrDash(t.queue())},
+               {"region", OrDash(t.region())},
+               {"created", absl::StrCat(FormatTime(t.create_time(), true), " by ",
+                                        OrDash(t.created_by()))},
+               {"updated", FormatTime(t.update_time(), true)},
+               {"resolved", FormatTime(t.resolve_time(), true)},
+               {"closed", FormatTime(t.close_time(), true)},
+               {"version", absl::StrCat(t.version())},
+               {"description", OrDash(t.description())}},
+              out);
+}
+
+void PrintTicketTable(const std::vector<v1::Ticket>& tickets, std::ostream& out) {
+  Table table({"ID", "STATUS", "PRI", "KIND", "ACCOUNT", "ASSIGNEE", "QUEUE", "CREATED",
+               "SUMMARY"});
+  for (const v1::Ticket& t : tickets) {
+    table.AddRow({t.id(), ShortName(t.status()), ShortName(t.priority()),
+                  ShortName(t.kind()), Truncate(t.account_id(), 24),
+                  OrDash(t.assignee()), OrDash(t.queue()),
+                  FormatTime(t.create_time(), false), Truncate(t.summary(), 48)});
+  }
+  table.Print(out);
+}
+
+void PrintEvents(const std::vector<v1::TicketEvent>& events, std::ostream& out) {
+  Table table({"SEQ", "TIME", "ACTOR", "TYPE", "CHANGES", "COMMENT"});
+  for (const v1::TicketEvent& e : events) {
+    table.AddRow({absl::StrCat(e.sequence()), FormatTime(e.time(), false), e.actor(),
+                  ShortName(e.type()), FormatChanges(e), FormatEventText(e)});
+  }
+  table.Print(out);
+}
+
+void PrintVerify(const v1::VerifyStoreResponse& response, std::ostream& out) {
+  out << "tickets:        " << response.tickets() << "\n"
+      << "index entries:  " << response.index_entries() << "\n"
+      << "events:         " << response.events() << "\n"
+      << "problems:       " << response.problem_count() << "\n";
+  for (const std::string& problem : response.problems()) out << "  - " << problem << "\n";
+  const int64_t unlisted = response.problem_count() - response.problems_size();
+  if (unlisted > 0) out << "  ... and " << unlisted << " more\n";
+  out << (response.problem_count() == 0 ? "store is consistent\n"
+                                        : "store has problems\n");
+}
+
+}  // namespace ticketing::client

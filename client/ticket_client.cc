@@ -1,0 +1,149 @@
+#include "client/ticket_client.h"
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+
+namespace ticketing::client {
+namespace {
+
+absl::StatusOr<std::string> ReadFile(absl::string_view path) {
+  std::ifstream in{std::string(path), std::ios::binary};
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot open ", path));
+  std::ostringstream contents;
+  contents << in.rdbuf();
+  if (contents.str().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(path, " is empty"));
+  }
+  return contents.str();
+}
+
+}  // namespace
+
+absl::Status FromGrpcStatus(const grpc::Status& status) {
+  if (status.ok()) return absl::OkStatus();
+  // grpc::StatusCode and absl::StatusCode both follow google.rpc.Code.
+  return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
+                      status.error_message());
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view address,
+                                                           bool tls,
+                                                           absl::string_view ca_file) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (!tls) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    grpc::SslCredentialsOptions options;
+    if (!ca_file.empty()) {
+      absl::StatusOr<std::string> roots = ReadFile(ca_file);
+      if (!roots.ok()) return roots.status();
+      options.pem_root_certs = *std::move(roots);
+    }
+    credentials = grpc::SslCredentials(options);
+  }
+  return grpc::CreateChannel(std::string(address), credentials);
+}
+
+TicketClient::TicketClient(std::shared_ptr<grpc::Channel> channel, std::string token,
+                           absl::Duration timeout)
+    : channel_(std::move(channel)),
+      tickets_(v1::TicketService::NewStub(channel_)),
+      admin_(v1::AdminService::NewStub(channel_)),
+      token_(std::move(token)),
+      timeout_(timeout) {}
+
+void TicketClient::Prepare(grpc::ClientContext* context) const {
+  if (!token_.empty()) {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+  }
+  context->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
+}
+
+template <typename Response, typename Call>
+absl::StatusOr<Response> TicketClient::Invoke(Call call) const {
+  grpc::ClientContext context;
+  Prepare(&context);
+  Response response;
+  absl::Status status = FromGrpcStatus(call(&context, &response));
+  if (!status.ok()) return status;
+  return response;
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::CreateTicket(
+    const v1::CreateTicketRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->CreateTicket(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::GetTicket(absl::string_view id) const {
+  v1::GetTicketRequest request;
+  request.set_id(std::string(id));
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->GetTicket(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::ListTicketsResponse> TicketClient::ListTickets(
+    const v1::ListTicketsRequest& request) const {
+  return Invoke<v1::ListTicketsResponse>(
+      [&](grpc::ClientContext* context, v1::ListTicketsResponse* response) {
+        return tickets_->ListTickets(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::UpdateTicket(
+    const v1::UpdateTicketRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->UpdateTicket(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::TransitionTicket(
+    const v1::TransitionTicketRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->TransitionTicket(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::AssignTicket(
+    const v1::AssignTicketRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->AssignTicket(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::AddCommentResponse> TicketClient::AddComment(
+    const v1::AddCommentRequest& request) const {
+  return Invoke<v1::AddCommentResponse>(
+      [&](grpc::ClientContext* context, v1::AddCommentResponse* response) {
+        return tickets_->AddComment(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::ListTicketEventsResponse> TicketClient::ListTicketEvents(
+    const v1::ListTicketEventsRequest& request) const {
+  return Invoke<v1::ListTicketEventsResponse>(
+      [&](grpc::ClientContext* context, v1::ListTicketEventsResponse* response) {
+        return tickets_->ListTicketEvents(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::VerifyStoreResponse> TicketClient::VerifyStore() const {
+  return Invoke<v1::VerifyStoreResponse>(
+      [&](grpc::ClientContext* context, v1::VerifyStoreResponse* response) {
+        return admin_->VerifyStore(context, v1::VerifyStoreRequest(), response);
+      });
+}
+
+absl::StatusOr<v1::WhoAmIResponse> TicketClient::WhoAmI() const {
+  return Invoke<v1::WhoAmIResponse>(
+      [&](grpc::ClientContext* context, v1::WhoAmIResponse* response) {
+        return admin_->WhoAmI(context, v1::WhoAmIRequest(), response);
+      });
+}
+
+}  // namespace ticketing::client

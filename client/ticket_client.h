@@ -1,0 +1,95 @@
+// A small synchronous client for the ticket server: TicketService and AdminService behind
+// one object whose methods return absl::StatusOr instead of grpc::Status.
+//
+// Example:
+//   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+//       ticketing::client::MakeChannel("127.0.0.1:50051", /*tls=*/false, /*ca_file=*/"");
+//   if (!channel.ok()) return channel.status();
+//   ticketing::client::TicketClient client(*channel, token);
+//   absl::StatusOr<ticketing::v1::Ticket> ticket = client.GetTicket("T-1");
+#ifndef TICKETING_CLIENT_TICKET_CLIENT_H_
+#define TICKETING_CLIENT_TICKET_CLIENT_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "ticketing/v1/admin_service.grpc.pb.h"
+#include "ticketing/v1/ticket_service.grpc.pb.h"
+
+namespace ticketing::client {
+
+// Deadline applied to every call unless the caller sets another one.
+inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(10);
+
+// Converts a gRPC status to an absl::Status with the same code (both use the
+// google.rpc numbering) and message. grpc::Status::OK becomes absl::OkStatus().
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// Creates a channel to `address` ("host:port"). With `tls` false the channel is
+// plaintext and `ca_file` is ignored. With `tls` true the server certificate is
+// checked against the PEM roots in `ca_file`, or against the system roots when
+// `ca_file` is empty. Returns NOT_FOUND / INVALID_ARGUMENT when `ca_file` cannot be
+// read or is empty. The channel connects lazily: an unreachable server shows up as
+// UNAVAILABLE on the first call, not here.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view address,
+                                                           bool tls,
+                                                           absl::string_view ca_file);
+
+// Wraps the TicketService and AdminService stubs. Every call sends
+// "authorization: Bearer <token>" (nothing when the token is empty, which the server
+// answers with UNAUTHENTICATED) and gets a deadline of `timeout` from the moment
+// the call starts; a call that runs out of time fails with DEADLINE_EXCEEDED.
+//
+// Errors are the server's status (code and message unchanged) or a transport
+// status such as UNAVAILABLE. Thread-safe: calls may run concurrently.
+class TicketClient {
+ public:
+  // Shares ownership of `channel`. `token` is the bearer token of the caller.
+  TicketClient(std::shared_ptr<grpc::Channel> channel, std::string token,
+               absl::Duration timeout = kDefaultCallTimeout);
+
+  TicketClient(const TicketClient&) = delete;
+  TicketClient& operator=(const TicketClient&) = delete;
+
+  // TicketService. Each returns the server's response message.
+  absl::StatusOr<v1::Ticket> CreateTicket(const v1::CreateTicketRequest& request) const;
+  absl::StatusOr<v1::Ticket> GetTicket(absl::string_view id) const;
+  absl::StatusOr<v1::ListTicketsResponse> ListTickets(
+      const v1::ListTicketsRequest& request) const;
+  absl::StatusOr<v1::Ticket> UpdateTicket(const v1::UpdateTicketRequest& request) const;
+  absl::StatusOr<v1::Ticket> TransitionTicket(
+      const v1::TransitionTicketRequest& request) const;
+  absl::StatusOr<v1::Ticket> AssignTicket(const v1::AssignTicketRequest& request) const;
+  absl::StatusOr<v1::AddCommentResponse> AddComment(
+      const v1::AddCommentRequest& request) const;
+  absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
+      const v1::ListTicketEventsRequest& request) const;
+
+  // AdminService.
+  absl::StatusOr<v1::VerifyStoreResponse> VerifyStore() const;
+  absl::StatusOr<v1::WhoAmIResponse> WhoAmI() const;
+
+ private:
+  // Adds the authorization metadata and the deadline to `context`.
+  void Prepare(grpc::ClientContext* context) const;
+
+  // Runs `call(context, response)` on a prepared context and converts the status.
+  template <typename Response, typename Call>
+  absl::StatusOr<Response> Invoke(Call call) const;
+
+  const std::shared_ptr<grpc::Channel> channel_;
+  const std::unique_ptr<v1::TicketService::Stub> tickets_;
+  const std::unique_ptr<v1::AdminService::Stub> admin_;
+  const std::string token_;
+  const absl::Duration timeout_;
+};
+
+}  // namespace ticketing::client
+
+#endif  // TICKETING_CLIENT_TICKET_CLIENT_H_
