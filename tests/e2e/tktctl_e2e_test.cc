@@ -1,0 +1,422 @@
+// End-to-end tests of the tktctl binary: each test starts its own ticketd and runs the
+// real tktctl as a child process (posix_spawn, no shell), checking its exit code, stdout
+// and stderr. Output is parsed with --json wherever a table would make the test brittle.
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "tests/e2e/e2e_helpers.h"
+#include "tests/testing/server_process.h"
+#include "tests/testing/status_matchers.h"
+#include "ticketing/v1/ticket.pb.h"
+#include "ticketing/v1/ticket_service.pb.h"
+
+namespace ticketing::testing {
+namespace {
+
+#ifndef TICKETD_PATH
+#error "TICKETD_PATH must name the ticketd binary (see tests/e2e/CMakeLists.txt)"
+#endif
+#ifndef TKTCTL_PATH
+#error "TKTCTL_PATH must name the tktctl binary (see tests/e2e/CMakeLists.txt)"
+#endif
+
+using ::google::protobuf::util::MessageDifferencer;
+using ::testing::ContainsRegex;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
+using ::testing::UnorderedElementsAre;
+
+// tktctl's exit codes (client/tktctl.cc): 2 for usage errors, 1 + the gRPC code otherwise.
+constexpr int kExitUsage = 2;
+constexpr int ExitCodeOf(absl::StatusCode code) { return 1 + static_cast<int>(code); }
+
+// What a finished tktctl run left behind.
+struct CliResult {
+  int exit_code = -1;  // 128 + signal number when it died of a signal
+  std::string out;
+  std::string err;
+};
+
+void PrintTo(const CliResult& r, std::ostream* os) {
+  *os << "exit " << r.exit_code << "\n--- stdout ---\n" << r.out << "--- stderr ---\n" << r.err;
+}
+
+// EXPECT_THAT(result, ExitsWith(0)); on failure gtest prints stdout and stderr (PrintTo).
+MATCHER_P(ExitsWith, code, "") { return arg.exit_code == code; }
+
+// The environment minus TKT_* so that only the flags we pass choose server and token.
+std::vector<char*> EnvironmentWithoutTkt() {
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) {
+    if (!absl::StartsWith(*e, "TKT_")) env.push_back(*e);
+  }
+  env.push_back(nullptr);
+  return env;
+}
+
+// Reads both pipes until EOF or `deadline`. Returns false when the deadline passed first.
+bool DrainPipes(int out_fd, int err_fd, absl::Time deadline, CliResult& result) {
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  std::string* sinks[2] = {&result.out, &result.err};
+  int open_fds = 2;
+  while (open_fds > 0) {
+    const int64_t ms = absl::ToInt64Milliseconds(deadline - absl::Now());
+    if (ms <= 0) return false;
+    const int ready = poll(fds, 2, static_cast<int>(ms));
+    if (ready < 0 && errno == EINTR) continue;
+    if (ready <= 0) continue;  // timeout: the loop re-checks the deadline
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      char buffer[4096];
+      const ssize_t n = read(fds[i].fd, buffer, sizeof(buffer));
+      if (n > 0) {
+        sinks[i]->append(buffer, static_cast<size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        fds[i].fd = -1;  // poll ignores negative fds
+        --open_fds;
+      }
+    }
+  }
+  return true;
+}
+
+int WaitForExit(pid_t pid) {
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return -1;
+}
+
+// Runs argv[0] with `argv` (no shell), stdin from /dev/null. SIGKILLs it after `timeout`
+// and returns DeadlineExceeded with whatever it had printed.
+absl::StatusOr<CliResult> RunProcess(const std::vector<std::string>& argv, absl::Duration timeout) {
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0) return absl::InternalError("pipe2 failed");
+  if (pipe2(err_pipe, O_CLOEXEC) != 0) {
+    close(out_pipe[0]);
+    close(out_pipe[1]);
+    return absl::InternalError("pipe2 failed");
+  }
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);  // dup2 drops O_CLOEXEC
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  std::vector<char*> args;
+  for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<char*> env = EnvironmentWithoutTkt();
+  pid_t pid = -1;
+  const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data());
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  CliResult result;
+  const bool finished =
+      spawned == 0 && DrainPipes(out_pipe[0], err_pipe[0], absl::Now() + timeout, result);
+  close(out_pipe[0]);
+  close(err_pipe[0]);
+  if (spawned != 0) {
+    return absl::InternalError(absl::StrCat("posix_spawn ", argv[0], ": ", strerror(spawned)));
+  }
+  if (!finished) kill(pid, SIGKILL);
+  result.exit_code = WaitForExit(pid);
+  if (!finished) {
+    return absl::DeadlineExceededError(absl::StrCat(
+        "tktctl ran longer than ", absl::FormatDuration(timeout), "; ",
+        ::testing::PrintToString(result)));
+  }
+  return result;
+}
+
+// Parses protobuf JSON as printed by tktctl --json (unknown fields are an error).
+template <typename M>
+absl::StatusOr<M> ParseJson(const std::string& json) {
+  M message;
+  const auto status = google::protobuf::util::JsonStringToMessage(json, &message);
+  if (!status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(status.ToString(), " in:\n", json));
+  }
+  return message;
+}
+
+std::vector<std::string> IdsOf(const v1::ListTicketsResponse& response) {
+  std::vector<std::string> ids;
+  for (const v1::Ticket& t : response.tickets()) ids.push_back(t.id());
+  return ids;
+}
+
+class TktctlE2eTest : public ::testing::Test {
+ protected:
+  void SetUp() override { ASSERT_THAT(server_.Start(), IsOk()); }
+
+  // Runs `tktctl --addr=<server> --token=<token> args...`; a run that cannot be started
+  // or outlives its timeout fails the test and returns exit_code -1.
+  CliResult Tktctl(absl::string_view token, const std::vector<std::string>& args) {
+    std::vector<std::string> argv = {TKTCTL_PATH, "--addr=" + server_.address(),
+                                     absl::StrCat("--token=", token), "--timeout=10"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    absl::StatusOr<CliResult> result = RunProcess(argv, absl::Seconds(30));
+    EXPECT_THAT(result, IsOk());
+    return result.ok() ? *std::move(result) : CliResult{};
+  }
+
+  // Runs tktctl with --json and parses stdout as M; the run must exit 0.
+  template <typename M>
+  M TktctlJson(absl::string_view token, std::vector<std::string> args) {
+    args.push_back("--json");
+    const CliResult result = Tktctl(token, args);
+    EXPECT_THAT(result, ExitsWith(0));
+    absl::StatusOr<M> message = ParseJson<M>(result.out);
+    EXPECT_THAT(message, IsOk());
+    return message.ok() ? *std::move(message) : M();
+  }
+
+  // The flags of a valid repair ticket of `account`, plus `extra`.
+  static std::vector<std::string> CreateArgs(const std::string& account,
+                                             std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {"create", "--kind=repair", "--account=" + account,
+                                     "--summary=Washer leaks", "--contact_name=Ann Customer",
+                                     "--contact_phone=+86 571 5550100"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
+  v1::Ticket Create(const std::string& account) {
+    return TktctlJson<v1::Ticket>(kAgentToken, CreateArgs(account));
+  }
+
+  v1::ListTicketsResponse List(std::vector<std::string> filters) {
+    filters.insert(filters.begin(), "list");
+    return TktctlJson<v1::ListTicketsResponse>(kAgentToken, filters);
+  }
+
+  ServerProcess server_{TICKETD_PATH};
+  const std::string account_ = UniqueName("acct");
+};
+
+TEST_F(TktctlE2eTest, CreatePrintsTheNewTicketAndExitsZero) {
+  const CliResult result = Tktctl(kAgentToken, CreateArgs(account_));
+  ASSERT_THAT(result, ExitsWith(0));
+  EXPECT_THAT(result.out, ContainsRegex("(^|\n)id: +T-[0-9]+\n"));
+  EXPECT_THAT(result.out, ContainsRegex("\nsummary: +Washer leaks\n"));
+  EXPECT_THAT(result.out, ContainsRegex("\nstatus: +new\n"));
+  EXPECT_THAT(result.out, HasSubstr(account_));
+  EXPECT_THAT(result.err, IsEmpty());
+}
+
+TEST_F(TktctlE2eTest, CreateWithJsonPrintsATicketWithTheGivenFields) {
+  const v1::Ticket t = TktctlJson<v1::Ticket>(
+      kAgentToken, CreateArgs(account_, {"--description=Water on the floor", "--product=WM-100",
+                                         "--serial=SN-42", "--impact=high", "--urgency=low",
+                                         "--priority=p2", "--queue=repairs", "--region=cn/hz"}));
+  EXPECT_GT(TicketNumber(t.id()), 0) << t.id();
+  EXPECT_EQ(t.kind(), v1::TICKET_KIND_REPAIR);
+  EXPECT_EQ(t.account_id(), account_);
+  EXPECT_EQ(t.summary(), "Washer leaks");
+  EXPECT_EQ(t.description(), "Water on the floor");
+  EXPECT_EQ(t.contact().name(), "Ann Customer");
+  EXPECT_EQ(t.contact().phone(), "+86 571 5550100");
+  EXPECT_EQ(t.product(), "WM-100");
+  EXPECT_EQ(t.serial_number(), "SN-42");
+  EXPECT_EQ(t.impact(), v1::IMPACT_HIGH);
+  EXPECT_EQ(t.urgency(), v1::URGENCY_LOW);
+  EXPECT_EQ(t.priority(), v1::PRIORITY_P2);
+  EXPECT_EQ(t.queue(), "repairs");
+  EXPECT_EQ(t.region(), "cn/hz");
+  EXPECT_EQ(t.status(), v1::TICKET_STATUS_NEW);
+  EXPECT_EQ(t.version(), 1);
+  EXPECT_EQ(t.created_by(), kAgentName);
+}
+
+TEST_F(TktctlE2eTest, RepeatingTheRequestIdReturnsTheSameTicket) {
+  const std::vector<std::string> args = CreateArgs(account_, {"--request_id=retry-me-1"});
+  const v1::Ticket first = TktctlJson<v1::Ticket>(kAgentToken, args);
+  const v1::Ticket second = TktctlJson<v1::Ticket>(kAgentToken, args);
+  ASSERT_FALSE(first.id().empty());
+  EXPECT_EQ(second.id(), first.id());
+  EXPECT_THAT(IdsOf(List({"--account=" + account_})), ElementsAre(first.id()));
+}
+
+TEST_F(TktctlE2eTest, GetPrintsTheTicketThatCreatePrinted) {
+  const v1::Ticket created = Create(account_);
+  const v1::Ticket got = TktctlJson<v1::Ticket>(kAgentToken, {"get", created.id()});
+  EXPECT_TRUE(MessageDifferencer::Equals(got, created)) << got.DebugString();
+
+  const CliResult missing = Tktctl(kAgentToken, {"get", "T-999999"});
+  EXPECT_THAT(missing, ExitsWith(ExitCodeOf(absl::StatusCode::kNotFound)));
+  EXPECT_THAT(missing.err, HasSubstr("NOT_FOUND"));
+}
+
+TEST_F(TktctlE2eTest, ListFiltersByStatusAccountAndAssignee) {
+  const std::string other_account = UniqueName("acct");
+  const v1::Ticket a1 = Create(account_);
+  const v1::Ticket a2 = Create(account_);
+  const v1::Ticket a3 = Create(account_);
+  const v1::Ticket b1 = Create(other_account);
+  ASSERT_THAT(Tktctl(kAgentToken, {"assign", a2.id(), kTechnicianTomName}), ExitsWith(0));
+
+  EXPECT_THAT(IdsOf(List({"--account=" + account_})), ElementsAre(a1.id(), a2.id(), a3.id()));
+  EXPECT_THAT(IdsOf(List({"--account=" + other_account})), ElementsAre(b1.id()));
+  EXPECT_THAT(IdsOf(List({"--status=new"})), UnorderedElementsAre(a1.id(), a3.id(), b1.id()));
+  EXPECT_THAT(IdsOf(List({"--status=new,assigned", "--account=" + account_})),
+              ElementsAre(a1.id(), a2.id(), a3.id()));
+  EXPECT_THAT(IdsOf(List({"--assignee=tom"})), ElementsAre(a2.id()));
+  EXPECT_THAT(IdsOf(List({"--assignee=tim"})), IsEmpty());
+  EXPECT_THAT(IdsOf(List({"--account=nobody-here"})), IsEmpty());
+}
+
+TEST_F(TktctlE2eTest, ListAllFollowsEveryPage) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(Create(account_).id());
+
+  const v1::ListTicketsResponse first = List({"--account=" + account_, "--page_size=2"});
+  EXPECT_THAT(IdsOf(first), ElementsAre(ids[0], ids[1]));
+  ASSERT_FALSE(first.next_page_token().empty());
+  const v1::ListTicketsResponse second =
+      List({"--account=" + account_, "--page_size=2", "--page_token=" + first.next_page_token()});
+  EXPECT_THAT(IdsOf(second), ElementsAre(ids[2], ids[3]));
+
+  const v1::ListTicketsResponse all = List({"--account=" + account_, "--page_size=2", "--all"});
+  EXPECT_THAT(IdsOf(all), ElementsAre(ids[0], ids[1], ids[2], ids[3], ids[4]));
+  EXPECT_THAT(all.next_page_token(), IsEmpty());
+
+  const CliResult table =
+      Tktctl(kAgentToken, {"list", "--account=" + account_, "--page_size=2", "--all"});
+  ASSERT_THAT(table, ExitsWith(0));
+  for (const std::string& id : ids) EXPECT_THAT(table.out, HasSubstr(id + " "));
+  EXPECT_THAT(table.out, Not(HasSubstr("more:")));
+}
+
+TEST_F(TktctlE2eTest, AssignTransitionCommentAndUpdateShowUpInHistoryInOrder) {
+  const std::string id = Create(account_).id();
+  const v1::Ticket assigned =
+      TktctlJson<v1::Ticket>(kAgentToken, {"assign", id, kTechnicianTomName});
+  EXPECT_EQ(assigned.assignee(), kTechnicianTomName);
+  EXPECT_EQ(assigned.status(), v1::TICKET_STATUS_ASSIGNED);
+
+  const v1::Ticket started =
+      TktctlJson<v1::Ticket>(kTechnicianTomToken, {"transition", id, "in_progress"});
+  EXPECT_EQ(started.status(), v1::TICKET_STATUS_IN_PROGRESS);
+
+  const v1::AddCommentResponse commented = TktctlJson<v1::AddCommentResponse>(
+      kAgentToken, {"comment", id, "pump", "replaced", "--customer"});
+  EXPECT_EQ(commented.event().comment(), "pump replaced");
+  EXPECT_EQ(commented.event().visibility(), v1::VISIBILITY_CUSTOMER);
+
+  // No --version: tktctl reads the current version (4) first.
+  const v1::Ticket updated =
+      TktctlJson<v1::Ticket>(kAgentToken, {"update", id, "--summary=Washer leaks badly"});
+  EXPECT_EQ(updated.summary(), "Washer leaks badly");
+  EXPECT_EQ(updated.version(), 5);
+
+  const v1::ListTicketEventsResponse history =
+      TktctlJson<v1::ListTicketEventsResponse>(kAgentToken, {"history", id});
+  std::vector<int64_t> sequences;
+  std::vector<v1::EventType> types;
+  std::vector<std::string> actors;
+  for (const v1::TicketEvent& e : history.events()) {
+    sequences.push_back(e.sequence());
+    types.push_back(e.type());
+    actors.push_back(e.actor());
+  }
+  EXPECT_THAT(sequences, ElementsAre(1, 2, 3, 4, 5));
+  EXPECT_THAT(types, ElementsAre(v1::EVENT_TYPE_CREATED, v1::EVENT_TYPE_ASSIGNED,
+                                 v1::EVENT_TYPE_TRANSITIONED, v1::EVENT_TYPE_COMMENTED,
+                                 v1::EVENT_TYPE_UPDATED));
+  EXPECT_THAT(actors, ElementsAre("alice", "alice", "tom", "alice", "alice"));
+
+  const CliResult table = Tktctl(kAgentToken, {"history", id});
+  ASSERT_THAT(table, ExitsWith(0));
+  EXPECT_THAT(table.out, ContainsRegex("\n1 +[^\n]*created[^\n]*\n2 +[^\n]*assigned[^\n]*\n"
+                                       "3 +[^\n]*transitioned[^\n]*\n4 +[^\n]*commented[^\n]*"
+                                       "pump replaced\n5 +[^\n]*updated"));
+}
+
+TEST_F(TktctlE2eTest, WrongTokenExitsWithUnauthenticated) {
+  const CliResult result = Tktctl("not-a-valid-token-0000", {"list"});
+  EXPECT_THAT(result, ExitsWith(ExitCodeOf(absl::StatusCode::kUnauthenticated)));
+  EXPECT_THAT(result.err, HasSubstr("UNAUTHENTICATED"));
+  EXPECT_THAT(result.out, IsEmpty());
+}
+
+TEST_F(TktctlE2eTest, IllegalTransitionExitsWithFailedPreconditionNamingBothStates) {
+  const std::string id = Create(account_).id();
+  const CliResult result = Tktctl(kAgentToken, {"transition", id, "closed"});
+  EXPECT_THAT(result, ExitsWith(ExitCodeOf(absl::StatusCode::kFailedPrecondition)));
+  EXPECT_EQ(result.exit_code, 10);
+  EXPECT_THAT(result.err, HasSubstr("FAILED_PRECONDITION"));
+  EXPECT_THAT(result.err, HasSubstr("NEW"));
+  EXPECT_THAT(result.err, HasSubstr("CLOSED"));
+  EXPECT_EQ(TktctlJson<v1::Ticket>(kAgentToken, {"get", id}).status(), v1::TICKET_STATUS_NEW);
+}
+
+TEST_F(TktctlE2eTest, TechnicianCreateIsPermissionDeniedAndCreatesNothing) {
+  const CliResult result = Tktctl(kTechnicianTomToken, CreateArgs(account_));
+  EXPECT_THAT(result, ExitsWith(ExitCodeOf(absl::StatusCode::kPermissionDenied)));
+  EXPECT_THAT(result.err, HasSubstr("PERMISSION_DENIED"));
+  EXPECT_THAT(IdsOf(List({"--account=" + account_})), IsEmpty());
+}
+
+TEST_F(TktctlE2eTest, UnknownSubcommandExitsTwoWithAUsageHint) {
+  const CliResult result = Tktctl(kAgentToken, {"frobnicate"});
+  EXPECT_THAT(result, ExitsWith(kExitUsage));
+  EXPECT_THAT(result.err, HasSubstr("unknown subcommand 'frobnicate'"));
+  EXPECT_THAT(result.err, HasSubstr("tktctl help"));
+}
+
+TEST_F(TktctlE2eTest, BadEnumValuesExitTwoAndListTheAcceptedValues) {
+  const CliResult status = Tktctl(kAgentToken, {"list", "--status=bogus"});
+  EXPECT_THAT(status, ExitsWith(kExitUsage));
+  EXPECT_THAT(status.err, HasSubstr("--status: unknown value 'bogus'"));
+  EXPECT_THAT(status.err, HasSubstr("in_progress"));
+
+  const CliResult kind = Tktctl(kAgentToken, CreateArgs(account_, {"--kind=toaster"}));
+  EXPECT_THAT(kind, ExitsWith(kExitUsage));
+  EXPECT_THAT(kind.err, HasSubstr("--kind: unknown value 'toaster'"));
+
+  const CliResult target = Tktctl(kAgentToken, {"transition", "T-1", "sideways"});
+  EXPECT_THAT(target, ExitsWith(kExitUsage));
+  EXPECT_THAT(target.err, HasSubstr("unknown value 'sideways'"));
+  EXPECT_THAT(IdsOf(List({"--account=" + account_})), IsEmpty());
+}
+
+TEST_F(TktctlE2eTest, VerifySucceedsForAdminAndIsPermissionDeniedForAgent) {
+  Create(account_);
+  const CliResult as_root = Tktctl(kAdminToken, {"verify"});
+  EXPECT_THAT(as_root, ExitsWith(0));
+  EXPECT_THAT(as_root.out, HasSubstr("store is consistent"));
+
+  const CliResult as_alice = Tktctl(kAgentToken, {"verify"});
+  EXPECT_THAT(as_alice, ExitsWith(ExitCodeOf(absl::StatusCode::kPermissionDenied)));
+  EXPECT_THAT(as_alice.err, HasSubstr("PERMISSION_DENIED"));
+}
+
+}  // namespace
+}  // namespace ticketing::testing
