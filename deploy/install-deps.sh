@@ -23,6 +23,7 @@ PACKAGES=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  tzdata
 )
 
 missing=()

@@ -31,6 +31,15 @@ MATCHER_P2(StatusIs, code, message_matcher, "") {
                                        result_listener);
 }
 
+// EXPECT_THAT(calendar.Add(t, d), IsOkAndHolds(due));
+MATCHER_P(IsOkAndHolds, value_matcher, "") {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
+}
+
 }  // namespace ticketing::testing
 
 #endif  // TICKETING_TESTS_TESTING_STATUS_MATCHERS_H_
