@@ -12,6 +12,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
@@ -21,6 +22,9 @@
 #include "server/common/files.h"
 #include "server/common/log.h"
 #include "server/config/server_config.h"
+#include "server/domain/sla_clocks.h"
+#include "server/domain/sla_monitor.h"
+#include "server/domain/sla_policy.h"
 #include "server/domain/ticket_service.h"
 #include "storage/rocksdb_ticket_store.h"
 
@@ -29,6 +33,10 @@ ABSL_FLAG(std::string, listen, "", "host:port to listen on; overrides listen_add
 ABSL_FLAG(std::string, data_dir, "", "Database directory; overrides data_dir");
 ABSL_FLAG(std::string, port_file, "",
           "When set, write the bound port here once serving (for --listen=...:0)");
+ABSL_FLAG(bool, test_clock, false,
+          "TESTS ONLY: time stands still and moves only by AdminService.AdvanceTestClock");
+ABSL_FLAG(std::string, test_clock_start, "",
+          "With --test_clock: the starting instant, RFC 3339 (default: the real time now)");
 ABSL_FLAG(bool, unsafe_disable_wal_sync, false,
           "UNSAFE: acknowledge writes before the WAL reaches disk; a crash may lose them");
 
@@ -115,17 +123,41 @@ std::unique_ptr<grpc::Server> StartServer(const v1::ServerConfig& config,
   return server;
 }
 
-// Serves until SIGTERM/SIGINT, then drains in-flight calls for the grace period.
-void ServeUntilStopSignal(grpc::Server& server, const sigset_t& stop_signals,
-                          int grace_seconds) {
+// Serves until SIGTERM/SIGINT, then drains in-flight calls for the grace period. Unless
+// the test clock is on, a monitor thread fires due SLA timers every second meanwhile.
+void ServeUntilStopSignal(grpc::Server& server, domain::SlaMonitor& monitor, bool run_monitor,
+                          const sigset_t& stop_signals, int grace_seconds) {
+  absl::Notification stopping;
+  std::thread monitor_thread([&] {
+    while (run_monitor && !stopping.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+      if (absl::StatusOr<int> fired = monitor.RunOnce(); !fired.ok()) {
+        LogError("SLA monitor run failed", {{"status", fired.status().ToString()}});
+      }
+    }
+  });
   std::thread stopper([&] {
     int signal = 0;
     sigwait(&stop_signals, &signal);
     LogInfo("stopping: draining in-flight calls", {{"signal", std::to_string(signal)}});
+    stopping.Notify();
     server.Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(grace_seconds));
   });
   server.Wait();
   stopper.join();
+  monitor_thread.join();
+}
+
+absl::StatusOr<std::unique_ptr<SettableClock>> TestClockFromFlags() {
+  if (!absl::GetFlag(FLAGS_test_clock)) return nullptr;
+  absl::Time start = absl::Now();
+  const std::string text = absl::GetFlag(FLAGS_test_clock_start);
+  std::string error;
+  if (!text.empty() && !absl::ParseTime(absl::RFC3339_full, text, &start, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat("--test_clock_start: ", error));
+  }
+  LogInfo("TEST CLOCK ON: time moves only by AdminService.AdvanceTestClock",
+          {{"start", absl::FormatTime(absl::RFC3339_full, start, absl::UTCTimeZone())}});
+  return std::make_unique<SettableClock>(start);
 }
 
 absl::StatusOr<std::unique_ptr<storage::RocksDbTicketStore>> OpenStore(
@@ -143,21 +175,29 @@ absl::StatusOr<std::unique_ptr<storage::RocksDbTicketStore>> OpenStore(
 int Run(const sigset_t& stop_signals) {
   absl::StatusOr<v1::ServerConfig> config = ConfigFromFlags();
   if (!config.ok()) return Fail(config.status());
+  auto policies = domain::SlaPolicySet::Create(config->calendars(), config->sla_policies());
+  if (!policies.ok()) return Fail(policies.status());
+  auto test_clock = TestClockFromFlags();
+  if (!test_clock.ok()) return Fail(test_clock.status());
   auto store = OpenStore(*config);
   if (!store.ok()) return Fail(store.status());
   auto credentials = Credentials(*config);
   if (!credentials.ok()) return Fail(credentials.status());
 
-  RealClock clock;
+  RealClock real_clock;
+  const Clock& clock = *test_clock ? static_cast<const Clock&>(**test_clock) : real_clock;
   domain::UserDirectory users(Principals(*config));
-  domain::TicketService tickets(**store, clock, users);
+  domain::SlaClocks sla(**policies);
+  domain::TicketService tickets(**store, clock, users, sla);
+  domain::SlaMonitor monitor(tickets, **store, clock, test_clock->get());
   api::Authenticator auth({config->users().begin(), config->users().end()});
   api::TicketGrpcService ticket_service(tickets, auth);
-  api::AdminGrpcService admin_service(tickets, auth);
+  api::AdminGrpcService admin_service(tickets, monitor, auth);
   std::unique_ptr<grpc::Server> server =
       StartServer(*config, *credentials, {&ticket_service, &admin_service});
   if (server == nullptr) return 1;
-  ServeUntilStopSignal(*server, stop_signals, config->shutdown_grace_seconds());
+  ServeUntilStopSignal(*server, monitor, /*run_monitor=*/!*test_clock, stop_signals,
+                       config->shutdown_grace_seconds());
   server.reset();
   store->reset();  // flushes and closes the database
   LogInfo("stopped");

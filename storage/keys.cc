@@ -1,6 +1,8 @@
 #include "absl/strings/string_view.h"
 #include "storage/keys.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "storage/ticket_id.h"
@@ -89,5 +91,42 @@ std::vector<std::string> IndexKeys(const v1::Ticket& ticket) {
   if (!ticket.queue().empty()) keys.push_back(QueuePrefix(ticket.queue()) + suffix);
   return keys;
 }
+
+namespace {
+
+int64_t CeilMillis(const google::protobuf::Timestamp& t) {
+  return t.seconds() * 1000 + (t.nanos() + 999999) / 1000000;
+}
+
+std::string TimerKey(int64_t due_ms, uint64_t id, v1::SlaClockKind kind, char type) {
+  std::string key;
+  AppendBigEndian64(static_cast<uint64_t>(std::max<int64_t>(0, due_ms)), &key);
+  AppendBigEndian64(id, &key);
+  key.push_back(static_cast<char>(kind));
+  key.push_back(type);
+  return key;
+}
+
+}  // namespace
+
+std::vector<std::string> TimerKeys(const v1::Ticket& ticket) {
+  std::vector<std::string> keys;
+  const uint64_t id = ParseTicketId(ticket.id()).value_or(0);
+  for (const v1::SlaClock& c : ticket.sla_clocks()) {
+    if (c.state() != v1::SLA_CLOCK_STATE_RUNNING && c.state() != v1::SLA_CLOCK_STATE_BREACHED) {
+      continue;
+    }
+    if (!c.warning_reached() && c.has_warning_time()) {
+      keys.push_back(TimerKey(CeilMillis(c.warning_time()), id, c.kind(), 'W'));
+    }
+    if (!c.breached() && c.has_due_time()) {
+      keys.push_back(TimerKey(CeilMillis(c.due_time()), id, c.kind(), 'B'));
+    }
+  }
+  return keys;
+}
+
+int64_t TimerDueMs(absl::string_view key) { return static_cast<int64_t>(ReadBigEndian64(key.data())); }
+uint64_t TimerTicketId(absl::string_view key) { return ReadBigEndian64(key.data() + 8); }
 
 }  // namespace ticketing::storage

@@ -18,6 +18,10 @@
 //       'A' <assignee> 0x00 <suffix>               by assignee (assigned tickets only)
 //       'C' <account_id> 0x00 <suffix>             by account
 //       'Q' <queue> 0x00 <suffix>                  by queue (tickets with a queue only)
+//   CF "timers"    <due_ms:8><id:8><clock kind:1><'W' warning | 'B' breach:1> -> empty
+//                  one entry per pending SLA warning/breach of a running clock; due_ms is
+//                  rounded up, so an entry at or before now is really due. Derived from the
+//                  ticket's clocks by TimerKeys() and rewritten with the record, like indexes.
 //   Identifiers never contain 0x00 (validation allows [A-Za-z0-9._:/-] only), so the
 //   separator is unambiguous.
 //
@@ -38,6 +42,7 @@ inline constexpr char kTicketsFamily[] = "tickets";
 inline constexpr char kEventsFamily[] = "events";
 inline constexpr char kRequestsFamily[] = "requests";
 inline constexpr char kIndexesFamily[] = "indexes";
+inline constexpr char kTimersFamily[] = "timers";
 inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
 inline constexpr char kSchemaVersion[] = "1";
 
@@ -83,6 +88,14 @@ std::string QueuePrefix(absl::string_view queue);
 
 // Every index entry the ticket must have, in no particular order.
 std::vector<std::string> IndexKeys(const v1::Ticket& ticket);
+
+// Every timer entry the ticket must have: a warning and a breach timer for each counting
+// SLA clock that has not reached them yet.
+std::vector<std::string> TimerKeys(const v1::Ticket& ticket);
+inline constexpr size_t kTimerKeySize = 18;
+// The due time (ms since the epoch) and ticket id of a timer key.
+int64_t TimerDueMs(absl::string_view key);
+uint64_t TimerTicketId(absl::string_view key);
 
 }  // namespace ticketing::storage
 

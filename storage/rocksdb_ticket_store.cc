@@ -38,7 +38,7 @@ rocksdb::Options DatabaseOptions() {
 const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
-      kIndexesFamily};
+      kIndexesFamily, kTimersFamily};
   return *names;
 }
 
@@ -47,6 +47,27 @@ std::string EncodeRequestValue(const RequestRecord& record) {
   AppendBigEndian64(record.ticket_id, &value);
   AppendBigEndian64(record.fingerprint, &value);
   return value;
+}
+
+// Deletes the derived entries (index or timer keys) only `before` has and puts the ones only
+// `after` has.
+absl::Status WriteDerivedChanges(rocksdb::ColumnFamilyHandle* family,
+                                 std::vector<std::string> before, std::vector<std::string> after,
+                                 rocksdb::WriteBatch& batch) {
+  std::sort(before.begin(), before.end());
+  std::sort(after.begin(), after.end());
+  std::vector<std::string> removed, added;
+  std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                      std::back_inserter(removed));
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
+                      std::back_inserter(added));
+  for (const std::string& key : removed) {
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Delete(family, key), "batch"));
+  }
+  for (const std::string& key : added) {
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Put(family, key, rocksdb::Slice()), "batch"));
+  }
+  return absl::OkStatus();
 }
 
 // One index walk of a listing: all keys under `prefix`, from a start position on.
@@ -87,6 +108,7 @@ RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
       events_(handles_[2]),
       requests_(handles_[3]),
       indexes_(handles_[4]),
+      timers_(handles_[5]),
       options_(options) {}
 
 RocksDbTicketStore::~RocksDbTicketStore() {
@@ -158,22 +180,12 @@ absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
   TKT_RETURN_IF_ERROR(FromRocks(batch.Put(events_, EventKey(*id, change.event.sequence()),
                                           change.event.SerializeAsString()),
                                 "batch"));
-  std::vector<std::string> old_keys;
-  if (change.before) old_keys = IndexKeys(*change.before);
-  std::vector<std::string> new_keys = IndexKeys(change.after);
-  std::sort(old_keys.begin(), old_keys.end());
-  std::sort(new_keys.begin(), new_keys.end());
-  std::vector<std::string> removed, added;
-  std::set_difference(old_keys.begin(), old_keys.end(), new_keys.begin(), new_keys.end(),
-                      std::back_inserter(removed));
-  std::set_difference(new_keys.begin(), new_keys.end(), old_keys.begin(), old_keys.end(),
-                      std::back_inserter(added));
-  for (const std::string& key : removed) {
-    TKT_RETURN_IF_ERROR(FromRocks(batch.Delete(indexes_, key), "batch"));
-  }
-  for (const std::string& key : added) {
-    TKT_RETURN_IF_ERROR(FromRocks(batch.Put(indexes_, key, rocksdb::Slice()), "batch"));
-  }
+  TKT_RETURN_IF_ERROR(WriteDerivedChanges(
+      indexes_, change.before ? IndexKeys(*change.before) : std::vector<std::string>(),
+      IndexKeys(change.after), batch));
+  TKT_RETURN_IF_ERROR(WriteDerivedChanges(
+      timers_, change.before ? TimerKeys(*change.before) : std::vector<std::string>(),
+      TimerKeys(change.after), batch));
   if (change.request) {
     TKT_RETURN_IF_ERROR(FromRocks(
         batch.Put(requests_, change.request->request_id, EncodeRequestValue(*change.request)),
@@ -271,6 +283,28 @@ absl::StatusOr<std::vector<v1::TicketEvent>> RocksDbTicketStore::ListEvents(
   }
   TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading events"));
   return events;
+}
+
+absl::StatusOr<std::vector<uint64_t>> RocksDbTicketStore::DueTimers(absl::Time now, int limit) {
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), timers_));
+  std::vector<uint64_t> ids;
+  for (it->SeekToFirst(); it->Valid() && static_cast<int>(ids.size()) < limit; it->Next()) {
+    const absl::string_view key(it->key().data(), it->key().size());
+    if (key.size() != kTimerKeySize || TimerDueMs(key) > now_ms) break;
+    const uint64_t id = TimerTicketId(key);
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "scanning timers"));
+  return ids;
+}
+
+absl::StatusOr<std::optional<absl::Time>> RocksDbTicketStore::NextTimerDue() {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), timers_));
+  it->SeekToFirst();
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading timers"));
+  if (!it->Valid() || it->key().size() != kTimerKeySize) return std::nullopt;
+  return absl::FromUnixMillis(TimerDueMs(absl::string_view(it->key().data(), kTimerKeySize)));
 }
 
 }  // namespace ticketing::storage

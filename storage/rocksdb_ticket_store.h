@@ -41,6 +41,8 @@ class RocksDbTicketStore final : public TicketStore {
   absl::StatusOr<std::vector<v1::TicketEvent>> ListEvents(uint64_t ticket_id,
                                                           int64_t after_sequence,
                                                           int limit) override;
+  absl::StatusOr<std::vector<uint64_t>> DueTimers(absl::Time now, int limit) override;
+  absl::StatusOr<std::optional<absl::Time>> NextTimerDue() override;
   absl::StatusOr<VerifyReport> Verify() override;
 
  private:
@@ -50,19 +52,23 @@ class RocksDbTicketStore final : public TicketStore {
   absl::StatusOr<std::optional<v1::Ticket>> ReadTicket(uint64_t id,
                                                        const rocksdb::Snapshot* snapshot);
   std::vector<std::string> DrivingPrefixes(const TicketFilter& filter) const;
-  void VerifyIndexes(const rocksdb::Snapshot* snapshot, std::vector<std::string> expected,
-                     VerifyReport* report);
+  // Compares the entries of a derived family (indexes, timers) with `expected`; returns the
+  // number of entries read.
+  int64_t VerifyDerived(const rocksdb::Snapshot* snapshot, rocksdb::ColumnFamilyHandle* family,
+                        absl::string_view what, std::vector<std::string> expected,
+                        VerifyReport* report);
   void VerifyEvents(const rocksdb::Snapshot* snapshot,
                     const std::vector<std::pair<uint64_t, int64_t>>& versions,
                     VerifyReport* report);
 
   std::unique_ptr<rocksdb::DB> db_;
-  // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes.
+  // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes, timers.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* tickets_;
   rocksdb::ColumnFamilyHandle* events_;
   rocksdb::ColumnFamilyHandle* requests_;
   rocksdb::ColumnFamilyHandle* indexes_;
+  rocksdb::ColumnFamilyHandle* timers_;
   StoreOptions options_;
   std::atomic<uint64_t> next_ticket_id_{1};
 };

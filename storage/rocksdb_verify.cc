@@ -21,7 +21,7 @@ absl::StatusOr<VerifyReport> RocksDbTicketStore::Verify() {
   rocksdb::ReadOptions read;
   read.snapshot = snapshot.snapshot();
   VerifyReport report;
-  std::vector<std::string> expected_index;
+  std::vector<std::string> expected_index, expected_timers;
   std::vector<std::pair<uint64_t, int64_t>> versions;  // ticket id -> version, ascending id
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, tickets_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
@@ -36,37 +36,44 @@ absl::StatusOr<VerifyReport> RocksDbTicketStore::Verify() {
       report.AddProblem(absl::StrCat("record under ", FormatTicketId(id), " has id ", ticket.id()));
     }
     for (std::string& key : IndexKeys(ticket)) expected_index.push_back(std::move(key));
+    for (std::string& key : TimerKeys(ticket)) expected_timers.push_back(std::move(key));
     versions.emplace_back(id, ticket.version());
   }
   if (!it->status().ok()) return absl::InternalError(it->status().ToString());
-  VerifyIndexes(read.snapshot, std::move(expected_index), &report);
+  report.index_entries =
+      VerifyDerived(read.snapshot, indexes_, "index entry", std::move(expected_index), &report);
+  report.timers = VerifyDerived(read.snapshot, timers_, "timer", std::move(expected_timers), &report);
   VerifyEvents(read.snapshot, versions, &report);
   return report;
 }
 
-void RocksDbTicketStore::VerifyIndexes(const rocksdb::Snapshot* snapshot,
-                                       std::vector<std::string> expected, VerifyReport* report) {
+int64_t RocksDbTicketStore::VerifyDerived(const rocksdb::Snapshot* snapshot,
+                                          rocksdb::ColumnFamilyHandle* family,
+                                          absl::string_view what, std::vector<std::string> expected,
+                                          VerifyReport* report) {
   std::sort(expected.begin(), expected.end());
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, indexes_));
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, family));
   auto want = expected.begin();
+  int64_t entries = 0;
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
-    ++report->index_entries;
+    ++entries;
     const std::string key = it->key().ToString();
     for (; want != expected.end() && *want < key; ++want) {
-      report->AddProblem(absl::StrCat("missing index entry ", Printable(*want)));
+      report->AddProblem(absl::StrCat("missing ", what, " ", Printable(*want)));
     }
     if (want != expected.end() && *want == key) {
       ++want;
     } else {
-      report->AddProblem(absl::StrCat("stray index entry ", Printable(key)));
+      report->AddProblem(absl::StrCat("stray ", what, " ", Printable(key)));
     }
   }
   for (; want != expected.end(); ++want) {
-    report->AddProblem(absl::StrCat("missing index entry ", Printable(*want)));
+    report->AddProblem(absl::StrCat("missing ", what, " ", Printable(*want)));
   }
-  if (!it->status().ok()) report->AddProblem(absl::StrCat("index scan: ", it->status().ToString()));
+  if (!it->status().ok()) report->AddProblem(absl::StrCat(what, " scan: ", it->status().ToString()));
+  return entries;
 }
 
 void RocksDbTicketStore::VerifyEvents(const rocksdb::Snapshot* snapshot,

@@ -68,6 +68,7 @@ struct VerifyReport {
   int64_t tickets = 0;
   int64_t index_entries = 0;
   int64_t events = 0;
+  int64_t timers = 0;
   int64_t problem_count = 0;
   std::vector<std::string> problems;  // the first 100
   void AddProblem(std::string problem);
@@ -101,7 +102,14 @@ class TicketStore {
                                                                   int64_t after_sequence,
                                                                   int limit) = 0;
 
-  // Checks that every index entry and history matches the ticket records (read only).
+  // Ids of the tickets that have an SLA timer due at or before `now`, earliest timer first,
+  // each once, at most `limit`.
+  virtual absl::StatusOr<std::vector<uint64_t>> DueTimers(absl::Time now, int limit) = 0;
+
+  // When the earliest pending SLA timer is due, or nullopt when there is none.
+  virtual absl::StatusOr<std::optional<absl::Time>> NextTimerDue() = 0;
+
+  // Checks that every index entry, timer and history matches the ticket records (read only).
   virtual absl::StatusOr<VerifyReport> Verify() = 0;
 };
 

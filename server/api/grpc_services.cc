@@ -102,4 +102,12 @@ grpc::Status AdminGrpcService::WhoAmI(grpc::ServerContext* context,
                 });
 }
 
+grpc::Status AdminGrpcService::AdvanceTestClock(grpc::ServerContext* context,
+                                                const v1::AdvanceTestClockRequest* request,
+                                                v1::AdvanceTestClockResponse* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return monitor_.AdvanceTestClock(who, *request);
+  });
+}
+
 }  // namespace ticketing::api

@@ -2,6 +2,7 @@
 #define TICKETING_SERVER_API_GRPC_SERVICES_H_
 
 #include "server/api/authenticator.h"
+#include "server/domain/sla_monitor.h"
 #include "server/domain/ticket_service.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
@@ -42,16 +43,21 @@ class TicketGrpcService final : public v1::TicketService::Service {
 
 class AdminGrpcService final : public v1::AdminService::Service {
  public:
-  AdminGrpcService(domain::TicketService& tickets, const Authenticator& auth)
-      : tickets_(tickets), auth_(auth) {}
+  AdminGrpcService(domain::TicketService& tickets, domain::SlaMonitor& monitor,
+                   const Authenticator& auth)
+      : tickets_(tickets), monitor_(monitor), auth_(auth) {}
 
   grpc::Status VerifyStore(grpc::ServerContext* context, const v1::VerifyStoreRequest* request,
                            v1::VerifyStoreResponse* response) override;
   grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
                       v1::WhoAmIResponse* response) override;
+  grpc::Status AdvanceTestClock(grpc::ServerContext* context,
+                                const v1::AdvanceTestClockRequest* request,
+                                v1::AdvanceTestClockResponse* response) override;
 
  private:
   domain::TicketService& tickets_;
+  domain::SlaMonitor& monitor_;
   const Authenticator& auth_;
 };
 

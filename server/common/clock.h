@@ -1,6 +1,7 @@
 #ifndef TICKETING_SERVER_COMMON_CLOCK_H_
 #define TICKETING_SERVER_COMMON_CLOCK_H_
 
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -18,6 +19,30 @@ class Clock {
 class RealClock final : public Clock {
  public:
   absl::Time Now() const override { return absl::Now(); }
+};
+
+// A clock that stands still until told to move: the server's --test_clock mode (moved by
+// AdminService.AdvanceTestClock) and the tests' fake clock. Thread-safe.
+class SettableClock final : public Clock {
+ public:
+  explicit SettableClock(absl::Time start) : now_(start) {}
+
+  absl::Time Now() const override {
+    absl::MutexLock lock(&mu_);
+    return now_;
+  }
+  void Set(absl::Time t) {
+    absl::MutexLock lock(&mu_);
+    now_ = t;
+  }
+  void Advance(absl::Duration d) {
+    absl::MutexLock lock(&mu_);
+    now_ += d;
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  absl::Time now_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ticketing

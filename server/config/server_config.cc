@@ -28,6 +28,10 @@ absl::Status CheckUser(const v1::User& user, int i, std::set<std::string>& names
                        std::set<std::string>& tokens) {
   const std::string field = absl::StrCat("users[", i, "]");
   TKT_RETURN_IF_ERROR(domain::CheckIdentifier(field + ".name", user.name(), true));
+  if (user.name() == "system") {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".name: 'system' is reserved for the server's own changes"));
+  }
   if (user.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(user.role())) {
     return absl::InvalidArgumentError(absl::StrCat(field, ".role: must be set"));
   }

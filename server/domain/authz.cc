@@ -52,6 +52,10 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
         return Deny(who, absl::StrCat("move a ticket to ", StatusName(target)));
       }
       return AuthorizeTicketWork(who, ticket, "change the status of");
+    case Action::kSetTestClock:
+      return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "set the test clock");
+    case Action::kInternal:
+      return absl::OkStatus();
     case Action::kVerifyStore:
       return who.role == v1::ROLE_ADMIN || who.role == v1::ROLE_SUPERVISOR
                  ? absl::OkStatus()

@@ -16,7 +16,11 @@ namespace ticketing::domain {
 //   kTransition    as kUpdate, but a technician may not move to CLOSED, CANCELLED or REOPENED
 //                  (closing follows verification with the customer; that is the desk's job)
 //   kVerifyStore   admin, supervisor
-enum class Action { kRead, kCreate, kAssign, kUpdate, kComment, kTransition, kVerifyStore };
+//   kSetTestClock  admin
+//   kInternal      the server's own work (SLA timers); never reachable from a request
+enum class Action {
+  kRead, kCreate, kAssign, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kInternal
+};
 
 // OK when `who` may do `action` on `ticket` (nullptr when the action has no ticket yet).
 // `target` is the status asked for by kTransition and ignored otherwise.

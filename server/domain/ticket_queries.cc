@@ -116,6 +116,7 @@ absl::StatusOr<v1::VerifyStoreResponse> TicketService::VerifyStore(const Princip
   response.set_tickets(report.tickets);
   response.set_index_entries(report.index_entries);
   response.set_events(report.events);
+  response.set_timers(report.timers);
   response.set_problem_count(report.problem_count);
   for (std::string& problem : report.problems) response.add_problems(std::move(problem));
   return response;

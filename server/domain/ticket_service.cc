@@ -16,8 +16,8 @@
 namespace ticketing::domain {
 
 TicketService::TicketService(storage::TicketStore& store, const Clock& clock,
-                             const UserDirectory& users)
-    : store_(store), clock_(clock), users_(users) {}
+                             const UserDirectory& users, const SlaClocks& sla)
+    : store_(store), clock_(clock), users_(users), sla_(sla) {}
 
 absl::Status TicketService::CheckAssignee(absl::string_view field,
                                           absl::string_view assignee) const {
@@ -86,6 +86,7 @@ absl::StatusOr<v1::Ticket> TicketService::Create(const Principal& actor,
   RecordChange(change.event, "status", "", StatusName(change.after.status()));
   RecordChange(change.event, "priority", "", PriorityName(change.after.priority()));
   RecordChange(change.event, "assignee", "", change.after.assignee());
+  TKT_RETURN_IF_ERROR(sla_.Start(change.after, change.event, now));
   change.request = storage::RequestRecord{request.request_id(),
                                           *ParseTicketId(change.after.id()), fingerprint};
   TKT_RETURN_IF_ERROR(store_.Commit(change));
@@ -143,6 +144,7 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::Mutate(
   if (event.changes().empty() && event.comment().empty()) {
     return std::make_pair(std::move(current), std::move(event));  // nothing to record
   }
+  TKT_RETURN_IF_ERROR(sla_.Update(current, next, event, now));
   next.set_version(current.version() + 1);
   ToTimestamp(now, next.mutable_update_time());
   event.set_ticket_id(next.id());
@@ -153,6 +155,17 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::Mutate(
   storage::TicketChange change{std::move(current), next, event, std::nullopt};
   TKT_RETURN_IF_ERROR(store_.Commit(change));
   return std::make_pair(std::move(next), std::move(event));
+}
+
+absl::StatusOr<bool> TicketService::FireSlaTimers(uint64_t id) {
+  const std::string ticket_id = FormatTicketId(id);
+  MutationSpec spec{"id", ticket_id, 0, false, Action::kInternal};
+  auto fire = [&](const v1::Ticket&, absl::Time now, v1::Ticket& next, v1::TicketEvent& event) {
+    event.set_type(v1::EVENT_TYPE_SLA);
+    return sla_.Fire(next, event, now);
+  };
+  TKT_ASSIGN_OR_RETURN(auto result, Mutate(Principal{kSystemActor, v1::ROLE_UNSPECIFIED}, spec, fire));
+  return result.second.sequence() != 0;
 }
 
 }  // namespace ticketing::domain

@@ -10,6 +10,7 @@
 #include "server/common/clock.h"
 #include "server/domain/authz.h"
 #include "server/domain/principal.h"
+#include "server/domain/sla_clocks.h"
 #include "storage/ticket_store.h"
 #include "ticketing/v1/admin_service.pb.h"
 #include "ticketing/v1/ticket_service.pb.h"
@@ -24,8 +25,12 @@ namespace ticketing::domain {
 // their WAL syncs. Every method reads the clock once.
 class TicketService {
  public:
-  // `store`, `clock` and `users` must outlive the service.
-  TicketService(storage::TicketStore& store, const Clock& clock, const UserDirectory& users);
+  // The actor of changes the server makes itself (SLA warnings and breaches).
+  static constexpr char kSystemActor[] = "system";
+
+  // All four must outlive the service.
+  TicketService(storage::TicketStore& store, const Clock& clock, const UserDirectory& users,
+                const SlaClocks& sla);
 
   // Opens a ticket (NEW, or ASSIGNED when created with an assignee). A retry with a known
   // request_id returns the ticket it created; other content under that id: ALREADY_EXISTS.
@@ -43,6 +48,11 @@ class TicketService {
       const Principal& actor, const v1::ListTicketEventsRequest& request);
   // Runs the store's consistency check.
   absl::StatusOr<v1::VerifyStoreResponse> VerifyStore(const Principal& actor);
+
+  // Records the SLA warnings and breaches of ticket `id` that are due by now, as one
+  // "system" event committed together with the removal of their timers (so each fires
+  // exactly once). Returns whether anything was due.
+  absl::StatusOr<bool> FireSlaTimers(uint64_t id);
 
  private:
   // Fills `next` and `event` from `current` at time `now`; returns an error to abandon the
@@ -74,6 +84,7 @@ class TicketService {
   storage::TicketStore& store_;
   const Clock& clock_;
   const UserDirectory& users_;
+  const SlaClocks& sla_;
   // Striped locks: a ticket id (or a request id's hash) picks one. Held across commit.
   std::array<absl::Mutex, 64> locks_;
 };

@@ -19,6 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/strings/strip.h"
 #include "gmock/gmock.h"
+#include "tests/testing/status_matchers.h"
 #include "ticketing/v1/ticket.pb.h"
 #include "ticketing/v1/ticket_service.pb.h"
 
@@ -77,15 +78,6 @@ MATCHER_P(IsStatusNamed, name, "") {
 // "IN_PROGRESS" for TICKET_STATUS_IN_PROGRESS.
 inline std::string ShortStatusName(v1::TicketStatus status) {
   return std::string(absl::StripPrefix(v1::TicketStatus_Name(status), "TICKET_STATUS_"));
-}
-
-// EXPECT_THAT(client.Get(id), IsOkAndHolds(Property(&v1::Ticket::version, 3)));
-MATCHER_P(IsOkAndHolds, value_matcher, "") {
-  if (!arg.ok()) {
-    *result_listener << "status is " << arg.status();
-    return false;
-  }
-  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
 }
 
 // A FieldChange of `field` from `old_matcher` to `new_matcher`.

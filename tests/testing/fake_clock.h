@@ -1,33 +1,23 @@
 #ifndef TICKETING_TESTS_TESTING_FAKE_CLOCK_H_
 #define TICKETING_TESTS_TESTING_FAKE_CLOCK_H_
 
-#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/common/clock.h"
 
 namespace ticketing::testing {
 
-// A Clock that stands still until a test moves it. Thread-safe.
+// The tests' clock: stands still until a test moves it (Advance / Set). Starts at
+// 2023-11-14T22:13:20Z unless told otherwise.
 class FakeClock final : public Clock {
  public:
-  explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1700000000)) : now_(start) {}
-
-  absl::Time Now() const override {
-    absl::MutexLock lock(&mu_);
-    return now_;
-  }
-  void Advance(absl::Duration d) {
-    absl::MutexLock lock(&mu_);
-    now_ += d;
-  }
-  void Set(absl::Time t) {
-    absl::MutexLock lock(&mu_);
-    now_ = t;
-  }
+  explicit FakeClock(absl::Time start = absl::FromUnixSeconds(1700000000)) : clock_(start) {}
+  absl::Time Now() const override { return clock_.Now(); }
+  void Advance(absl::Duration d) { clock_.Advance(d); }
+  void Set(absl::Time t) { clock_.Set(t); }
+  SettableClock& settable() { return clock_; }
 
  private:
-  mutable absl::Mutex mu_;
-  absl::Time now_ ABSL_GUARDED_BY(mu_);
+  SettableClock clock_;
 };
 
 }  // namespace ticketing::testing

@@ -111,8 +111,11 @@ std::string FromByteBuffer(const grpc::ByteBuffer& buffer) {
 
 }  // namespace
 
-ServerProcess::ServerProcess(std::string binary, std::string extra_config)
-    : binary_(std::move(binary)), extra_config_(std::move(extra_config)) {}
+ServerProcess::ServerProcess(std::string binary, std::string extra_config,
+                             std::vector<std::string> extra_flags)
+    : binary_(std::move(binary)),
+      extra_config_(std::move(extra_config)),
+      extra_flags_(std::move(extra_flags)) {}
 
 ServerProcess::~ServerProcess() {
   if (running()) KillAndReap();
@@ -167,6 +170,7 @@ absl::Status ServerProcess::Spawn() {
       "--data_dir=" + data_dir(),
       "--port_file=" + dir_ + "/port",
   };
+  args.insert(args.end(), extra_flags_.begin(), extra_flags_.end());
   std::vector<char*> argv;
   for (std::string& arg : args) argv.push_back(arg.data());
   argv.push_back(nullptr);

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -56,8 +57,10 @@ inline constexpr char kAdminToken[] = "root-admin-token-0005";
 class ServerProcess {
  public:
   // `binary` is the path of the ticketd executable. `extra_config` is appended verbatim
-  // to the generated config.textproto (e.g. "max_request_bytes: 2048").
-  explicit ServerProcess(std::string binary, std::string extra_config = "");
+  // to the generated config.textproto (e.g. "max_request_bytes: 2048"); `extra_flags` are
+  // appended to the command line (e.g. "--test_clock").
+  explicit ServerProcess(std::string binary, std::string extra_config = "",
+                         std::vector<std::string> extra_flags = {});
   ~ServerProcess();  // SIGKILLs the server if it still runs
 
   ServerProcess(const ServerProcess&) = delete;
@@ -114,6 +117,7 @@ class ServerProcess {
 
   const std::string binary_;
   const std::string extra_config_;
+  const std::vector<std::string> extra_flags_;
   std::string dir_;  // empty until the first Start()
   pid_t pid_ = -1;   // > 0 while running
   int starts_ = 0;

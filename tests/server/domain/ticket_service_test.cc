@@ -40,7 +40,7 @@ class TicketServiceTest : public ::testing::Test {
     auto store = storage::RocksDbTicketStore::Open(dir_);
     ASSERT_THAT(store, IsOk());
     store_ = *std::move(store);
-    service_ = std::make_unique<TicketService>(*store_, clock_, users_);
+    service_ = std::make_unique<TicketService>(*store_, clock_, users_, sla_);
   }
   void TearDown() override {
     if (store_ != nullptr) {
@@ -110,6 +110,8 @@ class TicketServiceTest : public ::testing::Test {
   std::string dir_;
   FakeClock clock_;
   UserDirectory users_{{kAlice, kTom, kTim, kSue, kRoot}};
+  SlaPolicySet no_policies_;
+  SlaClocks sla_{no_policies_};
   std::unique_ptr<storage::RocksDbTicketStore> store_;
   std::unique_ptr<TicketService> service_;
 };

@@ -1,0 +1,343 @@
+// SLA clocks end to end inside the domain: TicketService + SlaMonitor on a real store, with a
+// fake clock. No sleeps: the tests move time.
+#include <filesystem>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "server/domain/sla_monitor.h"
+#include "server/domain/ticket_events.h"
+#include "server/domain/ticket_service.h"
+#include "storage/rocksdb_ticket_store.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/status_matchers.h"
+#include "ticketing/v1/config.pb.h"
+
+namespace ticketing::domain {
+namespace {
+
+using ::testing::Contains;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::ticketing::testing::FakeClock;
+using ::ticketing::testing::IsOk;
+using ::ticketing::testing::StatusIs;
+
+const Principal kAlice{"alice", v1::ROLE_AGENT};
+const Principal kTom{"tom", v1::ROLE_TECHNICIAN};
+const Principal kRoot{"root", v1::ROLE_ADMIN};
+
+// 24x7 in UTC so the arithmetic is plain; one office calendar in Shanghai.
+constexpr char kPolicies[] = R"pb(
+  calendars { name: "always" time_zone: "UTC" always_open: true }
+  calendars {
+    name: "office" time_zone: "Asia/Shanghai"
+    weekly { day: WEEKDAY_MONDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_TUESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_WEDNESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_THURSDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_FRIDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+  }
+  sla_policies {
+    name: "urgent" match { priorities: PRIORITY_P1 }
+    first_response: "1h" next_update: "2h" resolution: "8h" calendar: "always"
+  }
+  sla_policies {
+    name: "office-inquiry" match { kinds: TICKET_KIND_INQUIRY }
+    first_response: "2h" resolution: "16h" calendar: "office"
+  }
+  sla_policies {
+    name: "standard" first_response: "4h" next_update: "8h" resolution: "40h" calendar: "always"
+  }
+)pb";
+
+class SlaTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    v1::ServerConfig config;
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(kPolicies, &config));
+    auto policies = SlaPolicySet::Create(config.calendars(), config.sla_policies(),
+                                         absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
+    ASSERT_THAT(policies, IsOk());
+    policies_ = *std::move(policies);
+    sla_ = std::make_unique<SlaClocks>(*policies_);
+    dir_ = ::testing::TempDir() + "/sla_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    OpenStore();
+  }
+  void OpenStore() {
+    service_.reset();
+    monitor_.reset();
+    store_.reset();
+    auto store = storage::RocksDbTicketStore::Open(dir_);
+    ASSERT_THAT(store, IsOk());
+    store_ = *std::move(store);
+    service_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
+    monitor_ = std::make_unique<SlaMonitor>(*service_, *store_, clock_, &clock_.settable());
+  }
+  void TearDown() override {
+    auto report = store_->Verify();
+    ASSERT_THAT(report, IsOk());
+    EXPECT_THAT(report->problems, IsEmpty());
+  }
+
+  v1::Ticket Create(v1::Priority priority, v1::TicketKind kind = v1::TICKET_KIND_REPAIR) {
+    v1::CreateTicketRequest request;
+    request.set_request_id(absl::StrCat("r", ++requests_));
+    request.mutable_ticket()->set_kind(kind);
+    request.mutable_ticket()->set_account_id("ACME");
+    request.mutable_ticket()->set_summary("Printer jams");
+    request.mutable_ticket()->mutable_contact()->set_name("Li Wei");
+    request.mutable_ticket()->set_priority(priority);
+    request.mutable_ticket()->set_assignee("tom");
+    auto ticket = service_->Create(kAlice, request);
+    EXPECT_THAT(ticket, IsOk());
+    return ticket.ok() ? *ticket : v1::Ticket();
+  }
+  v1::Ticket Get(const v1::Ticket& t) {
+    v1::GetTicketRequest request;
+    request.set_id(t.id());
+    return *service_->Get(kAlice, request);
+  }
+  v1::Ticket Move(const v1::Ticket& t, v1::TicketStatus to, const std::string& reason = "") {
+    v1::TransitionTicketRequest request;
+    request.set_id(t.id());
+    request.set_version(t.version());
+    request.set_status(to);
+    request.set_reason(reason);
+    auto moved = service_->Transition(kAlice, request);
+    EXPECT_THAT(moved, IsOk());
+    return moved.ok() ? *moved : t;
+  }
+  v1::Ticket Reply(const v1::Ticket& t, v1::Visibility visibility = v1::VISIBILITY_CUSTOMER) {
+    v1::AddCommentRequest request;
+    request.set_ticket_id(t.id());
+    request.set_body("We are on it.");
+    request.set_visibility(visibility);
+    auto replied = service_->AddComment(kAlice, request);
+    EXPECT_THAT(replied, IsOk());
+    return replied.ok() ? replied->ticket() : t;
+  }
+  int Run() {
+    auto fired = monitor_->RunOnce();
+    EXPECT_THAT(fired, IsOk());
+    return fired.ok() ? *fired : -1;
+  }
+  static const v1::SlaClock& ClockOf(const v1::Ticket& t, v1::SlaClockKind kind) {
+    for (const v1::SlaClock& c : t.sla_clocks()) {
+      if (c.kind() == kind) return c;
+    }
+    static const v1::SlaClock* none = new v1::SlaClock();
+    return *none;
+  }
+  std::vector<v1::TicketEvent> Events(const v1::Ticket& t) {
+    v1::ListTicketEventsRequest request;
+    request.set_ticket_id(t.id());
+    auto events = service_->ListEvents(kAlice, request);
+    return {events->events().begin(), events->events().end()};
+  }
+
+  FakeClock clock_{absl::FromUnixSeconds(1704096000)};  // Mon 2024-01-01 08:00 UTC
+  UserDirectory users_{{kAlice, kTom, kRoot}};
+  std::unique_ptr<SlaPolicySet> policies_;
+  std::unique_ptr<SlaClocks> sla_;
+  std::string dir_;
+  std::unique_ptr<storage::RocksDbTicketStore> store_;
+  std::unique_ptr<TicketService> service_;
+  std::unique_ptr<SlaMonitor> monitor_;
+  int requests_ = 0;
+};
+
+constexpr auto kFirstResponse = v1::SLA_CLOCK_KIND_FIRST_RESPONSE;
+constexpr auto kNextUpdate = v1::SLA_CLOCK_KIND_NEXT_UPDATE;
+constexpr auto kResolution = v1::SLA_CLOCK_KIND_RESOLUTION;
+
+TEST_F(SlaTest, NewTicketRunsTheFirstMatchingPolicysClocks) {
+  const absl::Time created = clock_.Now();
+  const v1::Ticket t = Create(v1::PRIORITY_P1);
+  EXPECT_EQ(t.sla_policy(), "urgent");
+  EXPECT_NE(t.sla_policy_version(), 0u);
+  ASSERT_EQ(t.sla_clocks_size(), 2);  // next update starts with the first response
+  const v1::SlaClock& fr = ClockOf(t, kFirstResponse);
+  EXPECT_EQ(fr.state(), v1::SLA_CLOCK_STATE_RUNNING);
+  EXPECT_EQ(FromTimestamp(fr.due_time()), created + absl::Hours(1));
+  EXPECT_EQ(FromTimestamp(fr.warning_time()), created + absl::Minutes(45));  // 75%
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), created + absl::Hours(8));
+  EXPECT_EQ(Create(v1::PRIORITY_P3).sla_policy(), "standard");
+  EXPECT_EQ(Create(v1::PRIORITY_P3, v1::TICKET_KIND_INQUIRY).sla_policy(), "office-inquiry");
+}
+
+TEST_F(SlaTest, WarningAndBreachAreRecordedExactlyOnceAtTheirInstants) {
+  const v1::Ticket t = Create(v1::PRIORITY_P1);
+  clock_.Advance(absl::Minutes(44));
+  EXPECT_EQ(Run(), 0);
+  clock_.Advance(absl::Minutes(1));
+  EXPECT_EQ(Run(), 1);
+  EXPECT_EQ(Run(), 0);  // nothing fires twice
+  v1::Ticket warned = Get(t);
+  EXPECT_TRUE(ClockOf(warned, kFirstResponse).warning_reached());
+  EXPECT_EQ(ClockOf(warned, kFirstResponse).state(), v1::SLA_CLOCK_STATE_RUNNING);
+  clock_.Advance(absl::Minutes(15));
+  EXPECT_EQ(Run(), 1);
+  const v1::Ticket breached = Get(t);
+  EXPECT_EQ(ClockOf(breached, kFirstResponse).state(), v1::SLA_CLOCK_STATE_BREACHED);
+  EXPECT_EQ(ClockOf(breached, kFirstResponse).breach_count(), 1);
+  const std::vector<v1::TicketEvent> events = Events(t);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[1].type(), v1::EVENT_TYPE_SLA);
+  EXPECT_EQ(events[1].actor(), "system");
+  EXPECT_EQ(events[1].changes(0).field(), "sla.first_response.warning");
+  EXPECT_EQ(events[2].changes(0).field(), "sla.first_response");
+  EXPECT_EQ(events[2].changes(0).new_value(), "BREACHED");
+}
+
+TEST_F(SlaTest, CustomerVisibleReplyMeetsFirstResponseAndStartsNextUpdate) {
+  v1::Ticket t = Create(v1::PRIORITY_P1);
+  clock_.Advance(absl::Minutes(30));
+  t = Reply(t, v1::VISIBILITY_INTERNAL);  // an internal note is not a response
+  EXPECT_EQ(ClockOf(t, kFirstResponse).state(), v1::SLA_CLOCK_STATE_RUNNING);
+  t = Reply(t);
+  EXPECT_EQ(ClockOf(t, kFirstResponse).state(), v1::SLA_CLOCK_STATE_MET);
+  const v1::SlaClock& nu = ClockOf(t, kNextUpdate);
+  EXPECT_EQ(nu.state(), v1::SLA_CLOCK_STATE_RUNNING);
+  EXPECT_EQ(FromTimestamp(nu.due_time()), clock_.Now() + absl::Hours(2));
+  clock_.Advance(absl::Minutes(90));
+  t = Reply(t);  // every customer-visible update restarts it
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kNextUpdate).due_time()), clock_.Now() + absl::Hours(2));
+  EXPECT_EQ(ClockOf(t, kNextUpdate).cycle(), 2);
+}
+
+TEST_F(SlaTest, WaitingOnTheCustomerPausesButWaitingForPartsDoesNot) {
+  v1::Ticket t = Create(v1::PRIORITY_P1);
+  const absl::Time resolution_due = FromTimestamp(ClockOf(t, kResolution).due_time());
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  clock_.Advance(absl::Hours(1));
+  t = Move(t, v1::TICKET_STATUS_WAITING_CUSTOMER);
+  EXPECT_EQ(ClockOf(t, kResolution).state(), v1::SLA_CLOCK_STATE_PAUSED);
+  EXPECT_FALSE(ClockOf(t, kResolution).has_due_time());
+  clock_.Advance(absl::Hours(3));
+  EXPECT_EQ(Run(), 0);  // paused clocks have no timers
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), resolution_due + absl::Hours(3));
+  EXPECT_EQ(FromDurationProto(ClockOf(t, kResolution).paused()), absl::Hours(3));
+  t = Move(t, v1::TICKET_STATUS_WAITING_PARTS);
+  EXPECT_EQ(ClockOf(t, kResolution).state(), v1::SLA_CLOCK_STATE_RUNNING);
+}
+
+TEST_F(SlaTest, ResolvingLateIsMetLateAndTheBreachStaysRecorded) {
+  v1::Ticket t = Create(v1::PRIORITY_P1);
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  clock_.Advance(absl::Hours(9));
+  t = Move(t, v1::TICKET_STATUS_RESOLVED);  // resolved before the monitor noticed the breach
+  const v1::SlaClock& res = ClockOf(t, kResolution);
+  EXPECT_EQ(res.state(), v1::SLA_CLOCK_STATE_MET_LATE);
+  EXPECT_TRUE(res.breached());
+  EXPECT_EQ(res.breach_count(), 1);
+  EXPECT_EQ(FromDurationProto(res.elapsed()), absl::Hours(9));
+}
+
+TEST_F(SlaTest, ReopenedTicketsResolutionRunsOnWithTheTimeLeft) {
+  v1::Ticket t = Create(v1::PRIORITY_P1);
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  clock_.Advance(absl::Hours(5));
+  t = Move(t, v1::TICKET_STATUS_RESOLVED);
+  EXPECT_EQ(ClockOf(t, kResolution).state(), v1::SLA_CLOCK_STATE_MET);
+  clock_.Advance(absl::Hours(24));  // resolved time does not count
+  t = Move(t, v1::TICKET_STATUS_REOPENED, "jams again");
+  const v1::SlaClock& res = ClockOf(t, kResolution);
+  EXPECT_EQ(res.state(), v1::SLA_CLOCK_STATE_RUNNING);
+  EXPECT_EQ(res.cycle(), 2);
+  EXPECT_EQ(FromTimestamp(res.due_time()), clock_.Now() + absl::Hours(3));
+}
+
+TEST_F(SlaTest, RaisingPriorityTightensTheTargetsAndLoweringItNeverLoosensThem) {
+  v1::Ticket t = Create(v1::PRIORITY_P3);  // standard: resolution 40h
+  const absl::Time created = clock_.Now();
+  clock_.Advance(absl::Hours(2));
+  v1::UpdateTicketRequest raise;
+  *raise.mutable_ticket() = t;
+  raise.mutable_ticket()->set_priority(v1::PRIORITY_P1);
+  raise.mutable_update_mask()->add_paths("priority");
+  t = *service_->Update(kAlice, raise);
+  EXPECT_EQ(t.sla_policy(), "urgent");
+  // Counted from creation: 2h used of the new 8h.
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), created + absl::Hours(8));
+  v1::UpdateTicketRequest lower = raise;
+  *lower.mutable_ticket() = t;
+  lower.mutable_ticket()->set_priority(v1::PRIORITY_P4);
+  t = *service_->Update(kAlice, lower);
+  EXPECT_EQ(t.sla_policy(), "standard");
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), created + absl::Hours(8));
+}
+
+TEST_F(SlaTest, CancellingStopsEveryClockAndRemovesItsTimers) {
+  v1::Ticket t = Create(v1::PRIORITY_P1);
+  t = Move(t, v1::TICKET_STATUS_CANCELLED, "duplicate");
+  for (const v1::SlaClock& c : t.sla_clocks()) EXPECT_EQ(c.state(), v1::SLA_CLOCK_STATE_STOPPED);
+  auto report = store_->Verify();
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->timers, 0);
+  clock_.Advance(absl::Hours(100));
+  EXPECT_EQ(Run(), 0);
+}
+
+TEST_F(SlaTest, TimersDueWhileTheServerWasDownFireAfterRestartOldestFirst) {
+  const v1::Ticket first = Create(v1::PRIORITY_P1);
+  clock_.Advance(absl::Minutes(10));
+  const v1::Ticket second = Create(v1::PRIORITY_P1);
+  OpenStore();  // "restart"
+  clock_.Advance(absl::Hours(30));
+  EXPECT_EQ(Run(), 2);
+  EXPECT_EQ(Run(), 0);
+  for (const v1::Ticket& t : {first, second}) {
+    const v1::Ticket now = Get(t);
+    EXPECT_EQ(ClockOf(now, kFirstResponse).state(), v1::SLA_CLOCK_STATE_BREACHED);
+    EXPECT_EQ(ClockOf(now, kResolution).state(), v1::SLA_CLOCK_STATE_BREACHED);
+  }
+}
+
+TEST_F(SlaTest, BusinessHoursDeadlinesSkipNightsAndWeekends) {
+  clock_.Set(absl::FromCivil(absl::CivilMinute(2024, 1, 5, 17, 0), *[] {  // Friday 17:00
+    static absl::TimeZone zone;
+    absl::LoadTimeZone("Asia/Shanghai", &zone);
+    return &zone;
+  }()));
+  const v1::Ticket t = Create(v1::PRIORITY_P3, v1::TICKET_KIND_INQUIRY);  // 2h first response
+  absl::TimeZone shanghai;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kFirstResponse).due_time()),
+            absl::FromCivil(absl::CivilMinute(2024, 1, 8, 9, 30), shanghai));  // Monday
+}
+
+TEST_F(SlaTest, TestClockMovesOnlyForAdminsAndOnlyForward) {
+  v1::AdvanceTestClockRequest request;
+  request.mutable_advance()->set_seconds(-1);
+  EXPECT_THAT(monitor_->AdvanceTestClock(kRoot, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("forward")));
+  request.mutable_advance()->set_seconds(60);
+  EXPECT_THAT(monitor_->AdvanceTestClock(kAlice, request), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("test clock")));
+  SlaMonitor without_test_clock(*service_, *store_, clock_, nullptr);
+  EXPECT_THAT(without_test_clock.AdvanceTestClock(kRoot, request),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("--test_clock")));
+}
+
+TEST_F(SlaTest, AdvancingTheTestClockRecordsEachTimerAtItsOwnInstant) {
+  const absl::Time created = clock_.Now();
+  const v1::Ticket t = Create(v1::PRIORITY_P1);
+  v1::AdvanceTestClockRequest request;
+  request.mutable_advance()->set_seconds(24 * 3600);
+  auto moved = monitor_->AdvanceTestClock(kRoot, request);
+  ASSERT_THAT(moved, IsOk());
+  EXPECT_EQ(FromTimestamp(moved->now()), created + absl::Hours(24));
+  std::vector<absl::Time> times;
+  for (const v1::TicketEvent& e : Events(t)) {
+    if (e.type() == v1::EVENT_TYPE_SLA) times.push_back(FromTimestamp(e.time()));
+  }
+  // first response warning 45m, breach 1h; resolution warning 6h, breach 8h.
+  EXPECT_EQ(times, (std::vector<absl::Time>{created + absl::Minutes(45), created + absl::Hours(1),
+                                            created + absl::Hours(6), created + absl::Hours(8)}));
+}
+
+}  // namespace
+}  // namespace ticketing::domain
