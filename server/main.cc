@@ -119,7 +119,8 @@ std::unique_ptr<grpc::Server> StartServer(const v1::ServerConfig& config,
   LogInfo("serving", {{"addr", config.listen_address()}, {"port", std::to_string(port)},
                       {"data_dir", config.data_dir()},
                       {"wal_sync", config.unsafe_disable_wal_sync() ? "OFF (unsafe)" : "on"},
-                      {"users", std::to_string(config.users_size())}});
+                      {"users", std::to_string(config.users_size())},
+                      {"sla_policies", std::to_string(config.sla_policies_size())}});
   return server;
 }
 
@@ -193,6 +194,12 @@ int Run(const sigset_t& stop_signals) {
   api::Authenticator auth({config->users().begin(), config->users().end()});
   api::TicketGrpcService ticket_service(tickets, auth);
   api::AdminGrpcService admin_service(tickets, monitor, auth);
+  // Catch up before serving: record what came due while the server was down.
+  if (absl::StatusOr<int> fired = monitor.RunOnce(); fired.ok()) {
+    LogInfo("SLA timers due while stopped recorded", {{"tickets", std::to_string(*fired)}});
+  } else {
+    return Fail(fired.status());
+  }
   std::unique_ptr<grpc::Server> server =
       StartServer(*config, *credentials, {&ticket_service, &admin_service});
   if (server == nullptr) return 1;

@@ -1,5 +1,7 @@
 #include "server/config/server_config.h"
 
+#include "server/domain/sla_policy.h"
+
 #include <fstream>
 
 #include "gmock/gmock.h"
@@ -64,6 +66,16 @@ TEST(ServerConfigTest, ExampleConfigShippedInDeployIsValid) {
   ApplyDefaults(*config);
   EXPECT_THAT(ValidateServerConfig(*config), IsOk());
   EXPECT_GE(config->users_size(), 4);
+  auto policies = domain::SlaPolicySet::Create(config->calendars(), config->sla_policies());
+  ASSERT_THAT(policies, IsOk());
+  EXPECT_EQ((*policies)->policies().size(), 3u);
+}
+
+TEST(ServerConfigTest, TheNameSystemIsReserved) {
+  auto config = ParseServerConfig(R"pb(users { name: "system" role: ROLE_ADMIN token: "0123456789abcdef" })pb", "t");
+  ASSERT_THAT(config, IsOk());
+  EXPECT_THAT(ValidateServerConfig(*config),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reserved")));
 }
 
 }  // namespace

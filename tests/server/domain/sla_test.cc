@@ -41,6 +41,10 @@ constexpr char kPolicies[] = R"pb(
     weekly { day: WEEKDAY_FRIDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
   }
   sla_policies {
+    name: "docs-example" match { regions: "docs" }
+    first_response: "30m" next_update: "2h" resolution: "8h" calendar: "always"
+  }
+  sla_policies {
     name: "urgent" match { priorities: PRIORITY_P1 }
     first_response: "1h" next_update: "2h" resolution: "8h" calendar: "always"
   }
@@ -83,7 +87,8 @@ class SlaTest : public ::testing::Test {
     EXPECT_THAT(report->problems, IsEmpty());
   }
 
-  v1::Ticket Create(v1::Priority priority, v1::TicketKind kind = v1::TICKET_KIND_REPAIR) {
+  v1::Ticket Create(v1::Priority priority, v1::TicketKind kind = v1::TICKET_KIND_REPAIR,
+                    const std::string& region = "") {
     v1::CreateTicketRequest request;
     request.set_request_id(absl::StrCat("r", ++requests_));
     request.mutable_ticket()->set_kind(kind);
@@ -92,6 +97,7 @@ class SlaTest : public ::testing::Test {
     request.mutable_ticket()->mutable_contact()->set_name("Li Wei");
     request.mutable_ticket()->set_priority(priority);
     request.mutable_ticket()->set_assignee("tom");
+    request.mutable_ticket()->set_region(region);
     auto ticket = service_->Create(kAlice, request);
     EXPECT_THAT(ticket, IsOk());
     return ticket.ok() ? *ticket : v1::Ticket();
@@ -337,6 +343,48 @@ TEST_F(SlaTest, AdvancingTheTestClockRecordsEachTimerAtItsOwnInstant) {
   // first response warning 45m, breach 1h; resolution warning 6h, breach 8h.
   EXPECT_EQ(times, (std::vector<absl::Time>{created + absl::Minutes(45), created + absl::Hours(1),
                                             created + absl::Hours(6), created + absl::Hours(8)}));
+}
+
+TEST_F(SlaTest, TheWorkedExampleOfDocsSlaMd) {
+  const absl::Time nine = clock_.Now() + absl::Hours(1);  // 09:00
+  clock_.Set(nine);
+  auto at = [&](int h, int m, int s = 0) {
+    return nine + absl::Hours(h - 9) + absl::Minutes(m) + absl::Seconds(s);
+  };
+  auto state = [&](const v1::Ticket& t, v1::SlaClockKind kind) { return ClockOf(t, kind).state(); };
+  v1::Ticket t = Create(v1::PRIORITY_P1, v1::TICKET_KIND_REPAIR, "docs");
+  ASSERT_EQ(t.sla_policy(), "docs-example");
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kFirstResponse).due_time()), at(9, 30));
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kFirstResponse).warning_time()), at(9, 22, 30));
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), at(17, 0));
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).warning_time()), at(15, 0));
+  clock_.Set(at(9, 30));
+  EXPECT_EQ(Run(), 1);  // warning and breach of the first response, one ticket
+  t = Get(t);
+  EXPECT_EQ(state(t, kFirstResponse), v1::SLA_CLOCK_STATE_BREACHED);
+  clock_.Set(at(9, 40));
+  t = Reply(t);
+  EXPECT_EQ(state(t, kFirstResponse), v1::SLA_CLOCK_STATE_MET_LATE);
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kNextUpdate).due_time()), at(11, 40));
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  clock_.Set(at(10, 0));
+  t = Move(t, v1::TICKET_STATUS_WAITING_CUSTOMER);
+  EXPECT_EQ(state(t, kResolution), v1::SLA_CLOCK_STATE_PAUSED);
+  EXPECT_EQ(state(t, kNextUpdate), v1::SLA_CLOCK_STATE_PAUSED);
+  clock_.Set(at(11, 0));
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), at(18, 0));
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kNextUpdate).due_time()), at(12, 40));
+  clock_.Set(at(12, 40));
+  Run();
+  t = Get(t);
+  EXPECT_EQ(state(t, kNextUpdate), v1::SLA_CLOCK_STATE_BREACHED);
+  clock_.Set(at(15, 0));
+  t = Move(t, v1::TICKET_STATUS_RESOLVED);
+  EXPECT_EQ(state(t, kResolution), v1::SLA_CLOCK_STATE_MET);
+  EXPECT_EQ(FromDurationProto(ClockOf(t, kResolution).elapsed()), absl::Hours(5));
+  EXPECT_EQ(FromDurationProto(ClockOf(t, kResolution).paused()), absl::Hours(1));
+  EXPECT_EQ(state(t, kNextUpdate), v1::SLA_CLOCK_STATE_STOPPED);
 }
 
 }  // namespace
