@@ -23,7 +23,7 @@ constexpr CommandEntry kCommands[] = {
     {"create", RunCreate},   {"get", RunGet},         {"list", RunList},
     {"update", RunUpdate},   {"transition", RunTransition},
     {"assign", RunAssign},   {"comment", RunComment}, {"history", RunHistory},
-    {"whoami", RunWhoAmI},   {"verify", RunVerify},
+    {"whoami", RunWhoAmI},   {"verify", RunVerify},     {"clock", RunClock},
 };
 
 const std::string& Arg(const CommandContext& ctx, size_t i) {

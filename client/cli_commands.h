@@ -32,7 +32,8 @@ bool IsCommand(const std::string& name);
 absl::Status RunCommand(CommandContext& ctx);
 
 // The subcommands, declared here so that RunCommand can dispatch to the files that
-// define them (cli_commands.cc: reads; cli_mutations.cc: changes).
+// define them (cli_commands.cc: reads; cli_mutations.cc: changes; cli_clock.cc: the
+// test clock).
 absl::Status RunGet(CommandContext& ctx);
 absl::Status RunList(CommandContext& ctx);
 absl::Status RunHistory(CommandContext& ctx);
@@ -43,6 +44,7 @@ absl::Status RunUpdate(CommandContext& ctx);
 absl::Status RunTransition(CommandContext& ctx);
 absl::Status RunAssign(CommandContext& ctx);
 absl::Status RunComment(CommandContext& ctx);
+absl::Status RunClock(CommandContext& ctx);
 
 // Checks that the subcommand got between `min` and `max` arguments (after its name);
 // `synopsis` ("get ID") is quoted in the UsageError otherwise.

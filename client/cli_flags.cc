@@ -57,8 +57,11 @@ Flags may come before or after the subcommand; "--" ends the flags.
 
 Subcommands:
   create                  open a ticket (see "create flags")
-  get ID                  show one ticket
-  list                    list tickets, oldest first (see "list flags")
+  get ID                  show one ticket, its SLA policy and one line per SLA clock
+  list                    list tickets, oldest first (see "list flags"); the SLA
+                          column shows BREACHED, else the earliest due time of a
+                          running clock ("due 01-05 10:00"), else the worst of
+                          PAUSED > MET_LATE > MET > STOPPED, "-" without clocks
   update ID               change the fields given as flags (see "update flags")
   transition ID STATUS    move a ticket to STATUS: new, assigned, in_progress,
                           waiting_customer, waiting_parts, resolved, closed,
@@ -67,7 +70,13 @@ Subcommands:
   comment ID TEXT...      add an internal note, or a reply to the customer
   history ID              show the ticket's history (all pages)
   whoami                  show the user and role of the token
-  verify                  check the store's indexes and histories (admin, supervisor)
+  verify                  check the store's indexes, histories and SLA timers
+                          (admin, supervisor)
+  clock advance DURATION  move the server's test clock forward by DURATION (2h, 90m,
+                          1h30m), firing the SLA warnings and breaches due on the way;
+                          prints the new time and the tickets changed (admin; only
+                          against a server started with --test_clock, else exit 10)
+  clock set TIME          move the test clock to TIME (RFC 3339), likewise
   help                    show this text
 
 Global flags:

@@ -261,18 +261,21 @@ void PrintTicket(const v1::Ticket& t, std::ostream& out) {
                {"resolved", FormatTime(t.resolve_time(), true)},
                {"closed", FormatTime(t.close_time(), true)},
                {"version", absl::StrCat(t.version())},
-               {"description", OrDash(t.description())}},
+               {"description", OrDash(t.description())},
+               {"sla", OrDash(t.sla_policy())}},
               out);
+  PrintSlaClocks(t, out);
 }
 
 void PrintTicketTable(const std::vector<v1::Ticket>& tickets, std::ostream& out) {
   Table table({"ID", "STATUS", "PRI", "KIND", "ACCOUNT", "ASSIGNEE", "QUEUE", "CREATED",
-               "SUMMARY"});
+               "SLA", "SUMMARY"});
   for (const v1::Ticket& t : tickets) {
     table.AddRow({t.id(), ShortName(t.status()), ShortName(t.priority()),
                   ShortName(t.kind()), Truncate(t.account_id(), 24),
                   OrDash(t.assignee()), OrDash(t.queue()),
-                  FormatTime(t.create_time(), false), Truncate(t.summary(), 48)});
+                  FormatTime(t.create_time(), false), SlaSummary(t),
+                  Truncate(t.summary(), 48)});
   }
   table.Print(out);
 }
@@ -290,6 +293,7 @@ void PrintVerify(const v1::VerifyStoreResponse& response, std::ostream& out) {
   out << "tickets:        " << response.tickets() << "\n"
       << "index entries:  " << response.index_entries() << "\n"
       << "events:         " << response.events() << "\n"
+      << "timers:         " << response.timers() << "\n"
       << "problems:       " << response.problem_count() << "\n";
   for (const std::string& problem : response.problems()) out << "  - " << problem << "\n";
   const int64_t unlisted = response.problem_count() - response.problems_size();

@@ -86,6 +86,20 @@ void PrintTicketTable(const std::vector<v1::Ticket>& tickets, std::ostream& out)
 void PrintEvents(const std::vector<v1::TicketEvent>& events, std::ostream& out);
 void PrintVerify(const v1::VerifyStoreResponse& response, std::ostream& out);
 
+// SLA renderings (cli_sla_format.cc). Times are in the local time zone, to the minute.
+//
+// One line per clock of `ticket`, indented by two spaces; nothing when it has none:
+//   "  first_response  BREACHED  target 1h  due 2026-01-05 10:00 +0000  warned  breached"
+// The last column lists only what applies: warned, breached, "breaches N" (when earlier
+// cycles breached too), "cycle N" (N > 1) and "ended TIME".
+void PrintSlaClocks(const v1::Ticket& ticket, std::ostream& out);
+// The SLA column of `list`: the worst clock state, where BREACHED > RUNNING > PAUSED >
+// MET_LATE > MET > STOPPED, except that RUNNING shows the earliest due time of a running
+// clock ("due 01-05 10:00"). "-" for a ticket without clocks.
+std::string SlaSummary(const v1::Ticket& ticket);
+// The answer of `clock advance|set`: the test clock's new time and tickets_changed.
+void PrintTestClock(const v1::AdvanceTestClockResponse& response, std::ostream& out);
+
 }  // namespace ticketing::client
 
 #endif  // TICKETING_CLIENT_CLI_FORMAT_H_

@@ -146,4 +146,12 @@ absl::StatusOr<v1::WhoAmIResponse> TicketClient::WhoAmI() const {
       });
 }
 
+absl::StatusOr<v1::AdvanceTestClockResponse> TicketClient::AdvanceTestClock(
+    const v1::AdvanceTestClockRequest& request) const {
+  return Invoke<v1::AdvanceTestClockResponse>(
+      [&](grpc::ClientContext* context, v1::AdvanceTestClockResponse* response) {
+        return admin_->AdvanceTestClock(context, request, response);
+      });
+}
+
 }  // namespace ticketing::client

@@ -74,6 +74,10 @@ class TicketClient {
   // AdminService.
   absl::StatusOr<v1::VerifyStoreResponse> VerifyStore() const;
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI() const;
+  // Moves the server's test clock; FAILED_PRECONDITION unless the server runs with
+  // --test_clock, INVALID_ARGUMENT for a move backwards. Admins only.
+  absl::StatusOr<v1::AdvanceTestClockResponse> AdvanceTestClock(
+      const v1::AdvanceTestClockRequest& request) const;
 
  private:
   // Adds the authorization metadata and the deadline to `context`.

@@ -83,6 +83,29 @@ grpc::Status TicketGrpcService::ListTicketEvents(grpc::ServerContext* context,
                 [&](const domain::Principal& who) { return tickets_.ListEvents(who, *request); });
 }
 
+grpc::Status TicketGrpcService::SetCommittedDate(grpc::ServerContext* context,
+                                                 const v1::SetCommittedDateRequest* request,
+                                                 v1::Ticket* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.SetCommittedDate(who, *request);
+  });
+}
+
+grpc::Status TicketGrpcService::ExplainSla(grpc::ServerContext* context,
+                                           const v1::ExplainSlaRequest* request,
+                                           v1::SlaExplanation* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.ExplainSla(who, *request); });
+}
+
+grpc::Status TicketGrpcService::PreviewDeadline(grpc::ServerContext* context,
+                                                const v1::PreviewDeadlineRequest* request,
+                                                v1::PreviewDeadlineResponse* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.PreviewDeadline(who, *request);
+  });
+}
+
 grpc::Status AdminGrpcService::VerifyStore(grpc::ServerContext* context,
                                            const v1::VerifyStoreRequest* /*request*/,
                                            v1::VerifyStoreResponse* response) {

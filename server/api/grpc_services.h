@@ -35,6 +35,14 @@ class TicketGrpcService final : public v1::TicketService::Service {
   grpc::Status ListTicketEvents(grpc::ServerContext* context,
                                 const v1::ListTicketEventsRequest* request,
                                 v1::ListTicketEventsResponse* response) override;
+  grpc::Status SetCommittedDate(grpc::ServerContext* context,
+                                const v1::SetCommittedDateRequest* request,
+                                v1::Ticket* response) override;
+  grpc::Status ExplainSla(grpc::ServerContext* context, const v1::ExplainSlaRequest* request,
+                          v1::SlaExplanation* response) override;
+  grpc::Status PreviewDeadline(grpc::ServerContext* context,
+                               const v1::PreviewDeadlineRequest* request,
+                               v1::PreviewDeadlineResponse* response) override;
 
  private:
   domain::TicketService& tickets_;

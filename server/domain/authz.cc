@@ -43,6 +43,8 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
       return IsDesk(who) ? absl::OkStatus() : Deny(who, "create tickets");
     case Action::kAssign:
       return IsDesk(who) ? absl::OkStatus() : Deny(who, "assign tickets");
+    case Action::kCommitDate:
+      return IsDesk(who) ? absl::OkStatus() : Deny(who, "promise dates to customers");
     case Action::kUpdate:
       return AuthorizeTicketWork(who, ticket, "update");
     case Action::kComment:

@@ -11,6 +11,7 @@ namespace ticketing::domain {
 //   kRead          everyone
 //   kCreate        agent, supervisor
 //   kAssign        agent, supervisor
+//   kCommitDate    agent, supervisor (promising a date to the customer is the desk's call)
 //   kUpdate        agent, supervisor; a technician on a ticket assigned to them
 //   kComment       as kUpdate
 //   kTransition    as kUpdate, but a technician may not move to CLOSED, CANCELLED or REOPENED
@@ -19,7 +20,7 @@ namespace ticketing::domain {
 //   kSetTestClock  admin
 //   kInternal      the server's own work (SLA timers); never reachable from a request
 enum class Action {
-  kRead, kCreate, kAssign, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kInternal
+  kRead, kCreate, kAssign, kCommitDate, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kInternal
 };
 
 // OK when `who` may do `action` on `ticket` (nullptr when the action has no ticket yet).

@@ -90,8 +90,6 @@ absl::Status Resume(const SlaPolicy& policy, SlaClock& c, absl::Time now) {
 absl::Status End(const SlaPolicy& policy, SlaClock& c, bool met, absl::Time now) {
   if (!Open(c)) return absl::OkStatus();
   TKT_RETURN_IF_ERROR(Accrue(policy, c, now));
-  c.clear_due_time();
-  c.clear_warning_time();
   ToTimestamp(now, c.mutable_end_time());
   if (!met) {
     c.set_state(v1::SLA_CLOCK_STATE_STOPPED);
@@ -145,6 +143,7 @@ absl::Status Reselect(const SlaPolicySet& policies, const SlaPolicy*& policy, v1
   const SlaPolicy* chosen = policies.Select(ticket, v1::SERVICE_TIER_STANDARD);
   if (chosen == nullptr || chosen == policy) return absl::OkStatus();
   for (SlaClock& c : *ticket.mutable_sla_clocks()) {
+    if (c.kind() == v1::SLA_CLOCK_KIND_COMMITTED_DATE) continue;  // a date, not a target
     TKT_RETURN_IF_ERROR(Accrue(*policy, c, now));  // time so far on the old calendar
     const std::optional<absl::Duration> target = chosen->Target(c.kind());
     if (Open(c) && target && *target < FromDurationProto(c.target())) ToDurationProto(*target, c.mutable_target());
@@ -160,6 +159,7 @@ absl::Status ApplyStatusChange(const SlaPolicy& policy, v1::TicketStatus from,
                                v1::Ticket& ticket, absl::Time now) {
   const v1::TicketStatus to = ticket.status();
   for (SlaClock& c : *ticket.mutable_sla_clocks()) {
+    if (c.kind() == v1::SLA_CLOCK_KIND_COMMITTED_DATE) continue;  // see ApplyCommittedStatus
     if (policy.Pauses(to) && !policy.Pauses(from)) TKT_RETURN_IF_ERROR(Pause(policy, c, now));
     if (policy.Pauses(from) && !policy.Pauses(to)) TKT_RETURN_IF_ERROR(Resume(policy, c, now));
     const bool resolution = c.kind() == v1::SLA_CLOCK_KIND_RESOLUTION;
@@ -189,6 +189,24 @@ absl::Status ApplyCustomerContact(const SlaPolicy& policy, v1::Ticket& ticket, a
     return absl::OkStatus();
   }
   return RestartNextUpdate(policy, ticket, now);
+}
+
+// The committed date is an absolute promise: no calendar, no pauses; it ends with the work.
+void ApplyCommittedStatus(v1::Ticket& ticket, absl::Time now) {
+  SlaClock* c = FindClock(ticket, v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  const v1::TicketStatus to = ticket.status();
+  if (c == nullptr || !Open(*c)) return;
+  const bool met = to == v1::TICKET_STATUS_RESOLVED;
+  if (!met && to != v1::TICKET_STATUS_CLOSED && to != v1::TICKET_STATUS_CANCELLED) return;
+  ToDurationProto(now - FromTimestamp(c->start_time()), c->mutable_elapsed());
+  ToTimestamp(now, c->mutable_end_time());
+  const bool late = c->breached() || now > FromTimestamp(c->due_time());
+  if (met && late && !c->breached()) {
+    c->set_breached(true);
+    c->set_breach_count(c->breach_count() + 1);
+  }
+  c->set_state(!met ? v1::SLA_CLOCK_STATE_STOPPED
+                    : (late ? v1::SLA_CLOCK_STATE_MET_LATE : v1::SLA_CLOCK_STATE_MET));
 }
 
 std::map<v1::SlaClockKind, v1::SlaClockState> States(const v1::Ticket& ticket) {
@@ -235,19 +253,21 @@ absl::Status SlaClocks::Start(v1::Ticket& ticket, v1::TicketEvent& event, absl::
 
 absl::Status SlaClocks::Update(const v1::Ticket& before, v1::Ticket& after,
                                v1::TicketEvent& event, absl::Time now) const {
-  const SlaPolicy* policy = policies_.Find(after.sla_policy());
-  if (policy == nullptr) return absl::OkStatus();  // no policy: no clocks to move
   const auto states_before = States(after);
   const std::string policy_before = after.sla_policy();
-  if (SelectionInputsChanged(before, after)) {
-    TKT_RETURN_IF_ERROR(Reselect(policies_, policy, after, now));
+  // Without a policy (none matched, or it left the config) the policy clocks stand as they are.
+  if (const SlaPolicy* policy = policies_.Find(after.sla_policy()); policy != nullptr) {
+    if (SelectionInputsChanged(before, after)) {
+      TKT_RETURN_IF_ERROR(Reselect(policies_, policy, after, now));
+    }
+    if (before.status() != after.status()) {
+      TKT_RETURN_IF_ERROR(ApplyStatusChange(*policy, before.status(), after, now));
+    }
+    if (event.visibility() == v1::VISIBILITY_CUSTOMER) {
+      TKT_RETURN_IF_ERROR(ApplyCustomerContact(*policy, after, now));
+    }
   }
-  if (before.status() != after.status()) {
-    TKT_RETURN_IF_ERROR(ApplyStatusChange(*policy, before.status(), after, now));
-  }
-  if (event.visibility() == v1::VISIBILITY_CUSTOMER) {
-    TKT_RETURN_IF_ERROR(ApplyCustomerContact(*policy, after, now));
-  }
+  if (before.status() != after.status()) ApplyCommittedStatus(after, now);
   RecordChange(event, "sla_policy", policy_before, after.sla_policy());
   RecordStateChanges(states_before, after, event);
   return absl::OkStatus();
@@ -270,6 +290,47 @@ absl::Status SlaClocks::Fire(v1::Ticket& ticket, v1::TicketEvent& event, absl::T
     }
   }
   return absl::OkStatus();
+}
+
+void SlaClocks::SetCommittedDate(v1::Ticket& ticket, absl::Time committed,
+                                 v1::TicketEvent& event, absl::Time now) const {
+  SlaClock* c = FindClock(ticket, v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  if (c == nullptr) {
+    c = ticket.add_sla_clocks();
+    c->set_kind(v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  }
+  const std::string old_state = c->state() == v1::SLA_CLOCK_STATE_UNSPECIFIED ? "" : ClockStateName(c->state());
+  const SlaPolicy* policy = policies_.Find(ticket.sla_policy());
+  const int percent = policy != nullptr ? policy->warning_percent : 75;
+  const int32_t cycle = c->cycle() + 1, breaches = c->breach_count();
+  c->Clear();
+  c->set_kind(v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  c->set_cycle(cycle);
+  c->set_breach_count(breaches);
+  c->set_state(v1::SLA_CLOCK_STATE_RUNNING);
+  ToDurationProto(committed - now, c->mutable_target());
+  ToTimestamp(now, c->mutable_start_time());
+  ToTimestamp(now, c->mutable_segment_start());
+  ToTimestamp(committed, c->mutable_due_time());
+  ToTimestamp(now + (committed - now) * percent / 100, c->mutable_warning_time());
+  c->mutable_elapsed();
+  c->mutable_paused();
+  RecordChange(event, "sla.committed_date", old_state, "RUNNING");
+}
+
+absl::StatusOr<std::vector<v1::SlaClock>> SlaClocks::Preview(const SlaPolicy& policy,
+                                                            absl::Time start) const {
+  std::vector<v1::SlaClock> clocks;
+  for (v1::SlaClockKind kind : {v1::SLA_CLOCK_KIND_FIRST_RESPONSE, v1::SLA_CLOCK_KIND_NEXT_UPDATE,
+                                v1::SLA_CLOCK_KIND_RESOLUTION}) {
+    const std::optional<absl::Duration> target = policy.Target(kind);
+    if (!target) continue;
+    SlaClock clock;
+    clock.set_kind(kind);
+    TKT_RETURN_IF_ERROR(StartCycle(policy, clock, *target, false, start));
+    clocks.push_back(std::move(clock));
+  }
+  return clocks;
 }
 
 }  // namespace ticketing::domain

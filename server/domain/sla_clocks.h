@@ -37,6 +37,18 @@ class SlaClocks {
   // Records every warning and breach whose instant is at or before `now`.
   absl::Status Fire(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now) const;
 
+  // Starts (a new cycle of) the committed-date clock, due at `committed` (> now). Its
+  // warning comes at the policy's warning_percent (default 75) of the span from now.
+  void SetCommittedDate(v1::Ticket& ticket, absl::Time committed, v1::TicketEvent& event,
+                        absl::Time now) const;
+
+  // The clocks `policy` would start at `start` (first response, next update, resolution),
+  // each with its due and warning instants.
+  absl::StatusOr<std::vector<v1::SlaClock>> Preview(const SlaPolicy& policy,
+                                                    absl::Time start) const;
+
+  const SlaPolicySet& policies() const { return policies_; }
+
  private:
   const SlaPolicySet& policies_;
 };

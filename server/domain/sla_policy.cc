@@ -128,4 +128,9 @@ const SlaPolicy* SlaPolicySet::Find(absl::string_view name) const {
   return nullptr;
 }
 
+const BusinessCalendar* SlaPolicySet::FindCalendar(absl::string_view name) const {
+  auto it = calendars_.find(name);
+  return it == calendars_.end() ? nullptr : it->second.get();
+}
+
 }  // namespace ticketing::domain

@@ -55,6 +55,8 @@ class SlaPolicySet {
   const SlaPolicy* Select(const v1::Ticket& ticket, v1::ServiceTier tier) const;
   // The policy called `name`, or nullptr.
   const SlaPolicy* Find(absl::string_view name) const;
+  // The calendar called `name`, or nullptr.
+  const BusinessCalendar* FindCalendar(absl::string_view name) const;
   const std::vector<SlaPolicy>& policies() const { return policies_; }
 
  private:

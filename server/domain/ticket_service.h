@@ -46,6 +46,16 @@ class TicketService {
                                                     const v1::AddCommentRequest& request);
   absl::StatusOr<v1::ListTicketEventsResponse> ListEvents(
       const Principal& actor, const v1::ListTicketEventsRequest& request);
+  // Records a date promised to the customer and starts the committed-date clock.
+  absl::StatusOr<v1::Ticket> SetCommittedDate(const Principal& actor,
+                                              const v1::SetCommittedDateRequest& request);
+  // Each clock's segments, from the ticket's history, and how its due time was computed.
+  absl::StatusOr<v1::SlaExplanation> ExplainSla(const Principal& actor,
+                                                const v1::ExplainSlaRequest& request);
+  // Deadlines on a calendar or under a policy, without a ticket.
+  absl::StatusOr<v1::PreviewDeadlineResponse> PreviewDeadline(
+      const Principal& actor, const v1::PreviewDeadlineRequest& request);
+
   // Runs the store's consistency check.
   absl::StatusOr<v1::VerifyStoreResponse> VerifyStore(const Principal& actor);
 

@@ -29,6 +29,7 @@
 #include "tests/e2e/e2e_helpers.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
+#include "ticketing/v1/admin_service.pb.h"
 #include "ticketing/v1/ticket.pb.h"
 #include "ticketing/v1/ticket_service.pb.h"
 
@@ -174,6 +175,10 @@ std::vector<std::string> IdsOf(const v1::ListTicketsResponse& response) {
 
 class TktctlE2eTest : public ::testing::Test {
  protected:
+  TktctlE2eTest() = default;
+  TktctlE2eTest(std::string extra_config, std::vector<std::string> extra_flags)
+      : server_(TICKETD_PATH, std::move(extra_config), std::move(extra_flags)) {}
+
   void SetUp() override { ASSERT_THAT(server_.Start(), IsOk()); }
 
   // Runs `tktctl --addr=<server> --token=<token> args...`; a run that cannot be started
@@ -416,6 +421,75 @@ TEST_F(TktctlE2eTest, VerifySucceedsForAdminAndIsPermissionDeniedForAgent) {
   const CliResult as_alice = Tktctl(kAgentToken, {"verify"});
   EXPECT_THAT(as_alice, ExitsWith(ExitCodeOf(absl::StatusCode::kPermissionDenied)));
   EXPECT_THAT(as_alice.err, HasSubstr("PERMISSION_DENIED"));
+}
+
+TEST_F(TktctlE2eTest, ClockAdvanceWithoutTestClockExitsWithFailedPrecondition) {
+  const CliResult result = Tktctl(kAdminToken, {"clock", "advance", "1h"});
+  EXPECT_THAT(result, ExitsWith(ExitCodeOf(absl::StatusCode::kFailedPrecondition)));
+  EXPECT_EQ(result.exit_code, 10);
+  EXPECT_THAT(result.err, HasSubstr("FAILED_PRECONDITION"));
+
+  const CliResult bad = Tktctl(kAdminToken, {"clock", "advance", "soon"});
+  EXPECT_THAT(bad, ExitsWith(kExitUsage));
+  EXPECT_THAT(bad.err, HasSubstr("'soon' is not a duration"));
+}
+
+// A server on a test clock that starts Monday 2026-01-05 09:00 UTC, with one 24x7 policy.
+class TktctlTestClockE2eTest : public TktctlE2eTest {
+ protected:
+  static constexpr char kStart[] = "2026-01-05T09:00:00Z";
+
+  TktctlTestClockE2eTest()
+      : TktctlE2eTest(R"(calendars { name: "always" time_zone: "UTC" always_open: true }
+                         sla_policies { name: "standard" first_response: "1h"
+                                        resolution: "8h" calendar: "always" })",
+                      {"--test_clock", absl::StrCat("--test_clock_start=", kStart)}) {}
+
+  // "10:00" for kStart + `offset`, in the time zone that tktctl prints (the local one).
+  static std::string LocalHourMinute(absl::Duration offset) {
+    absl::Time start;
+    std::string error;
+    EXPECT_TRUE(absl::ParseTime(absl::RFC3339_full, kStart, &start, &error)) << error;
+    return absl::FormatTime("%H:%M", start + offset, absl::LocalTimeZone());
+  }
+};
+
+TEST_F(TktctlTestClockE2eTest, AdvancingPastTheTargetBreachesFirstResponseAndRecordsIt) {
+  const std::string id = Create(account_).id();
+  const CliResult before = Tktctl(kAgentToken, {"get", id});
+  ASSERT_THAT(before, ExitsWith(0));
+  EXPECT_THAT(before.out, ContainsRegex("\nsla: +standard\n"));
+  EXPECT_THAT(before.out, ContainsRegex("\n  first_response +RUNNING +target 1h +due [-0-9]+ " +
+                                        LocalHourMinute(absl::Hours(1))));
+
+  const CliResult advanced = Tktctl(kAdminToken, {"clock", "advance", "2h"});
+  ASSERT_THAT(advanced, ExitsWith(0));
+  EXPECT_THAT(advanced.out, HasSubstr(LocalHourMinute(absl::Hours(2))));
+  // Two recordings on the one ticket: the warning at 09:45 (75%) and the breach at 10:00.
+  EXPECT_THAT(advanced.out, ContainsRegex("tickets changed: +2\n"));
+
+  const CliResult after = Tktctl(kAgentToken, {"get", id});
+  ASSERT_THAT(after, ExitsWith(0));
+  EXPECT_THAT(after.out, ContainsRegex("\n  first_response +BREACHED +target 1h +due [^\n]*"
+                                       "warned +breached\n"));
+  EXPECT_THAT(after.out, ContainsRegex("\n  resolution +RUNNING +target 8h"));
+  EXPECT_THAT(Tktctl(kAgentToken, {"list"}).out, ContainsRegex(id + " [^\n]* BREACHED "));
+  EXPECT_THAT(Tktctl(kAgentToken, {"history", id}).out,
+              ContainsRegex("\n3 +[^\n]* system +sla +sla.first_response: RUNNING -> BREACHED"));
+
+  const v1::AdvanceTestClockResponse set = TktctlJson<v1::AdvanceTestClockResponse>(
+      kAdminToken, {"clock", "set", "2026-01-05T12:00:00Z"});
+  EXPECT_EQ(set.now().seconds(), absl::ToUnixSeconds(absl::FromCivil(
+                                     absl::CivilHour(2026, 1, 5, 12), absl::UTCTimeZone())));
+  EXPECT_EQ(set.tickets_changed(), 0);
+}
+
+TEST_F(TktctlTestClockE2eTest, ClockAdvanceAsNonAdminIsPermissionDeniedAndVerifyCountsTimers) {
+  Create(account_);
+  const CliResult result = Tktctl(kAgentToken, {"clock", "advance", "1h"});
+  EXPECT_THAT(result, ExitsWith(ExitCodeOf(absl::StatusCode::kPermissionDenied)));
+  EXPECT_THAT(result.err, HasSubstr("PERMISSION_DENIED"));
+  EXPECT_THAT(Tktctl(kAdminToken, {"verify"}).out, ContainsRegex("\ntimers: +[1-9][0-9]*\n"));
 }
 
 }  // namespace

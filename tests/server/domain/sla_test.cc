@@ -345,6 +345,109 @@ TEST_F(SlaTest, AdvancingTheTestClockRecordsEachTimerAtItsOwnInstant) {
                                             created + absl::Hours(6), created + absl::Hours(8)}));
 }
 
+absl::StatusOr<v1::Ticket> Promise(TicketService& service, const Principal& who,
+                                   const v1::Ticket& t, absl::Time when, const std::string& reason) {
+  v1::SetCommittedDateRequest request;
+  request.set_id(t.id());
+  request.set_version(t.version());
+  ToTimestamp(when, request.mutable_committed_time());
+  request.set_reason(reason);
+  return service.SetCommittedDate(who, request);
+}
+
+TEST_F(SlaTest, CommittedDateIsAnAbsolutePromiseKeptOrBrokenAtResolution) {
+  v1::Ticket t = Create(v1::PRIORITY_P3);
+  const absl::Time promised = clock_.Now() + absl::Hours(48);
+  auto promised_ticket = Promise(*service_, kAlice, t, promised, "print head arrives Wednesday");
+  ASSERT_THAT(promised_ticket, IsOk());
+  t = *promised_ticket;
+  const v1::SlaClock& committed = ClockOf(t, v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  EXPECT_EQ(committed.state(), v1::SLA_CLOCK_STATE_RUNNING);
+  EXPECT_EQ(FromTimestamp(committed.due_time()), promised);
+  EXPECT_EQ(FromTimestamp(committed.warning_time()), clock_.Now() + absl::Hours(36));
+  // Telling the customer a date is a response.
+  EXPECT_EQ(ClockOf(t, kFirstResponse).state(), v1::SLA_CLOCK_STATE_MET);
+  const v1::TicketEvent promise_event = Events(t).back();
+  EXPECT_EQ(promise_event.type(), v1::EVENT_TYPE_COMMITTED_DATE);
+  EXPECT_EQ(promise_event.reason(), "print head arrives Wednesday");
+  EXPECT_EQ(promise_event.visibility(), v1::VISIBILITY_CUSTOMER);
+  // Waiting on the customer does not move a promised date.
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  t = Move(t, v1::TICKET_STATUS_WAITING_CUSTOMER);
+  EXPECT_EQ(ClockOf(t, v1::SLA_CLOCK_KIND_COMMITTED_DATE).state(), v1::SLA_CLOCK_STATE_RUNNING);
+  clock_.Advance(absl::Hours(49));
+  Run();
+  t = Get(t);
+  EXPECT_EQ(ClockOf(t, v1::SLA_CLOCK_KIND_COMMITTED_DATE).state(), v1::SLA_CLOCK_STATE_BREACHED);
+  t = Move(t, v1::TICKET_STATUS_RESOLVED);
+  const v1::SlaClock& kept = ClockOf(t, v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  EXPECT_EQ(kept.state(), v1::SLA_CLOCK_STATE_MET_LATE);
+  EXPECT_EQ(FromTimestamp(kept.end_time()) - FromTimestamp(kept.due_time()), absl::Hours(1));
+}
+
+TEST_F(SlaTest, ANewCommittedDateStartsANewCycleAndOnlyTheDeskPromises) {
+  v1::Ticket t = Create(v1::PRIORITY_P3);
+  t = *Promise(*service_, kAlice, t, clock_.Now() + absl::Hours(10), "first promise");
+  t = *Promise(*service_, kAlice, t, clock_.Now() + absl::Hours(20), "part delayed");
+  EXPECT_EQ(ClockOf(t, v1::SLA_CLOCK_KIND_COMMITTED_DATE).cycle(), 2);
+  EXPECT_THAT(Events(t).back().changes(0).field(), "committed_time");
+  EXPECT_THAT(Promise(*service_, kTom, t, clock_.Now() + absl::Hours(30), "x"),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("promise")));
+  EXPECT_THAT(Promise(*service_, kAlice, t, clock_.Now() - absl::Hours(1), "x"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("committed_time")));
+  EXPECT_THAT(Promise(*service_, kAlice, t, clock_.Now() + absl::Hours(1), ""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
+}
+
+TEST_F(SlaTest, ExplanationShowsEachClocksSegmentsFromTheHistory) {
+  v1::Ticket t = Create(v1::PRIORITY_P1);
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  clock_.Advance(absl::Hours(1));
+  t = Move(t, v1::TICKET_STATUS_WAITING_CUSTOMER);
+  clock_.Advance(absl::Hours(2));
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  v1::ExplainSlaRequest request;
+  request.set_id(t.id());
+  auto explanation = service_->ExplainSla(kTom, request);
+  ASSERT_THAT(explanation, IsOk());
+  EXPECT_EQ(explanation->sla_policy(), "urgent");
+  EXPECT_EQ(explanation->calendar(), "always");
+  const v1::ClockExplanation* resolution = nullptr;
+  for (const auto& c : explanation->clocks()) {
+    if (c.clock().kind() == kResolution) resolution = &c;
+  }
+  ASSERT_NE(resolution, nullptr);
+  ASSERT_EQ(resolution->segments_size(), 3);
+  EXPECT_EQ(resolution->segments(0).state(), v1::SLA_CLOCK_STATE_RUNNING);
+  EXPECT_EQ(resolution->segments(1).state(), v1::SLA_CLOCK_STATE_PAUSED);
+  EXPECT_THAT(resolution->segments(1).cause(), HasSubstr("IN_PROGRESS -> WAITING_CUSTOMER by alice"));
+  EXPECT_EQ(FromTimestamp(resolution->segments(1).end_time()) - FromTimestamp(resolution->segments(1).start_time()),
+            absl::Hours(2));
+  EXPECT_FALSE(resolution->segments(2).has_end_time());
+  EXPECT_THAT(resolution->due_time_derivation(), HasSubstr("target 8h - elapsed 1h = 7h"));
+}
+
+TEST_F(SlaTest, PreviewComputesDeadlinesWithoutATicket) {
+  v1::PreviewDeadlineRequest request;
+  absl::TimeZone shanghai;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  ToTimestamp(absl::FromCivil(absl::CivilMinute(2024, 1, 5, 17, 0), shanghai), request.mutable_start_time());
+  request.set_calendar("office");
+  request.mutable_business_time()->set_seconds(2 * 3600);
+  auto due = service_->PreviewDeadline(kTom, request);
+  ASSERT_THAT(due, IsOk());
+  EXPECT_EQ(FromTimestamp(due->due_time()), absl::FromCivil(absl::CivilMinute(2024, 1, 8, 9, 30), shanghai));
+  request.set_sla_policy("urgent");
+  auto clocks = service_->PreviewDeadline(kTom, request);
+  ASSERT_THAT(clocks, IsOk());
+  ASSERT_EQ(clocks->clocks_size(), 3);
+  EXPECT_EQ(FromDurationProto(clocks->clocks(1).target()), absl::Hours(2));  // next update
+  request.set_sla_policy("nope");
+  EXPECT_THAT(service_->PreviewDeadline(kTom, request), StatusIs(absl::StatusCode::kNotFound, HasSubstr("nope")));
+  request.set_calendar("nope");
+  EXPECT_THAT(service_->PreviewDeadline(kTom, request), StatusIs(absl::StatusCode::kNotFound, HasSubstr("calendar")));
+}
+
 TEST_F(SlaTest, TheWorkedExampleOfDocsSlaMd) {
   const absl::Time nine = clock_.Now() + absl::Hours(1);  // 09:00
   clock_.Set(nine);
