@@ -23,6 +23,7 @@
 #include "server/common/log.h"
 #include "server/config/server_config.h"
 #include "server/domain/sla_clocks.h"
+#include "server/domain/sla_config_service.h"
 #include "server/domain/sla_monitor.h"
 #include "server/domain/sla_policy.h"
 #include "server/domain/ticket_service.h"
@@ -119,8 +120,7 @@ std::unique_ptr<grpc::Server> StartServer(const v1::ServerConfig& config,
   LogInfo("serving", {{"addr", config.listen_address()}, {"port", std::to_string(port)},
                       {"data_dir", config.data_dir()},
                       {"wal_sync", config.unsafe_disable_wal_sync() ? "OFF (unsafe)" : "on"},
-                      {"users", std::to_string(config.users_size())},
-                      {"sla_policies", std::to_string(config.sla_policies_size())}});
+                      {"users", std::to_string(config.users_size())}});
   return server;
 }
 
@@ -161,6 +161,23 @@ absl::StatusOr<std::unique_ptr<SettableClock>> TestClockFromFlags() {
   return std::make_unique<SettableClock>(start);
 }
 
+// The SLA set stored in the database wins over the config file's (see SlaConfigService).
+absl::StatusOr<std::unique_ptr<domain::SlaConfigService>> LoadSlaConfig(
+    const v1::ServerConfig& config, storage::TicketStore& store, const Clock& clock) {
+  v1::SlaConfig from_file;
+  *from_file.mutable_calendars() = config.calendars();
+  *from_file.mutable_sla_policies() = config.sla_policies();
+  auto service = domain::SlaConfigService::Load(store, clock, from_file);
+  if (!service.ok()) return service.status();
+  const v1::SlaConfig current = *(*service)->Get(domain::Principal{"system", v1::ROLE_ADMIN});
+  LogInfo("SLA policies in force",
+          {{"source", current.version() == 0 ? "config file" : "database"},
+           {"version", std::to_string(current.version())},
+           {"policies", std::to_string(current.sla_policies_size())},
+           {"calendars", std::to_string(current.calendars_size())}});
+  return service;
+}
+
 absl::StatusOr<std::unique_ptr<storage::RocksDbTicketStore>> OpenStore(
     const v1::ServerConfig& config) {
   std::error_code error;
@@ -176,8 +193,6 @@ absl::StatusOr<std::unique_ptr<storage::RocksDbTicketStore>> OpenStore(
 int Run(const sigset_t& stop_signals) {
   absl::StatusOr<v1::ServerConfig> config = ConfigFromFlags();
   if (!config.ok()) return Fail(config.status());
-  auto policies = domain::SlaPolicySet::Create(config->calendars(), config->sla_policies());
-  if (!policies.ok()) return Fail(policies.status());
   auto test_clock = TestClockFromFlags();
   if (!test_clock.ok()) return Fail(test_clock.status());
   auto store = OpenStore(*config);
@@ -187,13 +202,14 @@ int Run(const sigset_t& stop_signals) {
 
   RealClock real_clock;
   const Clock& clock = *test_clock ? static_cast<const Clock&>(**test_clock) : real_clock;
+  auto sla_config = LoadSlaConfig(*config, **store, clock);
+  if (!sla_config.ok()) return Fail(sla_config.status());
   domain::UserDirectory users(Principals(*config));
-  domain::SlaClocks sla(**policies);
-  domain::TicketService tickets(**store, clock, users, sla);
+  domain::TicketService tickets(**store, clock, users, (*sla_config)->clocks());
   domain::SlaMonitor monitor(tickets, **store, clock, test_clock->get());
   api::Authenticator auth({config->users().begin(), config->users().end()});
   api::TicketGrpcService ticket_service(tickets, auth);
-  api::AdminGrpcService admin_service(tickets, monitor, auth);
+  api::AdminGrpcService admin_service(tickets, monitor, **sla_config, auth);
   // Catch up before serving: record what came due while the server was down.
   if (absl::StatusOr<int> fired = monitor.RunOnce(); fired.ok()) {
     LogInfo("SLA timers due while stopped recorded", {{"tickets", std::to_string(*fired)}});

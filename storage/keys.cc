@@ -35,6 +35,12 @@ uint64_t ReadBigEndian64(const char* data) {
   return value;
 }
 
+std::string SlaConfigVersionKey(int64_t version) {
+  std::string key = "settings/sla/version/";
+  AppendBigEndian64(static_cast<uint64_t>(version), &key);
+  return key;
+}
+
 std::string TicketKey(uint64_t id) {
   std::string key;
   AppendBigEndian64(id, &key);

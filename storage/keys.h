@@ -5,6 +5,9 @@
 // big-endian so that byte order equals numeric order and iterators walk in that order.
 //
 //   CF "default"   meta/schema_version            -> "1"
+//                  settings/sla/current            -> v1::SlaConfig in force (when replaced
+//                                                     through the API)
+//                  settings/sla/version/<v:8>      -> v1::SlaConfig, every version (audit)
 //   CF "tickets"   <id:8>                          -> v1::Ticket (serialized)
 //   CF "events"    <id:8><sequence:8>              -> v1::TicketEvent (serialized)
 //   CF "requests"  <request_id bytes>              -> <ticket id:8><request fingerprint:8>
@@ -45,6 +48,9 @@ inline constexpr char kIndexesFamily[] = "indexes";
 inline constexpr char kTimersFamily[] = "timers";
 inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
 inline constexpr char kSchemaVersion[] = "1";
+inline constexpr char kSlaConfigCurrentKey[] = "settings/sla/current";
+// The key of SLA configuration version `version`.
+std::string SlaConfigVersionKey(int64_t version);
 
 // Where a ticket stands in every index: creation time (ms since the epoch), then id.
 struct Position {

@@ -299,6 +299,25 @@ absl::StatusOr<std::vector<uint64_t>> RocksDbTicketStore::DueTimers(absl::Time n
   return ids;
 }
 
+absl::StatusOr<std::optional<std::string>> RocksDbTicketStore::GetSetting(const std::string& key) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[0], key, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  TKT_RETURN_IF_ERROR(FromRocks(s, "reading setting"));
+  return value;
+}
+
+absl::Status RocksDbTicketStore::PutSettings(
+    const std::vector<std::pair<std::string, std::string>>& settings) {
+  rocksdb::WriteBatch batch;
+  for (const auto& [key, value] : settings) {
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[0], key, value), "batch"));
+  }
+  rocksdb::WriteOptions write;
+  write.sync = options_.sync_writes;
+  return FromRocks(db_->Write(write, &batch), "storing settings");
+}
+
 absl::StatusOr<std::optional<absl::Time>> RocksDbTicketStore::NextTimerDue() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), timers_));
   it->SeekToFirst();

@@ -43,6 +43,9 @@ class RocksDbTicketStore final : public TicketStore {
                                                           int limit) override;
   absl::StatusOr<std::vector<uint64_t>> DueTimers(absl::Time now, int limit) override;
   absl::StatusOr<std::optional<absl::Time>> NextTimerDue() override;
+  absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) override;
+  absl::Status PutSettings(
+      const std::vector<std::pair<std::string, std::string>>& settings) override;
   absl::StatusOr<VerifyReport> Verify() override;
 
  private:

@@ -109,6 +109,13 @@ class TicketStore {
   // When the earliest pending SLA timer is due, or nullopt when there is none.
   virtual absl::StatusOr<std::optional<absl::Time>> NextTimerDue() = 0;
 
+  // A setting stored beside the tickets (layout in keys.h), or nullopt when unset.
+  virtual absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) = 0;
+
+  // Stores all `settings` (key, value) in one atomic, durable write.
+  virtual absl::Status PutSettings(
+      const std::vector<std::pair<std::string, std::string>>& settings) = 0;
+
   // Checks that every index entry, timer and history matches the ticket records (read only).
   virtual absl::StatusOr<VerifyReport> Verify() = 0;
 };

@@ -133,4 +133,27 @@ grpc::Status AdminGrpcService::AdvanceTestClock(grpc::ServerContext* context,
   });
 }
 
+grpc::Status AdminGrpcService::GetSlaConfig(grpc::ServerContext* context,
+                                            const v1::GetSlaConfigRequest* /*request*/,
+                                            v1::SlaConfig* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return sla_config_.Get(who); });
+}
+
+grpc::Status AdminGrpcService::ReplaceSlaConfig(grpc::ServerContext* context,
+                                                const v1::ReplaceSlaConfigRequest* request,
+                                                v1::SlaConfig* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return sla_config_.Replace(who, *request);
+  });
+}
+
+grpc::Status AdminGrpcService::ListSlaConfigVersions(
+    grpc::ServerContext* context, const v1::ListSlaConfigVersionsRequest* request,
+    v1::ListSlaConfigVersionsResponse* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return sla_config_.ListVersions(who, *request);
+  });
+}
+
 }  // namespace ticketing::api

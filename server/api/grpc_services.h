@@ -2,6 +2,7 @@
 #define TICKETING_SERVER_API_GRPC_SERVICES_H_
 
 #include "server/api/authenticator.h"
+#include "server/domain/sla_config_service.h"
 #include "server/domain/sla_monitor.h"
 #include "server/domain/ticket_service.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
@@ -52,8 +53,8 @@ class TicketGrpcService final : public v1::TicketService::Service {
 class AdminGrpcService final : public v1::AdminService::Service {
  public:
   AdminGrpcService(domain::TicketService& tickets, domain::SlaMonitor& monitor,
-                   const Authenticator& auth)
-      : tickets_(tickets), monitor_(monitor), auth_(auth) {}
+                   domain::SlaConfigService& sla_config, const Authenticator& auth)
+      : tickets_(tickets), monitor_(monitor), sla_config_(sla_config), auth_(auth) {}
 
   grpc::Status VerifyStore(grpc::ServerContext* context, const v1::VerifyStoreRequest* request,
                            v1::VerifyStoreResponse* response) override;
@@ -62,10 +63,19 @@ class AdminGrpcService final : public v1::AdminService::Service {
   grpc::Status AdvanceTestClock(grpc::ServerContext* context,
                                 const v1::AdvanceTestClockRequest* request,
                                 v1::AdvanceTestClockResponse* response) override;
+  grpc::Status GetSlaConfig(grpc::ServerContext* context, const v1::GetSlaConfigRequest* request,
+                            v1::SlaConfig* response) override;
+  grpc::Status ReplaceSlaConfig(grpc::ServerContext* context,
+                                const v1::ReplaceSlaConfigRequest* request,
+                                v1::SlaConfig* response) override;
+  grpc::Status ListSlaConfigVersions(grpc::ServerContext* context,
+                                     const v1::ListSlaConfigVersionsRequest* request,
+                                     v1::ListSlaConfigVersionsResponse* response) override;
 
  private:
   domain::TicketService& tickets_;
   domain::SlaMonitor& monitor_;
+  domain::SlaConfigService& sla_config_;
   const Authenticator& auth_;
 };
 

@@ -56,6 +56,8 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
       return AuthorizeTicketWork(who, ticket, "change the status of");
     case Action::kSetTestClock:
       return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "set the test clock");
+    case Action::kReplaceSlaConfig:
+      return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "change SLA policies");
     case Action::kInternal:
       return absl::OkStatus();
     case Action::kVerifyStore:

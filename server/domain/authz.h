@@ -18,9 +18,11 @@ namespace ticketing::domain {
 //                  (closing follows verification with the customer; that is the desk's job)
 //   kVerifyStore   admin, supervisor
 //   kSetTestClock  admin
+//   kReplaceSlaConfig  admin
 //   kInternal      the server's own work (SLA timers); never reachable from a request
 enum class Action {
-  kRead, kCreate, kAssign, kCommitDate, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kInternal
+  kRead, kCreate, kAssign, kCommitDate, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kReplaceSlaConfig,
+  kInternal
 };
 
 // OK when `who` may do `action` on `ticket` (nullptr when the action has no ticket yet).

@@ -115,6 +115,19 @@ absl::Status RunAgain(const SlaPolicy& policy, SlaClock& c, bool paused, absl::T
   return paused ? absl::OkStatus() : Schedule(policy, c);
 }
 
+// The ticket's policy; when it has left the set (replaced through the admin API), the first
+// matching policy of the new set takes over.
+const SlaPolicy* PolicyOf(const SlaPolicySet& policies, v1::Ticket& ticket) {
+  if (ticket.sla_policy().empty()) return nullptr;
+  if (const SlaPolicy* policy = policies.Find(ticket.sla_policy())) return policy;
+  const SlaPolicy* successor = policies.Select(ticket, v1::SERVICE_TIER_STANDARD);
+  if (successor != nullptr) {
+    ticket.set_sla_policy(successor->spec.name());
+    ticket.set_sla_policy_version(successor->version);
+  }
+  return successor;
+}
+
 bool SelectionInputsChanged(const v1::Ticket& a, const v1::Ticket& b) {
   return a.priority() != b.priority() || a.kind() != b.kind() || a.region() != b.region() ||
          a.product() != b.product();
@@ -235,7 +248,8 @@ std::string ClockStateName(v1::SlaClockState state) {
 }
 
 absl::Status SlaClocks::Start(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now) const {
-  const SlaPolicy* policy = policies_.Select(ticket, v1::SERVICE_TIER_STANDARD);
+  const std::shared_ptr<const SlaPolicySet> policies = this->policies();
+  const SlaPolicy* policy = policies->Select(ticket, v1::SERVICE_TIER_STANDARD);
   if (policy == nullptr) return absl::OkStatus();
   ticket.set_sla_policy(policy->spec.name());
   ticket.set_sla_policy_version(policy->version);
@@ -255,10 +269,11 @@ absl::Status SlaClocks::Update(const v1::Ticket& before, v1::Ticket& after,
                                v1::TicketEvent& event, absl::Time now) const {
   const auto states_before = States(after);
   const std::string policy_before = after.sla_policy();
-  // Without a policy (none matched, or it left the config) the policy clocks stand as they are.
-  if (const SlaPolicy* policy = policies_.Find(after.sla_policy()); policy != nullptr) {
+  const std::shared_ptr<const SlaPolicySet> policies = this->policies();
+  // Without a policy (none ever matched) the policy clocks stand as they are.
+  if (const SlaPolicy* policy = PolicyOf(*policies, after); policy != nullptr) {
     if (SelectionInputsChanged(before, after)) {
-      TKT_RETURN_IF_ERROR(Reselect(policies_, policy, after, now));
+      TKT_RETURN_IF_ERROR(Reselect(*policies, policy, after, now));
     }
     if (before.status() != after.status()) {
       TKT_RETURN_IF_ERROR(ApplyStatusChange(*policy, before.status(), after, now));
@@ -300,7 +315,8 @@ void SlaClocks::SetCommittedDate(v1::Ticket& ticket, absl::Time committed,
     c->set_kind(v1::SLA_CLOCK_KIND_COMMITTED_DATE);
   }
   const std::string old_state = c->state() == v1::SLA_CLOCK_STATE_UNSPECIFIED ? "" : ClockStateName(c->state());
-  const SlaPolicy* policy = policies_.Find(ticket.sla_policy());
+  const std::shared_ptr<const SlaPolicySet> policies = this->policies();
+  const SlaPolicy* policy = policies->Find(ticket.sla_policy());
   const int percent = policy != nullptr ? policy->warning_percent : 75;
   const int32_t cycle = c->cycle() + 1, breaches = c->breach_count();
   c->Clear();

@@ -1,7 +1,11 @@
 #ifndef TICKETING_SERVER_DOMAIN_SLA_CLOCKS_H_
 #define TICKETING_SERVER_DOMAIN_SLA_CLOCKS_H_
 
+#include <memory>
+#include <utility>
+
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/domain/sla_policy.h"
 #include "ticketing/v1/ticket.pb.h"
@@ -21,11 +25,12 @@ namespace ticketing::domain {
 //     the promise, a downgrade never loosens it. Elapsed time and past pauses are kept.
 //   - a warning / breach is recorded (Fire) once its instant has passed.
 // Every clock state change is recorded in the event as a FieldChange "sla.<clock>".
-// Thread-safe (const).
+// A ticket whose policy is no longer in the set takes the first matching one at its next
+// change. Thread-safe; each call works on one snapshot of the policy set.
 class SlaClocks {
  public:
-  // `policies` must outlive this object.
-  explicit SlaClocks(const SlaPolicySet& policies) : policies_(policies) {}
+  explicit SlaClocks(std::shared_ptr<const SlaPolicySet> policies)
+      : policies_(std::move(policies)) {}
 
   // Chooses the policy of a new ticket and starts its clocks at `now`.
   absl::Status Start(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now) const;
@@ -47,10 +52,20 @@ class SlaClocks {
   absl::StatusOr<std::vector<v1::SlaClock>> Preview(const SlaPolicy& policy,
                                                     absl::Time start) const;
 
-  const SlaPolicySet& policies() const { return policies_; }
+  // The policy set in force; hold the pointer while using what it returns.
+  std::shared_ptr<const SlaPolicySet> policies() const {
+    absl::MutexLock lock(&mu_);
+    return policies_;
+  }
+  // Puts a new policy set in force for every later call.
+  void Replace(std::shared_ptr<const SlaPolicySet> policies) {
+    absl::MutexLock lock(&mu_);
+    policies_ = std::move(policies);
+  }
 
  private:
-  const SlaPolicySet& policies_;
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const SlaPolicySet> policies_ ABSL_GUARDED_BY(mu_);
 };
 
 // "first_response", "next_update", "resolution".

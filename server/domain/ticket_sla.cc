@@ -128,7 +128,8 @@ absl::StatusOr<v1::SlaExplanation> TicketService::ExplainSla(const Principal& ac
   v1::SlaExplanation explanation;
   explanation.set_ticket_id(ticket.id());
   explanation.set_sla_policy(ticket.sla_policy());
-  const SlaPolicy* policy = sla_.policies().Find(ticket.sla_policy());
+  const std::shared_ptr<const SlaPolicySet> policies = sla_.policies();
+  const SlaPolicy* policy = policies->Find(ticket.sla_policy());
   if (policy != nullptr) explanation.set_calendar(policy->spec.calendar());
   for (const v1::SlaClock& clock : ticket.sla_clocks()) {
     v1::ClockExplanation* out = explanation.add_clocks();
@@ -146,8 +147,9 @@ absl::StatusOr<v1::PreviewDeadlineResponse> TicketService::PreviewDeadline(
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
   const absl::Time start = request.has_start_time() ? FromTimestamp(request.start_time()) : clock_.Now();
   v1::PreviewDeadlineResponse response;
+  const std::shared_ptr<const SlaPolicySet> policies = sla_.policies();
   if (request.on_case() == v1::PreviewDeadlineRequest::kSlaPolicy) {
-    const SlaPolicy* policy = sla_.policies().Find(request.sla_policy());
+    const SlaPolicy* policy = policies->Find(request.sla_policy());
     if (policy == nullptr) return absl::NotFoundError(absl::StrCat("sla_policy: no policy named '", request.sla_policy(), "'"));
     TKT_ASSIGN_OR_RETURN(std::vector<v1::SlaClock> clocks, sla_.Preview(*policy, start));
     for (v1::SlaClock& clock : clocks) *response.add_clocks() = std::move(clock);
@@ -156,7 +158,7 @@ absl::StatusOr<v1::PreviewDeadlineResponse> TicketService::PreviewDeadline(
   if (request.on_case() != v1::PreviewDeadlineRequest::kCalendar) {
     return absl::InvalidArgumentError("calendar: name a calendar or an sla_policy");
   }
-  const BusinessCalendar* calendar = sla_.policies().FindCalendar(request.calendar());
+  const BusinessCalendar* calendar = policies->FindCalendar(request.calendar());
   if (calendar == nullptr) return absl::NotFoundError(absl::StrCat("calendar: no calendar named '", request.calendar(), "'"));
   const absl::Duration business = FromDurationProto(request.business_time());
   if (!request.has_business_time() || business < absl::ZeroDuration()) {

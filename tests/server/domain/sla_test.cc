@@ -65,8 +65,7 @@ class SlaTest : public ::testing::Test {
     auto policies = SlaPolicySet::Create(config.calendars(), config.sla_policies(),
                                          absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
     ASSERT_THAT(policies, IsOk());
-    policies_ = *std::move(policies);
-    sla_ = std::make_unique<SlaClocks>(*policies_);
+    sla_ = std::make_unique<SlaClocks>(std::shared_ptr<const SlaPolicySet>(*std::move(policies)));
     dir_ = ::testing::TempDir() + "/sla_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     OpenStore();
@@ -147,7 +146,6 @@ class SlaTest : public ::testing::Test {
 
   FakeClock clock_{absl::FromUnixSeconds(1704096000)};  // Mon 2024-01-01 08:00 UTC
   UserDirectory users_{{kAlice, kTom, kRoot}};
-  std::unique_ptr<SlaPolicySet> policies_;
   std::unique_ptr<SlaClocks> sla_;
   std::string dir_;
   std::unique_ptr<storage::RocksDbTicketStore> store_;

@@ -110,8 +110,7 @@ class TicketServiceTest : public ::testing::Test {
   std::string dir_;
   FakeClock clock_;
   UserDirectory users_{{kAlice, kTom, kTim, kSue, kRoot}};
-  SlaPolicySet no_policies_;
-  SlaClocks sla_{no_policies_};
+  SlaClocks sla_{std::make_shared<SlaPolicySet>()};
   std::unique_ptr<storage::RocksDbTicketStore> store_;
   std::unique_ptr<TicketService> service_;
 };

@@ -1,0 +1,117 @@
+#include "server/domain/sla_config_service.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/status_macros.h"
+#include "server/domain/authz.h"
+#include "server/domain/page_token.h"
+#include "server/domain/ticket_events.h"
+#include "server/domain/validation.h"
+#include "storage/keys.h"
+
+namespace ticketing::domain {
+namespace {
+
+absl::StatusOr<std::shared_ptr<const SlaPolicySet>> Compile(const v1::SlaConfig& config,
+                                                            absl::CivilDay first,
+                                                            absl::CivilDay last) {
+  TKT_ASSIGN_OR_RETURN(std::unique_ptr<SlaPolicySet> set,
+                       SlaPolicySet::Create(config.calendars(), config.sla_policies(), first, last));
+  return std::shared_ptr<const SlaPolicySet>(std::move(set));
+}
+
+absl::StatusOr<v1::SlaConfig> ReadVersion(storage::TicketStore& store, const std::string& key) {
+  TKT_ASSIGN_OR_RETURN(std::optional<std::string> bytes, store.GetSetting(key));
+  v1::SlaConfig config;
+  if (!bytes || !config.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("stored SLA configuration ", key, " is missing or corrupt"));
+  }
+  return config;
+}
+
+}  // namespace
+
+SlaConfigService::SlaConfigService(storage::TicketStore& store, const Clock& clock,
+                                   v1::SlaConfig current,
+                                   std::shared_ptr<const SlaPolicySet> policies,
+                                   absl::CivilDay first, absl::CivilDay last)
+    : store_(store),
+      clock_(clock),
+      first_(first),
+      last_(last),
+      clocks_(std::move(policies)),
+      current_(std::move(current)) {}
+
+absl::StatusOr<std::unique_ptr<SlaConfigService>> SlaConfigService::Load(
+    storage::TicketStore& store, const Clock& clock, v1::SlaConfig from_file,
+    absl::CivilDay first, absl::CivilDay last) {
+  TKT_ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetSetting(storage::kSlaConfigCurrentKey));
+  v1::SlaConfig current = std::move(from_file);
+  if (stored) {
+    TKT_ASSIGN_OR_RETURN(current, ReadVersion(store, storage::kSlaConfigCurrentKey));
+  } else {
+    current.set_version(0);
+  }
+  TKT_ASSIGN_OR_RETURN(std::shared_ptr<const SlaPolicySet> policies, Compile(current, first, last));
+  return std::unique_ptr<SlaConfigService>(
+      new SlaConfigService(store, clock, std::move(current), std::move(policies), first, last));
+}
+
+absl::StatusOr<v1::SlaConfig> SlaConfigService::Get(const Principal& actor) const {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
+  absl::MutexLock lock(&mu_);
+  return current_;
+}
+
+absl::StatusOr<v1::SlaConfig> SlaConfigService::Replace(
+    const Principal& actor, const v1::ReplaceSlaConfigRequest& request) {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kReplaceSlaConfig, nullptr));
+  TKT_RETURN_IF_ERROR(CheckLine("reason", request.reason(), kMaxReasonChars, true));
+  v1::SlaConfig next;
+  *next.mutable_calendars() = request.calendars();
+  *next.mutable_sla_policies() = request.sla_policies();
+  TKT_ASSIGN_OR_RETURN(std::shared_ptr<const SlaPolicySet> policies, Compile(next, first_, last_));
+  absl::MutexLock lock(&mu_);
+  if (request.expected_version() != current_.version()) {
+    return absl::AbortedError(absl::StrCat("expected_version: the SLA configuration is at version ",
+                                           current_.version(), ", not ", request.expected_version(),
+                                           "; read it again"));
+  }
+  next.set_version(current_.version() + 1);
+  next.set_updated_by(actor.name);
+  next.set_reason(request.reason());
+  ToTimestamp(clock_.Now(), next.mutable_update_time());
+  const std::string bytes = next.SerializeAsString();
+  TKT_RETURN_IF_ERROR(store_.PutSettings({{storage::kSlaConfigCurrentKey, bytes},
+                                          {storage::SlaConfigVersionKey(next.version()), bytes}}));
+  clocks_.Replace(std::move(policies));
+  current_ = next;
+  return next;
+}
+
+absl::StatusOr<v1::ListSlaConfigVersionsResponse> SlaConfigService::ListVersions(
+    const Principal& actor, const v1::ListSlaConfigVersionsRequest& request) const {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
+  if (request.page_size() < 0) return absl::InvalidArgumentError("page_size: must not be negative");
+  const int page_size = request.page_size() == 0 ? 20 : std::min(request.page_size(), 100);
+  int64_t version;
+  {
+    absl::MutexLock lock(&mu_);
+    version = current_.version();
+  }
+  const uint64_t fingerprint = Fingerprint(v1::ListSlaConfigVersionsRequest());
+  if (!request.page_token().empty()) {
+    TKT_ASSIGN_OR_RETURN(auto cursor, DecodePageToken(request.page_token(), fingerprint));
+    version = static_cast<int64_t>(cursor.first);
+  }
+  v1::ListSlaConfigVersionsResponse response;
+  for (; version >= 1 && response.versions_size() < page_size; --version) {
+    TKT_ASSIGN_OR_RETURN(*response.add_versions(),
+                         ReadVersion(store_, storage::SlaConfigVersionKey(version)));
+  }
+  if (version >= 1) response.set_next_page_token(EncodePageToken(version, 0, fingerprint));
+  return response;
+}
+
+}  // namespace ticketing::domain
