@@ -1,0 +1,148 @@
+// How the SLA machinery scales with open tickets: preloads N open tickets (each with a
+// running first-response and resolution clock, so 4 pending timers), then measures a
+// restart (open the store, load the SLA set, catch up on due timers: everything ticketd does
+// before it serves) and the process's memory after it. The monitor keeps nothing in memory
+// per ticket: its timers are rows of the `timers` column family, read in due order.
+//
+//   build/tests/bench/sla_scale_benchmark --tickets=1000000 --dir=/tmp/sla-scale
+//
+// The preload writes without WAL sync (it is setup, not the thing measured). Prints one
+// JSON line.
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "google/protobuf/text_format.h"
+#include "server/domain/sla_config_service.h"
+#include "server/domain/sla_monitor.h"
+#include "server/domain/ticket_service.h"
+#include "storage/rocksdb_ticket_store.h"
+
+ABSL_FLAG(int, tickets, 1000000, "open tickets to preload");
+ABSL_FLAG(std::string, dir, "/tmp/sla-scale-benchmark", "database directory (wiped)");
+ABSL_FLAG(int, threads, 2, "preload threads");
+ABSL_FLAG(bool, restart_only, false,
+          "skip the preload (set when the benchmark re-executes itself to measure the restart "
+          "in a fresh process)");
+
+namespace ticketing {
+namespace {
+
+constexpr char kSla[] = R"pb(
+  calendars { name: "office" time_zone: "Asia/Shanghai"
+    weekly { day: WEEKDAY_MONDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_TUESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_WEDNESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_THURSDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_FRIDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+  }
+  sla_policies { name: "standard" first_response: "4h" resolution: "24h" calendar: "office" }
+)pb";
+
+long RssKiB() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) return std::stol(line.substr(6));
+  }
+  return -1;
+}
+
+struct World {
+  std::unique_ptr<storage::RocksDbTicketStore> store;
+  std::unique_ptr<domain::SlaConfigService> sla;
+  std::unique_ptr<domain::UserDirectory> users;
+  std::unique_ptr<domain::TicketService> tickets;
+  std::unique_ptr<domain::SlaMonitor> monitor;
+};
+
+World Open(const std::string& dir, const Clock& clock, bool sync) {
+  World w;
+  w.store = *storage::RocksDbTicketStore::Open(dir, storage::StoreOptions{sync});
+  v1::SlaConfig sla;
+  google::protobuf::TextFormat::ParseFromString(kSla, &sla);
+  w.sla = *domain::SlaConfigService::Load(*w.store, clock, sla);
+  w.users = std::make_unique<domain::UserDirectory>(
+      std::vector<domain::Principal>{{"alice", v1::ROLE_AGENT}});
+  w.tickets = std::make_unique<domain::TicketService>(*w.store, clock, *w.users, w.sla->clocks());
+  w.monitor = std::make_unique<domain::SlaMonitor>(*w.tickets, *w.store, clock, nullptr);
+  return w;
+}
+
+void Preload(domain::TicketService& tickets, int count, int threads) {
+  std::atomic<int> next{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      v1::CreateTicketRequest request;
+      v1::Ticket* ticket = request.mutable_ticket();
+      ticket->set_kind(v1::TICKET_KIND_REPAIR);
+      ticket->set_summary("Printer jams");
+      ticket->mutable_contact()->set_name("Li Wei");
+      for (int i = next++; i < count; i = next++) {
+        request.set_request_id(absl::StrCat("r", i));
+        ticket->set_account_id(absl::StrCat("acct-", i % 5000));
+        if (!tickets.Create({"alice", v1::ROLE_AGENT}, request).ok()) std::abort();
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
+}
+
+}  // namespace
+}  // namespace ticketing
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  using namespace ticketing;
+  const std::string dir = absl::GetFlag(FLAGS_dir);
+  const int count = absl::GetFlag(FLAGS_tickets);
+  // Monday 2026-01-05 09:00 Shanghai: nothing falls due during the run.
+  SettableClock clock(absl::FromUnixSeconds(1767574800));
+  if (!absl::GetFlag(FLAGS_restart_only)) {
+    std::filesystem::remove_all(dir);
+    const absl::Time t0 = absl::Now();
+    {
+      World w = Open(dir, clock, /*sync=*/false);
+      Preload(*w.tickets, count, absl::GetFlag(FLAGS_threads));
+    }  // closes (flushes) the store, like a SIGTERM
+    std::fprintf(stderr, "preloaded %d open tickets in %.1f s\n", count,
+                 absl::ToDoubleSeconds(absl::Now() - t0));
+    // Measure the restart in a fresh process, as a real restart would be.
+    const std::string tickets_flag = absl::StrCat("--tickets=", count);
+    const std::string dir_flag = absl::StrCat("--dir=", dir);
+    execl("/proc/self/exe", argv[0], "--restart_only", tickets_flag.c_str(), dir_flag.c_str(),
+          static_cast<char*>(nullptr));
+    std::perror("execl");
+    return 2;
+  }
+  const long rss_before = RssKiB();
+  const absl::Time t0 = absl::Now();
+  World w = Open(dir, clock, /*sync=*/true);
+  const int fired = *w.monitor->RunOnce();
+  const double restart_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
+  const long rss_after = RssKiB();
+  const absl::Time t1 = absl::Now();
+  const int idle_runs = 1000;
+  for (int i = 0; i < idle_runs; ++i) (void)*w.monitor->RunOnce();
+  const double idle_run_us = absl::ToDoubleMicroseconds(absl::Now() - t1) / idle_runs;
+  auto report = w.store->Verify();
+  std::printf(
+      "{\"open_tickets\":%d,\"restart_to_ready_ms\":%.1f,\"fired_at_start\":%d,"
+      "\"rss_before_open_kib\":%ld,\"rss_after_restart_kib\":%ld,"
+      "\"rss_growth_bytes_per_open_ticket\":%.2f,\"monitor_idle_run_us\":%.1f,"
+      "\"timers\":%lld,\"store_problems\":%lld}\n",
+      count, restart_ms, fired, rss_before, rss_after,
+      1024.0 * (rss_after - rss_before) / count, idle_run_us,
+      static_cast<long long>(report->timers), static_cast<long long>(report->problem_count));
+  return report->problem_count == 0 ? 0 : 1;
+}
