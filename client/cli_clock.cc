@@ -11,27 +11,13 @@ namespace {
 
 constexpr char kClockSynopsis[] = "clock advance DURATION | clock set TIME";
 
-// "2h", "90m", "1h30m" (absl::ParseDuration); the test clock only moves forward.
-absl::StatusOr<google::protobuf::Duration> ParseForwardDuration(const std::string& text) {
-  absl::Duration duration;
-  if (!absl::ParseDuration(text, &duration) || duration < absl::ZeroDuration() ||
-      duration == absl::InfiniteDuration()) {
-    return UsageError(absl::StrCat("clock advance: '", text,
-                                   "' is not a duration >= 0 such as 2h, 90m or 1h30m"));
-  }
-  google::protobuf::Duration proto;
-  const int64_t seconds = absl::ToInt64Seconds(duration);
-  proto.set_seconds(seconds);
-  proto.set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(duration - absl::Seconds(seconds))));
-  return proto;
-}
-
 absl::StatusOr<v1::AdvanceTestClockRequest> BuildClockRequest(const std::string& verb,
                                                               const std::string& value) {
   v1::AdvanceTestClockRequest request;
   if (verb == "advance") {
-    absl::StatusOr<google::protobuf::Duration> advance = ParseForwardDuration(value);
+    // The test clock only moves forward, so the duration must be >= 0.
+    absl::StatusOr<google::protobuf::Duration> advance =
+        ParseDurationArg("clock advance", value);
     if (!advance.ok()) return advance.status();
     *request.mutable_advance() = *advance;
   } else if (verb == "set") {

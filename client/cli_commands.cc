@@ -24,6 +24,8 @@ constexpr CommandEntry kCommands[] = {
     {"update", RunUpdate},   {"transition", RunTransition},
     {"assign", RunAssign},   {"comment", RunComment}, {"history", RunHistory},
     {"whoami", RunWhoAmI},   {"verify", RunVerify},     {"clock", RunClock},
+    {"commit", RunCommit},   {"explain", RunExplain},   {"preview", RunPreview},
+    {"sla", RunSla},
 };
 
 const std::string& Arg(const CommandContext& ctx, size_t i) {

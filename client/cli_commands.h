@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "client/cli_flags.h"
 #include "client/ticket_client.h"
 
@@ -33,7 +34,8 @@ absl::Status RunCommand(CommandContext& ctx);
 
 // The subcommands, declared here so that RunCommand can dispatch to the files that
 // define them (cli_commands.cc: reads; cli_mutations.cc: changes; cli_clock.cc: the
-// test clock).
+// test clock; cli_sla.cc and cli_sla_config.cc: SLA dates, explanations, previews and
+// the SLA configuration).
 absl::Status RunGet(CommandContext& ctx);
 absl::Status RunList(CommandContext& ctx);
 absl::Status RunHistory(CommandContext& ctx);
@@ -45,11 +47,18 @@ absl::Status RunTransition(CommandContext& ctx);
 absl::Status RunAssign(CommandContext& ctx);
 absl::Status RunComment(CommandContext& ctx);
 absl::Status RunClock(CommandContext& ctx);
+absl::Status RunCommit(CommandContext& ctx);   // cli_sla.cc
+absl::Status RunExplain(CommandContext& ctx);  // cli_sla.cc
+absl::Status RunPreview(CommandContext& ctx);  // cli_sla.cc
+absl::Status RunSla(CommandContext& ctx);      // cli_sla_config.cc
 
 // Checks that the subcommand got between `min` and `max` arguments (after its name);
 // `synopsis` ("get ID") is quoted in the UsageError otherwise.
 absl::Status ExpectArgs(const CommandContext& ctx, size_t min, size_t max,
                         const char* synopsis);
+
+// The --version given, or else the current version of ticket `id`, read from the server.
+absl::StatusOr<int64_t> ResolveVersion(const CommandContext& ctx, const std::string& id);
 
 // Prints `ticket` as JSON or as one field a line.
 absl::Status PrintTicketResult(CommandContext& ctx, const v1::Ticket& ticket);

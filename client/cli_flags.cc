@@ -45,8 +45,16 @@ ABSL_FLAG(bool, all, false, "list: follow next_page_token to the end");
 ABSL_FLAG(int64_t, ticket_version, 0,
           "--version on the command line: the ticket version you saw (default: fetched)");
 ABSL_FLAG(std::string, note, "", "note stored with the change");
-ABSL_FLAG(std::string, reason, "", "transition: reason (required for cancelled, reopened)");
+ABSL_FLAG(std::string, reason, "",
+          "why: transition (cancelled, reopened), commit and sla replace (required there)");
 ABSL_FLAG(bool, customer, false, "comment: a customer-visible reply (default internal)");
+
+ABSL_FLAG(std::string, calendar, "", "preview: the business calendar to add --business_time on");
+ABSL_FLAG(std::string, policy, "", "preview: the SLA policy whose clocks to compute");
+ABSL_FLAG(std::string, business_time, "", "preview: working time to add (2h, 90m)");
+ABSL_FLAG(std::string, start, "", "preview: start instant (RFC 3339 or +DURATION; default now)");
+ABSL_FLAG(int64_t, expected_version, 0,
+          "sla replace: the config version you read (default: read with sla show first)");
 
 namespace ticketing::client {
 
@@ -77,6 +85,21 @@ Subcommands:
                           prints the new time and the tickets changed (admin; only
                           against a server started with --test_clock, else exit 10)
   clock set TIME          move the test clock to TIME (RFC 3339), likewise
+  commit ID TIME          promise the customer a date (agent, supervisor): adds a
+                          committed_date clock due at TIME (RFC 3339, or +48h for
+                          now + 48h; must be in the future); needs --reason
+  explain ID              show how each SLA clock got its state and due time: the
+                          derivation, then each segment "start - end  STATE  cause"
+  preview --calendar=NAME --business_time=DURATION [--start=TIME]
+                          the instant DURATION of working time after TIME (default:
+                          the server's now) on calendar NAME
+  preview --policy=NAME [--start=TIME]
+                          the clocks policy NAME would start at TIME (as for commit)
+  sla show                the calendars and SLA policies in force and their version
+  sla replace FILE        replace all calendars and SLA policies (admin) with those of
+                          FILE, an SlaConfig in protobuf text format (only `calendars`
+                          and `sla_policies` are read); needs --reason
+  sla history             every stored SLA config version, newest first
   help                    show this text
 
 Global flags:
@@ -105,6 +128,10 @@ update flags (only the flags given are changed; an empty value clears a field):
 transition flags:  --reason=TEXT (required for cancelled and reopened)
                    --note=TEXT   --version=N
 assign flags:      --queue=QUEUE (also move to this queue)   --note=TEXT   --version=N
+commit flags:      --reason=TEXT (required)   --version=N
+sla replace flags: --reason=TEXT (required)
+                   --expected_version=N (the version you read; default: the current
+                   one, read first; a different current version exits 11)
 comment flags:     --customer (a reply visible to the customer; default: internal)
                    --version=N (add only if the ticket is still at version N)
 
@@ -128,8 +155,8 @@ Exit codes:
   1 + N   the call failed with gRPC status code N, printed as "error: CODE: message":
           4 INVALID_ARGUMENT, 5 DEADLINE_EXCEEDED, 6 NOT_FOUND, 7 ALREADY_EXISTS,
           8 PERMISSION_DENIED, 9 RESOURCE_EXHAUSTED, 10 FAILED_PRECONDITION,
-          11 ABORTED (stale version: get the ticket and retry), 15 UNAVAILABLE,
-          17 UNAUTHENTICATED
+          11 ABORTED (stale version: read again and retry), 13 UNIMPLEMENTED,
+          15 UNAVAILABLE, 17 UNAUTHENTICATED
 )";
 
 namespace {

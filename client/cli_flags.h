@@ -57,6 +57,13 @@ ABSL_DECLARE_FLAG(std::string, note);
 ABSL_DECLARE_FLAG(std::string, reason);
 ABSL_DECLARE_FLAG(bool, customer);
 
+// SLA: preview and sla replace.
+ABSL_DECLARE_FLAG(std::string, calendar);
+ABSL_DECLARE_FLAG(std::string, policy);
+ABSL_DECLARE_FLAG(std::string, business_time);
+ABSL_DECLARE_FLAG(std::string, start);
+ABSL_DECLARE_FLAG(int64_t, expected_version);
+
 namespace ticketing::client {
 
 // The usage text printed by `tktctl help`: every subcommand, flag and exit code.

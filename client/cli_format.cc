@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -128,6 +129,41 @@ absl::StatusOr<google::protobuf::Timestamp> ParseTimestamp(absl::string_view fla
                                    "' is not an RFC 3339 time (2024-05-01T08:00:00Z) "
                                    "or a date (2024-05-01)"));
   }
+  return ToTimestampProto(time);
+}
+
+absl::StatusOr<google::protobuf::Timestamp> ParseTimeOrOffset(absl::string_view flag,
+                                                              absl::string_view text,
+                                                              absl::Time now) {
+  if (!absl::StartsWith(text, "+")) return ParseTimestamp(flag, text);
+  absl::StatusOr<google::protobuf::Duration> offset = ParseDurationArg(flag, text.substr(1));
+  if (!offset.ok()) {
+    return UsageError(absl::StrCat(flag, ": '", text,
+                                   "' is not an offset from now such as +48h or +1h30m"));
+  }
+  // Whole seconds: a promise to the nanosecond only clutters what people read.
+  const absl::Time second = absl::FromUnixSeconds(absl::ToUnixSeconds(now));
+  return ToTimestampProto(second + absl::Seconds(offset->seconds()) +
+                          absl::Nanoseconds(offset->nanos()));
+}
+
+absl::StatusOr<google::protobuf::Duration> ParseDurationArg(absl::string_view flag,
+                                                            absl::string_view text) {
+  absl::Duration duration;
+  if (!absl::ParseDuration(text, &duration) || duration < absl::ZeroDuration() ||
+      duration == absl::InfiniteDuration()) {
+    return UsageError(absl::StrCat(flag, ": '", text,
+                                   "' is not a duration >= 0 such as 2h, 90m or 1h30m"));
+  }
+  google::protobuf::Duration proto;
+  const int64_t seconds = absl::ToInt64Seconds(duration);
+  proto.set_seconds(seconds);
+  proto.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(duration - absl::Seconds(seconds))));
+  return proto;
+}
+
+google::protobuf::Timestamp ToTimestampProto(absl::Time time) {
   google::protobuf::Timestamp timestamp;
   const int64_t seconds = absl::ToUnixSeconds(time);  // rounds towards -infinity
   timestamp.set_seconds(seconds);
@@ -229,10 +265,14 @@ std::string FormatChanges(const v1::TicketEvent& event) {
 
 std::string FormatEventText(const v1::TicketEvent& event) {
   std::vector<std::string> parts;
+  const bool customer = event.visibility() == v1::VISIBILITY_CUSTOMER;
   if (!event.reason().empty()) parts.push_back(absl::StrCat("reason: ", event.reason()));
   if (!event.comment().empty()) {
-    const bool customer = event.visibility() == v1::VISIBILITY_CUSTOMER;
     parts.push_back(absl::StrCat(customer ? "[customer] " : "", event.comment()));
+  } else if (customer) {
+    // A customer-visible event without a comment (a promised date) is marked in front.
+    parts.insert(parts.begin(), "[customer]");
+    return OneLine(absl::StrJoin(parts, " "));
   }
   return parts.empty() ? "-" : OneLine(absl::StrJoin(parts, " | "));
 }
@@ -262,7 +302,8 @@ void PrintTicket(const v1::Ticket& t, std::ostream& out) {
                {"closed", FormatTime(t.close_time(), true)},
                {"version", absl::StrCat(t.version())},
                {"description", OrDash(t.description())},
-               {"sla", OrDash(t.sla_policy())}},
+               {"sla", OrDash(t.sla_policy())},
+               {"committed", FormatTime(t.committed_time(), true)}},
               out);
   PrintSlaClocks(t, out);
 }

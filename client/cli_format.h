@@ -10,6 +10,7 @@
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/generated_enum_reflection.h>
 #include <google/protobuf/message.h>
+#include <google/protobuf/duration.pb.h>
 #include <google/protobuf/timestamp.pb.h>
 
 #include "absl/status/status.h"
@@ -18,6 +19,7 @@
 #include "absl/time/time.h"
 #include "ticketing/v1/admin_service.pb.h"
 #include "ticketing/v1/ticket.pb.h"
+#include "ticketing/v1/ticket_service.pb.h"
 
 namespace ticketing::client {
 
@@ -57,6 +59,20 @@ absl::StatusOr<E> ParseEnum(absl::string_view flag, absl::string_view text) {
 absl::StatusOr<google::protobuf::Timestamp> ParseTimestamp(absl::string_view flag,
                                                            absl::string_view text);
 
+// ParseTimestamp, or "+DURATION" (+48h, +1h30m): `now` (cut to whole seconds) plus the
+// duration. UsageError
+// naming `flag` otherwise.
+absl::StatusOr<google::protobuf::Timestamp> ParseTimeOrOffset(absl::string_view flag,
+                                                              absl::string_view text,
+                                                              absl::Time now);
+
+// Parses a duration >= 0 in absl syntax ("2h", "90m", "1h30m"). UsageError naming
+// `flag` otherwise: "<flag>: 'soon' is not a duration >= 0 such as 2h, 90m or 1h30m".
+absl::StatusOr<google::protobuf::Duration> ParseDurationArg(absl::string_view flag,
+                                                            absl::string_view text);
+
+google::protobuf::Timestamp ToTimestampProto(absl::Time time);
+
 // Renders a timestamp in the local time zone; "-" when unset (zero).
 // Long: "2024-05-01 08:00:00 +0800"; short: "2024-05-01 08:00".
 std::string FormatTime(const google::protobuf::Timestamp& time, bool long_form);
@@ -93,6 +109,17 @@ void PrintVerify(const v1::VerifyStoreResponse& response, std::ostream& out);
 // The last column lists only what applies: warned, breached, "breaches N" (when earlier
 // cycles breached too), "cycle N" (N > 1) and "ended TIME".
 void PrintSlaClocks(const v1::Ticket& ticket, std::ostream& out);
+// The same lines for any clocks (e.g. those of PreviewDeadline).
+void PrintSlaClockLines(const google::protobuf::RepeatedPtrField<v1::SlaClock>& clocks,
+                        std::ostream& out);
+// The answer of `explain`: the ticket's policy and calendar, then per clock its kind and
+// state, the due time's derivation and one line per segment:
+//   "  2026-01-05 09:00 - 2026-01-05 09:30  RUNNING  created by alice"
+// The open segment of a counting clock ends "now"; the final state of an ended clock
+// (MET, MET_LATE, STOPPED) shows only its start.
+void PrintSlaExplanation(const v1::SlaExplanation& explanation, std::ostream& out);
+// Prints `table` without its (blank) header row.
+void PrintWithoutHeader(const Table& table, std::ostream& out);
 // The SLA column of `list`: the worst clock state, where BREACHED > RUNNING > PAUSED >
 // MET_LATE > MET > STOPPED, except that RUNNING shows the earliest due time of a running
 // clock ("due 01-05 10:00"). "-" for a ticket without clocks.

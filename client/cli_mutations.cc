@@ -97,14 +97,6 @@ absl::StatusOr<v1::Ticket> TicketFromFlags() {
   return t;
 }
 
-// The --version given, or else the ticket's current version read from the server.
-absl::StatusOr<int64_t> ResolveVersion(const CommandContext& ctx, const std::string& id) {
-  if (Specified(ctx.args, "ticket_version")) return absl::GetFlag(FLAGS_ticket_version);
-  absl::StatusOr<v1::Ticket> current = ctx.client.GetTicket(id);
-  if (!current.ok()) return current.status();
-  return current->version();
-}
-
 // Refuses create flags that update cannot change.
 absl::Status CheckNotUpdatable(const CommandContext& ctx) {
   for (const char* flag : {"kind", "account", "request_id"}) {
@@ -136,6 +128,13 @@ absl::StatusOr<v1::UpdateTicketRequest> BuildUpdateRequest(const CommandContext&
 }
 
 }  // namespace
+
+absl::StatusOr<int64_t> ResolveVersion(const CommandContext& ctx, const std::string& id) {
+  if (Specified(ctx.args, "ticket_version")) return absl::GetFlag(FLAGS_ticket_version);
+  absl::StatusOr<v1::Ticket> current = ctx.client.GetTicket(id);
+  if (!current.ok()) return current.status();
+  return current->version();
+}
 
 absl::Status RunCreate(CommandContext& ctx) {
   if (absl::Status s = ExpectArgs(ctx, 0, 0, "create [flags]"); !s.ok()) return s;

@@ -1,5 +1,5 @@
-// SLA renderings of tktctl: the clock lines of `get`, the SLA column of `list` and the
-// answer of `clock advance|set`.
+// SLA renderings of tktctl: the clock lines of `get`, the SLA column of `list`, the
+// answer of `clock advance|set` and the clock explanations of `explain`.
 #include <algorithm>
 #include <sstream>
 #include <string>
@@ -73,14 +73,38 @@ const v1::SlaClock* EarliestRunning(const v1::Ticket& ticket) {
   return earliest;
 }
 
+// "start - end", "start - now" for the open segment of a counting clock, and only
+// "start" for the final state of an ended one (MET, MET_LATE, STOPPED), which lasts.
+std::string SegmentSpan(const v1::SlaSegment& segment) {
+  const std::string start = FormatMinute(segment.start_time(), "%Y-%m-%d %H:%M");
+  if (IsSet(segment.end_time())) {
+    return absl::StrCat(start, " - ", FormatMinute(segment.end_time(), "%Y-%m-%d %H:%M"));
+  }
+  return Severity(segment.state()) >= Severity(v1::SLA_CLOCK_STATE_PAUSED)
+             ? absl::StrCat(start, " - now")
+             : start;
+}
+
 }  // namespace
 
+// The header is blank and dropped: the words on each line say what the columns are.
+void PrintWithoutHeader(const Table& table, std::ostream& out) {
+  std::ostringstream text;
+  table.Print(text);
+  const std::string lines = text.str();
+  out << lines.substr(lines.find('\n') + 1);
+}
+
 void PrintSlaClocks(const v1::Ticket& ticket, std::ostream& out) {
-  if (ticket.sla_clocks().empty()) return;
-  // The empty first column indents every line by the table's two-space gap. The header
-  // is blank and dropped: the words on each line say what the columns are.
+  PrintSlaClockLines(ticket.sla_clocks(), out);
+}
+
+void PrintSlaClockLines(const google::protobuf::RepeatedPtrField<v1::SlaClock>& clocks,
+                        std::ostream& out) {
+  if (clocks.empty()) return;
+  // The empty first column indents every line by the table's two-space gap.
   Table table({});
-  for (const v1::SlaClock& clock : ticket.sla_clocks()) {
+  for (const v1::SlaClock& clock : clocks) {
     std::vector<std::string> row = {
         "", ShortName(clock.kind()), StateName(clock.state()),
         absl::StrCat("target ", absl::FormatDuration(ToDuration(clock.target()))),
@@ -88,10 +112,7 @@ void PrintSlaClocks(const v1::Ticket& ticket, std::ostream& out) {
     if (std::string flags = ClockFlags(clock); !flags.empty()) row.push_back(std::move(flags));
     table.AddRow(std::move(row));
   }
-  std::ostringstream text;
-  table.Print(text);
-  const std::string lines = text.str();
-  out << lines.substr(lines.find('\n') + 1);
+  PrintWithoutHeader(table, out);
 }
 
 std::string SlaSummary(const v1::Ticket& ticket) {
@@ -106,6 +127,23 @@ std::string SlaSummary(const v1::Ticket& ticket) {
     }
   }
   return worst == v1::SLA_CLOCK_STATE_UNSPECIFIED ? "-" : StateName(worst);
+}
+
+void PrintSlaExplanation(const v1::SlaExplanation& explanation, std::ostream& out) {
+  out << "ticket:    " << explanation.ticket_id() << "\n"
+      << "policy:    " << (explanation.sla_policy().empty() ? "-" : explanation.sla_policy())
+      << "\n"
+      << "calendar:  " << (explanation.calendar().empty() ? "-" : explanation.calendar())
+      << "\n";
+  for (const v1::ClockExplanation& clock : explanation.clocks()) {
+    out << "\n" << ShortName(clock.clock().kind()) << "  " << StateName(clock.clock().state())
+        << "\n  " << clock.due_time_derivation() << "\n";
+    Table segments({});
+    for (const v1::SlaSegment& segment : clock.segments()) {
+      segments.AddRow({"", SegmentSpan(segment), StateName(segment.state()), segment.cause()});
+    }
+    PrintWithoutHeader(segments, out);
+  }
 }
 
 void PrintTestClock(const v1::AdvanceTestClockResponse& response, std::ostream& out) {

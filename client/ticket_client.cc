@@ -132,6 +132,30 @@ absl::StatusOr<v1::ListTicketEventsResponse> TicketClient::ListTicketEvents(
       });
 }
 
+absl::StatusOr<v1::Ticket> TicketClient::SetCommittedDate(
+    const v1::SetCommittedDateRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->SetCommittedDate(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::SlaExplanation> TicketClient::ExplainSla(absl::string_view id) const {
+  v1::ExplainSlaRequest request;
+  request.set_id(std::string(id));
+  return Invoke<v1::SlaExplanation>(
+      [&](grpc::ClientContext* context, v1::SlaExplanation* response) {
+        return tickets_->ExplainSla(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::PreviewDeadlineResponse> TicketClient::PreviewDeadline(
+    const v1::PreviewDeadlineRequest& request) const {
+  return Invoke<v1::PreviewDeadlineResponse>(
+      [&](grpc::ClientContext* context, v1::PreviewDeadlineResponse* response) {
+        return tickets_->PreviewDeadline(context, request, response);
+      });
+}
+
 absl::StatusOr<v1::VerifyStoreResponse> TicketClient::VerifyStore() const {
   return Invoke<v1::VerifyStoreResponse>(
       [&](grpc::ClientContext* context, v1::VerifyStoreResponse* response) {
@@ -151,6 +175,27 @@ absl::StatusOr<v1::AdvanceTestClockResponse> TicketClient::AdvanceTestClock(
   return Invoke<v1::AdvanceTestClockResponse>(
       [&](grpc::ClientContext* context, v1::AdvanceTestClockResponse* response) {
         return admin_->AdvanceTestClock(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::SlaConfig> TicketClient::GetSlaConfig() const {
+  return Invoke<v1::SlaConfig>([&](grpc::ClientContext* context, v1::SlaConfig* response) {
+    return admin_->GetSlaConfig(context, v1::GetSlaConfigRequest(), response);
+  });
+}
+
+absl::StatusOr<v1::SlaConfig> TicketClient::ReplaceSlaConfig(
+    const v1::ReplaceSlaConfigRequest& request) const {
+  return Invoke<v1::SlaConfig>([&](grpc::ClientContext* context, v1::SlaConfig* response) {
+    return admin_->ReplaceSlaConfig(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::ListSlaConfigVersionsResponse> TicketClient::ListSlaConfigVersions(
+    const v1::ListSlaConfigVersionsRequest& request) const {
+  return Invoke<v1::ListSlaConfigVersionsResponse>(
+      [&](grpc::ClientContext* context, v1::ListSlaConfigVersionsResponse* response) {
+        return admin_->ListSlaConfigVersions(context, request, response);
       });
 }
 

@@ -70,6 +70,13 @@ class TicketClient {
       const v1::AddCommentRequest& request) const;
   absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
       const v1::ListTicketEventsRequest& request) const;
+  // Promises the customer a date (agents and supervisors; the time must be in the
+  // future and the reason non-empty, else INVALID_ARGUMENT).
+  absl::StatusOr<v1::Ticket> SetCommittedDate(
+      const v1::SetCommittedDateRequest& request) const;
+  absl::StatusOr<v1::SlaExplanation> ExplainSla(absl::string_view id) const;
+  absl::StatusOr<v1::PreviewDeadlineResponse> PreviewDeadline(
+      const v1::PreviewDeadlineRequest& request) const;
 
   // AdminService.
   absl::StatusOr<v1::VerifyStoreResponse> VerifyStore() const;
@@ -78,6 +85,15 @@ class TicketClient {
   // --test_clock, INVALID_ARGUMENT for a move backwards. Admins only.
   absl::StatusOr<v1::AdvanceTestClockResponse> AdvanceTestClock(
       const v1::AdvanceTestClockRequest& request) const;
+  // The calendars and SLA policies in force, with the version that holds them.
+  absl::StatusOr<v1::SlaConfig> GetSlaConfig() const;
+  // Stores a new version (admins only): ABORTED when request.expected_version is not
+  // the current version, INVALID_ARGUMENT naming the field for an invalid set.
+  absl::StatusOr<v1::SlaConfig> ReplaceSlaConfig(
+      const v1::ReplaceSlaConfigRequest& request) const;
+  // One page of the stored versions, newest first.
+  absl::StatusOr<v1::ListSlaConfigVersionsResponse> ListSlaConfigVersions(
+      const v1::ListSlaConfigVersionsRequest& request) const;
 
  private:
   // Adds the authorization metadata and the deadline to `context`.

@@ -36,6 +36,14 @@ v1::Ticket MakeTicket(uint64_t id, int64_t create_ms) {
   return t;
 }
 
+// A filter with one field set: Filter([](TicketFilter& f) { f.queue = "q"; }).
+template <typename Set>
+TicketFilter Filter(Set set) {
+  TicketFilter filter;
+  set(filter);
+  return filter;
+}
+
 v1::TicketEvent EventFor(const v1::Ticket& t) {
   v1::TicketEvent e;
   e.set_ticket_id(t.id());
@@ -124,18 +132,18 @@ TEST_F(RocksDbTicketStoreTest, IndexesFollowEveryKindOfChange) {
   ExpectConsistent();
   Change(1, [](v1::Ticket& t) { t.set_assignee("tom"); t.set_status(v1::TICKET_STATUS_ASSIGNED); });
   ExpectConsistent();
-  EXPECT_EQ(Ids(TicketFilter{.assignee = "tom"}), std::vector<uint64_t>{1});
-  EXPECT_EQ(Ids(TicketFilter{.statuses = {v1::TICKET_STATUS_NEW}}), std::vector<uint64_t>{2});
+  EXPECT_EQ(Ids(Filter([](TicketFilter& f) { f.assignee = "tom"; })), std::vector<uint64_t>{1});
+  EXPECT_EQ(Ids(Filter([](TicketFilter& f) { f.statuses = {v1::TICKET_STATUS_NEW}; })), std::vector<uint64_t>{2});
   Change(1, [](v1::Ticket& t) { t.set_assignee("tim"); t.set_queue("field-east"); });
   Change(2, [](v1::Ticket& t) { t.set_priority(v1::PRIORITY_P1); t.set_queue("field-east"); });
   ExpectConsistent();
-  EXPECT_THAT(Ids(TicketFilter{.assignee = "tom"}), IsEmpty());
-  EXPECT_EQ(Ids(TicketFilter{.queue = "field-east"}), (std::vector<uint64_t>{1, 2}));
-  EXPECT_EQ(Ids(TicketFilter{.priority = v1::PRIORITY_P1}), std::vector<uint64_t>{2});
+  EXPECT_THAT(Ids(Filter([](TicketFilter& f) { f.assignee = "tom"; })), IsEmpty());
+  EXPECT_EQ(Ids(Filter([](TicketFilter& f) { f.queue = "field-east"; })), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(Ids(Filter([](TicketFilter& f) { f.priority = v1::PRIORITY_P1; })), std::vector<uint64_t>{2});
   Change(1, [](v1::Ticket& t) { t.clear_assignee(); t.clear_queue(); t.set_status(v1::TICKET_STATUS_NEW); });
   ExpectConsistent();
-  EXPECT_EQ(Ids(TicketFilter{.statuses = {v1::TICKET_STATUS_NEW}}), (std::vector<uint64_t>{1, 2}));
-  EXPECT_EQ(Ids(TicketFilter{.queue = "field-east"}), std::vector<uint64_t>{2});
+  EXPECT_EQ(Ids(Filter([](TicketFilter& f) { f.statuses = {v1::TICKET_STATUS_NEW}; })), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(Ids(Filter([](TicketFilter& f) { f.queue = "field-east"; })), std::vector<uint64_t>{2});
 }
 
 TEST_F(RocksDbTicketStoreTest, VerifyReportsStrayIndexEntriesAndHistoryGaps) {
