@@ -313,6 +313,30 @@ TEST_F(SlaTest, BusinessHoursDeadlinesSkipNightsAndWeekends) {
   ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
   EXPECT_EQ(FromTimestamp(ClockOf(t, kFirstResponse).due_time()),
             absl::FromCivil(absl::CivilMinute(2024, 1, 8, 9, 30), shanghai));  // Monday
+  // No reminder at midnight: the 75% warning is in working time too (1h Friday + 30m Monday).
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kFirstResponse).warning_time()),
+            absl::FromCivil(absl::CivilMinute(2024, 1, 8, 9, 0), shanghai));
+}
+
+TEST_F(SlaTest, ChangingPriorityWhilePausedKeepsThePauseAndItsTime) {
+  v1::Ticket t = Create(v1::PRIORITY_P3);  // standard: resolution 40h
+  const absl::Time created = clock_.Now();
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  clock_.Advance(absl::Hours(1));
+  t = Move(t, v1::TICKET_STATUS_WAITING_CUSTOMER);
+  clock_.Advance(absl::Hours(2));
+  v1::UpdateTicketRequest raise;
+  *raise.mutable_ticket() = t;
+  raise.mutable_ticket()->set_priority(v1::PRIORITY_P1);
+  raise.mutable_update_mask()->add_paths("priority");
+  t = *service_->Update(kAlice, raise);
+  EXPECT_EQ(t.sla_policy(), "urgent");
+  EXPECT_EQ(ClockOf(t, kResolution).state(), v1::SLA_CLOCK_STATE_PAUSED);  // still paused
+  clock_.Advance(absl::Hours(1));
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  EXPECT_EQ(FromDurationProto(ClockOf(t, kResolution).paused()), absl::Hours(3));
+  // 8h target, 1h used before the pause: due 7h after resuming, 3 paused hours later.
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), created + absl::Hours(4 + 7));
 }
 
 TEST_F(SlaTest, TestClockMovesOnlyForAdminsAndOnlyForward) {
