@@ -22,6 +22,8 @@
 #include "server/common/files.h"
 #include "server/common/log.h"
 #include "server/config/server_config.h"
+#include "server/domain/alert_service.h"
+#include "server/domain/escalation.h"
 #include "server/domain/sla_clocks.h"
 #include "server/domain/sla_config_service.h"
 #include "server/domain/sla_monitor.h"
@@ -126,7 +128,9 @@ std::unique_ptr<grpc::Server> StartServer(const v1::ServerConfig& config,
 
 // Serves until SIGTERM/SIGINT, then drains in-flight calls for the grace period. Unless
 // the test clock is on, a monitor thread fires due SLA timers every second meanwhile.
-void ServeUntilStopSignal(grpc::Server& server, domain::SlaMonitor& monitor, bool run_monitor,
+// Stopping closes the alert feed first so streaming watchers end promptly.
+void ServeUntilStopSignal(grpc::Server& server, domain::SlaMonitor& monitor,
+                          domain::AlertFeed& feed, bool run_monitor,
                           const sigset_t& stop_signals, int grace_seconds) {
   absl::Notification stopping;
   std::thread monitor_thread([&] {
@@ -141,6 +145,7 @@ void ServeUntilStopSignal(grpc::Server& server, domain::SlaMonitor& monitor, boo
     sigwait(&stop_signals, &signal);
     LogInfo("stopping: draining in-flight calls", {{"signal", std::to_string(signal)}});
     stopping.Notify();
+    feed.Close();  // alert watchers end with UNAVAILABLE and the sequence to resume from
     server.Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(grace_seconds));
   });
   server.Wait();
@@ -206,10 +211,17 @@ int Run(const sigset_t& stop_signals) {
   if (!sla_config.ok()) return Fail(sla_config.status());
   domain::UserDirectory users(Principals(*config));
   domain::TicketService tickets(**store, clock, users, (*sla_config)->clocks());
+  auto escalation = domain::EscalationPolicy::Create(config->escalation_levels(),
+                                                     config->escalation_rules(), users);
+  if (!escalation.ok()) return Fail(escalation.status());
+  domain::AlertFeed feed((*store)->LastAlertSequence());
+  tickets.EnableEscalation(escalation->get(), &feed);
+  domain::AlertService alerts(**store, feed, clock);
   domain::SlaMonitor monitor(tickets, **store, clock, test_clock->get());
   api::Authenticator auth({config->users().begin(), config->users().end()});
   api::TicketGrpcService ticket_service(tickets, auth);
   api::AdminGrpcService admin_service(tickets, monitor, **sla_config, auth);
+  api::AlertGrpcService alert_service(alerts, auth);
   // Catch up before serving: record what came due while the server was down.
   if (absl::StatusOr<int> fired = monitor.RunOnce(); fired.ok()) {
     LogInfo("SLA timers due while stopped recorded", {{"tickets", std::to_string(*fired)}});
@@ -217,9 +229,9 @@ int Run(const sigset_t& stop_signals) {
     return Fail(fired.status());
   }
   std::unique_ptr<grpc::Server> server =
-      StartServer(*config, *credentials, {&ticket_service, &admin_service});
+      StartServer(*config, *credentials, {&ticket_service, &admin_service, &alert_service});
   if (server == nullptr) return 1;
-  ServeUntilStopSignal(*server, monitor, /*run_monitor=*/!*test_clock, stop_signals,
+  ServeUntilStopSignal(*server, monitor, feed, /*run_monitor=*/!*test_clock, stop_signals,
                        config->shutdown_grace_seconds());
   server.reset();
   store->reset();  // flushes and closes the database

@@ -25,6 +25,7 @@
 //                  one entry per pending SLA warning/breach of a running clock; due_ms is
 //                  rounded up, so an entry at or before now is really due. Derived from the
 //                  ticket's clocks by TimerKeys() and rewritten with the record, like indexes.
+//   CF "alerts"    <sequence:8>                    -> v1::Alert; sequences are gap-free
 //   Identifiers never contain 0x00 (validation allows [A-Za-z0-9._:/-] only), so the
 //   separator is unambiguous.
 //
@@ -37,6 +38,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "ticketing/v1/alert.pb.h"
 #include "ticketing/v1/ticket.pb.h"
 
 namespace ticketing::storage {
@@ -46,6 +48,7 @@ inline constexpr char kEventsFamily[] = "events";
 inline constexpr char kRequestsFamily[] = "requests";
 inline constexpr char kIndexesFamily[] = "indexes";
 inline constexpr char kTimersFamily[] = "timers";
+inline constexpr char kAlertsFamily[] = "alerts";
 inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
 inline constexpr char kSchemaVersion[] = "1";
 inline constexpr char kSlaConfigCurrentKey[] = "settings/sla/current";

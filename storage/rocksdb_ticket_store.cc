@@ -38,7 +38,7 @@ rocksdb::Options DatabaseOptions() {
 const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
-      kIndexesFamily, kTimersFamily};
+      kIndexesFamily, kTimersFamily, kAlertsFamily};
   return *names;
 }
 
@@ -109,6 +109,7 @@ RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
       requests_(handles_[3]),
       indexes_(handles_[4]),
       timers_(handles_[5]),
+      alerts_(handles_[6]),
       options_(options) {}
 
 RocksDbTicketStore::~RocksDbTicketStore() {
@@ -136,6 +137,11 @@ absl::Status RocksDbTicketStore::LoadNextTicketId() {
   if (it->Valid()) {
     next_ticket_id_ = TicketIdFromKey(absl::string_view(it->key().data(), it->key().size())) + 1;
   }
+  std::unique_ptr<rocksdb::Iterator> alerts(db_->NewIterator(rocksdb::ReadOptions(), alerts_));
+  alerts->SeekToLast();
+  TKT_RETURN_IF_ERROR(FromRocks(alerts->status(), "reading last alert"));
+  absl::MutexLock lock(&alert_mu_);
+  if (alerts->Valid()) last_alert_sequence_ = static_cast<int64_t>(ReadBigEndian64(alerts->key().data()));
   return absl::OkStatus();
 }
 
@@ -193,7 +199,60 @@ absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
   }
   rocksdb::WriteOptions write;
   write.sync = options_.sync_writes;
-  return FromRocks(db_->Write(write, &batch), "committing ticket change");
+  if (change.alerts == nullptr || change.alerts->empty()) {
+    return FromRocks(db_->Write(write, &batch), "committing ticket change");
+  }
+  absl::MutexLock lock(&alert_mu_);
+  int64_t sequence = last_alert_sequence_;
+  for (v1::Alert& alert : *change.alerts) {
+    alert.set_sequence(++sequence);
+    TKT_RETURN_IF_ERROR(FromRocks(
+        batch.Put(alerts_, TicketKey(static_cast<uint64_t>(sequence)), alert.SerializeAsString()),
+        "batch"));
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(db_->Write(write, &batch), "committing ticket change"));
+  last_alert_sequence_ = sequence;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<v1::Alert>> RocksDbTicketStore::ListAlerts(int64_t after_sequence,
+                                                                      int limit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), alerts_));
+  std::vector<v1::Alert> alerts;
+  for (it->Seek(TicketKey(static_cast<uint64_t>(std::max<int64_t>(0, after_sequence) + 1)));
+       it->Valid() && static_cast<int>(alerts.size()) < limit; it->Next()) {
+    v1::Alert alert;
+    if (!alert.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("an alert record is corrupt");
+    }
+    alerts.push_back(std::move(alert));
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading alerts"));
+  return alerts;
+}
+
+absl::StatusOr<std::optional<v1::Alert>> RocksDbTicketStore::GetAlert(int64_t sequence) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), alerts_,
+                               TicketKey(static_cast<uint64_t>(sequence)), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  TKT_RETURN_IF_ERROR(FromRocks(s, "reading alert"));
+  v1::Alert alert;
+  if (!alert.ParseFromString(value)) return absl::DataLossError("an alert record is corrupt");
+  return alert;
+}
+
+absl::Status RocksDbTicketStore::UpdateAlert(const v1::Alert& alert) {
+  rocksdb::WriteOptions write;
+  write.sync = options_.sync_writes;
+  return FromRocks(db_->Put(write, alerts_, TicketKey(static_cast<uint64_t>(alert.sequence())),
+                            alert.SerializeAsString()),
+                   "updating alert");
+}
+
+int64_t RocksDbTicketStore::LastAlertSequence() {
+  absl::MutexLock lock(&alert_mu_);
+  return last_alert_sequence_;
 }
 
 std::vector<std::string> RocksDbTicketStore::DrivingPrefixes(const TicketFilter& filter) const {

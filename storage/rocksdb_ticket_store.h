@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/ticket_store.h"
 
 namespace rocksdb {
@@ -43,6 +44,10 @@ class RocksDbTicketStore final : public TicketStore {
                                                           int limit) override;
   absl::StatusOr<std::vector<uint64_t>> DueTimers(absl::Time now, int limit) override;
   absl::StatusOr<std::optional<absl::Time>> NextTimerDue() override;
+  absl::StatusOr<std::vector<v1::Alert>> ListAlerts(int64_t after_sequence, int limit) override;
+  absl::StatusOr<std::optional<v1::Alert>> GetAlert(int64_t sequence) override;
+  absl::Status UpdateAlert(const v1::Alert& alert) override;
+  int64_t LastAlertSequence() override;
   absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) override;
   absl::Status PutSettings(
       const std::vector<std::pair<std::string, std::string>>& settings) override;
@@ -65,15 +70,21 @@ class RocksDbTicketStore final : public TicketStore {
                     VerifyReport* report);
 
   std::unique_ptr<rocksdb::DB> db_;
-  // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes, timers.
+  // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes, timers,
+  // alerts.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* tickets_;
   rocksdb::ColumnFamilyHandle* events_;
   rocksdb::ColumnFamilyHandle* requests_;
   rocksdb::ColumnFamilyHandle* indexes_;
   rocksdb::ColumnFamilyHandle* timers_;
+  rocksdb::ColumnFamilyHandle* alerts_;
   StoreOptions options_;
   std::atomic<uint64_t> next_ticket_id_{1};
+  // Commits that append alerts are serialised so sequences are assigned in commit order
+  // and a failed commit leaves no gap.
+  absl::Mutex alert_mu_;
+  int64_t last_alert_sequence_ ABSL_GUARDED_BY(alert_mu_) = 0;
 };
 
 }  // namespace ticketing::storage

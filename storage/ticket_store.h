@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "storage/keys.h"
+#include "ticketing/v1/alert.pb.h"
 #include "ticketing/v1/ticket.pb.h"
 
 namespace ticketing::storage {
@@ -29,6 +30,9 @@ struct TicketChange {
   v1::Ticket after;
   v1::TicketEvent event;  // event.sequence must equal after.version()
   std::optional<RequestRecord> request;
+  // Alerts raised by the change, appended in the same batch. The store assigns their
+  // sequence numbers in place (gap-free: a failed commit uses none). May be null.
+  std::vector<v1::Alert>* alerts = nullptr;
 };
 
 // Filters of a ticket listing; every set filter must hold. Empty strings and UNSPECIFIED
@@ -108,6 +112,15 @@ class TicketStore {
 
   // When the earliest pending SLA timer is due, or nullopt when there is none.
   virtual absl::StatusOr<std::optional<absl::Time>> NextTimerDue() = 0;
+
+  // Up to `limit` alerts with sequence > after_sequence, in sequence order.
+  virtual absl::StatusOr<std::vector<v1::Alert>> ListAlerts(int64_t after_sequence, int limit) = 0;
+  // The alert, or nullopt.
+  virtual absl::StatusOr<std::optional<v1::Alert>> GetAlert(int64_t sequence) = 0;
+  // Overwrites a stored alert (acknowledgement, re-escalation), durably.
+  virtual absl::Status UpdateAlert(const v1::Alert& alert) = 0;
+  // The sequence of the last stored alert (0 when none).
+  virtual int64_t LastAlertSequence() = 0;
 
   // A setting stored beside the tickets (layout in keys.h), or nullopt when unset.
   virtual absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) = 0;

@@ -156,4 +156,27 @@ grpc::Status AdminGrpcService::ListSlaConfigVersions(
   });
 }
 
+grpc::Status AlertGrpcService::ListAlerts(grpc::ServerContext* context,
+                                          const v1::ListAlertsRequest* request,
+                                          v1::ListAlertsResponse* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return alerts_.List(who, *request); });
+}
+
+grpc::Status AlertGrpcService::AckAlert(grpc::ServerContext* context,
+                                        const v1::AckAlertRequest* request, v1::Alert* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return alerts_.Ack(who, *request); });
+}
+
+grpc::Status AlertGrpcService::WatchAlerts(grpc::ServerContext* context,
+                                           const v1::WatchAlertsRequest* request,
+                                           grpc::ServerWriter<v1::Alert>* writer) {
+  absl::StatusOr<domain::Principal> principal = auth_.Authenticate(*context);
+  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  return ToGrpcStatus(alerts_.Watch(
+      *principal, *request, [&](const v1::Alert& alert) { return writer->Write(alert); },
+      [&] { return context->IsCancelled(); }));
+}
+
 }  // namespace ticketing::api

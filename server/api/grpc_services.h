@@ -5,7 +5,9 @@
 #include "server/domain/sla_config_service.h"
 #include "server/domain/sla_monitor.h"
 #include "server/domain/ticket_service.h"
+#include "server/domain/alert_service.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
+#include "ticketing/v1/alert.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
 
 namespace ticketing::api {
@@ -76,6 +78,25 @@ class AdminGrpcService final : public v1::AdminService::Service {
   domain::TicketService& tickets_;
   domain::SlaMonitor& monitor_;
   domain::SlaConfigService& sla_config_;
+  const Authenticator& auth_;
+};
+
+class AlertGrpcService final : public v1::AlertService::Service {
+ public:
+  AlertGrpcService(domain::AlertService& alerts, const Authenticator& auth)
+      : alerts_(alerts), auth_(auth) {}
+
+  grpc::Status ListAlerts(grpc::ServerContext* context, const v1::ListAlertsRequest* request,
+                          v1::ListAlertsResponse* response) override;
+  grpc::Status AckAlert(grpc::ServerContext* context, const v1::AckAlertRequest* request,
+                        v1::Alert* response) override;
+  // Holds one server thread per watcher while it streams (at most
+  // domain::AlertService::kMaxWatchers).
+  grpc::Status WatchAlerts(grpc::ServerContext* context, const v1::WatchAlertsRequest* request,
+                           grpc::ServerWriter<v1::Alert>* writer) override;
+
+ private:
+  domain::AlertService& alerts_;
   const Authenticator& auth_;
 };
 

@@ -22,4 +22,12 @@ std::optional<Principal> UserDirectory::Find(absl::string_view name) const {
   return it->second;
 }
 
+std::vector<std::string> UserDirectory::WithRole(v1::Role role) const {
+  std::vector<std::string> names;
+  for (const auto& [name, user] : users_) {
+    if (user.role == role) names.push_back(name);
+  }
+  return names;
+}
+
 }  // namespace ticketing::domain

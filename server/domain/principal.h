@@ -28,6 +28,8 @@ class UserDirectory {
 
   // The user called `name`, or nullopt.
   std::optional<Principal> Find(absl::string_view name) const;
+  // Names of the users with `role`, sorted.
+  std::vector<std::string> WithRole(v1::Role role) const;
 
  private:
   std::map<std::string, Principal, std::less<>> users_;

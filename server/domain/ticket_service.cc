@@ -152,17 +152,24 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::Mutate(
   ToTimestamp(now, event.mutable_time());
   event.set_actor(actor.name);
   if (event.visibility() == v1::VISIBILITY_UNSPECIFIED) event.set_visibility(v1::VISIBILITY_INTERNAL);
-  storage::TicketChange change{std::move(current), next, event, std::nullopt};
+  storage::TicketChange change{std::move(current), next, event, std::nullopt, spec.alerts};
   TKT_RETURN_IF_ERROR(store_.Commit(change));
+  if (spec.alerts != nullptr && !spec.alerts->empty() && feed_ != nullptr) {
+    feed_->Published(spec.alerts->back().sequence());
+  }
   return std::make_pair(std::move(next), std::move(event));
 }
 
 absl::StatusOr<bool> TicketService::FireSlaTimers(uint64_t id) {
   const std::string ticket_id = FormatTicketId(id);
+  std::vector<v1::Alert> alerts;
   MutationSpec spec{"id", ticket_id, 0, false, Action::kInternal};
+  spec.alerts = &alerts;
   auto fire = [&](const v1::Ticket&, absl::Time now, v1::Ticket& next, v1::TicketEvent& event) {
     event.set_type(v1::EVENT_TYPE_SLA);
-    return sla_.Fire(next, event, now);
+    TKT_RETURN_IF_ERROR(sla_.Fire(next, event, now));
+    if (escalation_ != nullptr) alerts = escalation_->OnSlaEvent(next, event, now);
+    return absl::OkStatus();
   };
   TKT_ASSIGN_OR_RETURN(auto result, Mutate(Principal{kSystemActor, v1::ROLE_UNSPECIFIED}, spec, fire));
   return result.second.sequence() != 0;

@@ -8,7 +8,9 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/common/clock.h"
+#include "server/domain/alert_service.h"
 #include "server/domain/authz.h"
+#include "server/domain/escalation.h"
 #include "server/domain/principal.h"
 #include "server/domain/sla_clocks.h"
 #include "storage/ticket_store.h"
@@ -31,6 +33,13 @@ class TicketService {
   // All four must outlive the service.
   TicketService(storage::TicketStore& store, const Clock& clock, const UserDirectory& users,
                 const SlaClocks& sla);
+
+  // Turns on escalation: SLA warnings and breaches raise alerts by `policy`, stored in the
+  // same commit, and `feed` hears of them. Both must outlive the service. Call before use.
+  void EnableEscalation(const EscalationPolicy* policy, AlertFeed* feed) {
+    escalation_ = policy;
+    feed_ = feed;
+  }
 
   // Opens a ticket (NEW, or ASSIGNED when created with an assignee). A retry with a known
   // request_id returns the ticket it created; other content under that id: ALREADY_EXISTS.
@@ -76,6 +85,7 @@ class TicketService {
     bool version_required = true;
     Action action;
     v1::TicketStatus target = v1::TICKET_STATUS_UNSPECIFIED;  // for Action::kTransition
+    std::vector<v1::Alert>* alerts = nullptr;  // alerts the change raises, stored with it
   };
 
   // Loads the ticket under its lock, authorises, checks the version, applies `mutate`, bumps
@@ -95,6 +105,8 @@ class TicketService {
   const Clock& clock_;
   const UserDirectory& users_;
   const SlaClocks& sla_;
+  const EscalationPolicy* escalation_ = nullptr;
+  AlertFeed* feed_ = nullptr;
   // Striped locks: a ticket id (or a request id's hash) picks one. Held across commit.
   std::array<absl::Mutex, 64> locks_;
 };

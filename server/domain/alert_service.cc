@@ -1,0 +1,142 @@
+#include "server/domain/alert_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "server/common/status_macros.h"
+#include "server/domain/authz.h"
+#include "server/domain/ticket_events.h"
+#include "server/domain/validation.h"
+
+namespace ticketing::domain {
+namespace {
+
+template <typename T>
+bool Listed(const google::protobuf::RepeatedField<int>& list, T value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool IsRecipient(const Principal& who, const v1::Alert& alert) {
+  return who.name == alert.assignee() ||
+         std::find(alert.recipients().begin(), alert.recipients().end(), who.name) !=
+             alert.recipients().end();
+}
+
+}  // namespace
+
+void AlertFeed::Published(int64_t last_sequence) {
+  absl::MutexLock lock(&mu_);
+  last_ = std::max(last_, last_sequence);
+}
+
+bool AlertFeed::WaitBeyond(int64_t sequence, absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return last_ > sequence || closed_; };
+  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
+  return last_ > sequence;
+}
+
+void AlertFeed::Close() {
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+}
+
+bool AlertFeed::closed() const {
+  absl::MutexLock lock(&mu_);
+  return closed_;
+}
+
+bool AlertPasses(const v1::AlertFilter& filter, const Principal& who, const v1::Alert& alert) {
+  if (!Listed(filter.levels(), alert.level()) || !Listed(filter.tiers(), alert.tier())) return false;
+  if (!filter.queues().empty() &&
+      std::find(filter.queues().begin(), filter.queues().end(), alert.queue()) == filter.queues().end()) {
+    return false;
+  }
+  if (!filter.regions().empty() &&
+      std::none_of(filter.regions().begin(), filter.regions().end(), [&](const std::string& p) {
+        return alert.region() == p || absl::StartsWith(alert.region(), p + "/");
+      })) {
+    return false;
+  }
+  if (filter.mine() && !IsRecipient(who, alert)) return false;
+  return !(filter.unacknowledged_only() && alert.acknowledged());
+}
+
+absl::StatusOr<v1::ListAlertsResponse> AlertService::List(const Principal& actor,
+                                                          const v1::ListAlertsRequest& request) {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
+  if (request.page_size() < 0 || request.after_sequence() < 0) {
+    return absl::InvalidArgumentError("page_size, after_sequence: must not be negative");
+  }
+  const int page_size = request.page_size() == 0 ? 100 : std::min(request.page_size(), 500);
+  // Scan at most 10 pages' worth so a narrow filter cannot make one call read everything.
+  TKT_ASSIGN_OR_RETURN(std::vector<v1::Alert> alerts,
+                       store_.ListAlerts(request.after_sequence(), page_size * 10));
+  v1::ListAlertsResponse response;
+  response.set_last_sequence(request.after_sequence());
+  for (v1::Alert& alert : alerts) {
+    if (response.alerts_size() == page_size) break;
+    response.set_last_sequence(alert.sequence());
+    if (AlertPasses(request.filter(), actor, alert)) *response.add_alerts() = std::move(alert);
+  }
+  response.set_more(response.last_sequence() < store_.LastAlertSequence());
+  return response;
+}
+
+absl::StatusOr<v1::Alert> AlertService::Ack(const Principal& actor,
+                                            const v1::AckAlertRequest& request) {
+  TKT_RETURN_IF_ERROR(CheckLine("note", request.note(), kMaxReasonChars, false));
+  absl::MutexLock lock(&ack_mu_);
+  TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> alert, store_.GetAlert(request.sequence()));
+  if (!alert) return absl::NotFoundError(absl::StrCat("alert ", request.sequence(), " not found"));
+  const bool oversight = actor.role == v1::ROLE_SUPERVISOR || actor.role == v1::ROLE_ADMIN;
+  if (!oversight && !IsRecipient(actor, *alert)) {
+    return absl::PermissionDeniedError(absl::StrCat("user ", actor.name, " (", RoleName(actor.role),
+                                                    ") is not a recipient of alert ", alert->sequence()));
+  }
+  if (alert->acknowledged()) return *std::move(alert);
+  alert->set_acknowledged(true);
+  alert->set_acknowledged_by(actor.name);
+  ToTimestamp(clock_.Now(), alert->mutable_acknowledge_time());
+  alert->set_acknowledge_note(request.note());
+  alert->clear_reescalate_time();
+  TKT_RETURN_IF_ERROR(store_.UpdateAlert(*alert));
+  return *std::move(alert);
+}
+
+absl::Status AlertService::Watch(const Principal& actor, const v1::WatchAlertsRequest& request,
+                                 const std::function<bool(const v1::Alert&)>& send,
+                                 const std::function<bool()>& cancelled) {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
+  if (request.from_sequence() < 0) {
+    return absl::InvalidArgumentError("from_sequence: must not be negative");
+  }
+  if (++watchers_ > kMaxWatchers) {
+    --watchers_;
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many alert watchers (", kMaxWatchers, "); retry later"));
+  }
+  int64_t cursor = request.from_sequence();
+  absl::Status result;
+  while (result.ok()) {
+    absl::StatusOr<std::vector<v1::Alert>> batch = store_.ListAlerts(cursor, 200);
+    if (!batch.ok()) { result = batch.status(); break; }
+    for (const v1::Alert& alert : *batch) {
+      if (AlertPasses(request.filter(), actor, alert) && !send(alert)) { --watchers_; return absl::OkStatus(); }
+      cursor = alert.sequence();
+    }
+    if (!batch->empty()) continue;
+    if (cancelled()) result = absl::CancelledError("watch cancelled");
+    else if (feed_.closed()) {
+      result = absl::UnavailableError(absl::StrCat(
+          "server shutting down; reconnect with from_sequence=", cursor));
+    } else {
+      feed_.WaitBeyond(cursor, absl::Seconds(1));
+    }
+  }
+  --watchers_;
+  return result;
+}
+
+}  // namespace ticketing::domain

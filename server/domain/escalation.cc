@@ -1,0 +1,186 @@
+#include "server/domain/escalation.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "server/common/status_macros.h"
+#include "server/domain/sla_clocks.h"
+#include "server/domain/ticket_events.h"
+#include "server/domain/validation.h"
+
+namespace ticketing::domain {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+template <typename T>
+bool Listed(const google::protobuf::RepeatedField<int>& list, T value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+bool NameListed(const google::protobuf::RepeatedPtrField<std::string>& list,
+                const std::string& value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The clock and condition a FieldChange of an SLA event stands for, if any.
+std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> SlaConditionOf(
+    const v1::FieldChange& change) {
+  for (int k = v1::SLA_CLOCK_KIND_FIRST_RESPONSE; k <= v1::SLA_CLOCK_KIND_COMMITTED_DATE; ++k) {
+    const auto kind = static_cast<v1::SlaClockKind>(k);
+    const std::string field = absl::StrCat("sla.", ClockName(kind));
+    if (change.field() == field + ".warning") {
+      return std::make_pair(kind, v1::ESCALATION_CONDITION_SLA_WARNING);
+    }
+    if (change.field() == field && change.new_value() == "BREACHED") {
+      return std::make_pair(kind, v1::ESCALATION_CONDITION_SLA_BREACH);
+    }
+  }
+  return std::nullopt;
+}
+
+const v1::SlaClock* FindClock(const v1::Ticket& ticket, v1::SlaClockKind kind) {
+  for (const v1::SlaClock& c : ticket.sla_clocks()) {
+    if (c.kind() == kind) return &c;
+  }
+  return nullptr;
+}
+
+absl::Status CheckLevel(const v1::EscalationLevel& level, const std::string& field,
+                        const UserDirectory& users) {
+  if (level.level() < 1) return Invalid(field + ".level", "must be 1 or more");
+  for (const std::string& user : level.users()) {
+    if (!users.Find(user)) return Invalid(field + ".users", absl::StrCat("unknown user ", user));
+  }
+  if (!level.reescalate_after().empty()) {
+    absl::Duration delay;
+    if (!absl::ParseDuration(level.reescalate_after(), &delay) || delay <= absl::ZeroDuration()) {
+      return Invalid(field + ".reescalate_after", "must be a positive duration like 30m");
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
+    const google::protobuf::RepeatedPtrField<v1::EscalationLevel>& levels,
+    const google::protobuf::RepeatedPtrField<v1::EscalationRule>& rules,
+    const UserDirectory& users) {
+  auto policy = std::make_unique<EscalationPolicy>();
+  for (int i = 0; i < levels.size(); ++i) {
+    const std::string field = absl::StrCat("escalation_levels[", i, "]");
+    TKT_RETURN_IF_ERROR(CheckLevel(levels[i], field, users));
+    Level level{levels[i], {}, std::nullopt};
+    std::set<std::string> recipients(levels[i].users().begin(), levels[i].users().end());
+    for (int role : levels[i].roles()) {
+      for (std::string& name : users.WithRole(static_cast<v1::Role>(role))) recipients.insert(name);
+    }
+    level.recipients.assign(recipients.begin(), recipients.end());
+    absl::Duration delay;
+    if (absl::ParseDuration(levels[i].reescalate_after(), &delay)) level.reescalate_after = delay;
+    if (!policy->levels_.emplace(levels[i].level(), std::move(level)).second) {
+      return Invalid(field + ".level", absl::StrCat("level ", levels[i].level(), " listed twice"));
+    }
+  }
+  std::set<std::string> names;
+  for (int i = 0; i < rules.size(); ++i) {
+    const std::string field = absl::StrCat("escalation_rules[", i, "]");
+    const v1::EscalationRule& rule = rules[i];
+    TKT_RETURN_IF_ERROR(CheckIdentifier(field + ".name", rule.name(), true));
+    if (!names.insert(rule.name()).second) return Invalid(field + ".name", "duplicate rule name");
+    if (rule.condition() == v1::ESCALATION_CONDITION_UNSPECIFIED ||
+        !v1::EscalationCondition_IsValid(rule.condition())) {
+      return Invalid(field + ".condition", "must be set");
+    }
+    if (policy->levels_.count(rule.level()) == 0) {
+      return Invalid(field + ".level", absl::StrCat("no escalation level ", rule.level()));
+    }
+    TKT_RETURN_IF_ERROR(CheckIdentifier(field + ".move_to_queue", rule.move_to_queue(), false));
+    policy->rules_.push_back(rule);
+  }
+  return policy;
+}
+
+std::vector<std::string> EscalationPolicy::Recipients(int level) const {
+  auto it = levels_.find(level);
+  return it == levels_.end() ? std::vector<std::string>() : it->second.recipients;
+}
+
+const v1::EscalationRule* EscalationPolicy::Match(const v1::Ticket& ticket,
+                                                  v1::EscalationCondition condition,
+                                                  v1::SlaClockKind clock) const {
+  for (const v1::EscalationRule& rule : rules_) {
+    if (rule.condition() == condition && Listed(rule.clocks(), clock) &&
+        Listed(rule.tiers(), v1::SERVICE_TIER_STANDARD) && Listed(rule.kinds(), ticket.kind()) &&
+        Listed(rule.priorities(), ticket.priority()) && NameListed(rule.queues(), ticket.queue())) {
+      return &rule;
+    }
+  }
+  return nullptr;
+}
+
+v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::EscalationRule& rule,
+                                     v1::SlaClockKind clock, absl::Time now) const {
+  const Level& level = levels_.at(rule.level());
+  v1::Alert alert;
+  ToTimestamp(now, alert.mutable_time());
+  alert.set_ticket_id(ticket.id());
+  alert.set_ticket_summary(ticket.summary());
+  alert.set_account_id(ticket.account_id());
+  alert.set_tier(v1::SERVICE_TIER_STANDARD);
+  alert.set_priority(ticket.priority());
+  alert.set_queue(ticket.queue());
+  alert.set_region(ticket.region());
+  alert.set_assignee(ticket.assignee());
+  alert.set_condition(rule.condition());
+  alert.set_clock(clock);
+  alert.set_level(rule.level());
+  alert.set_level_name(level.spec.name());
+  for (const std::string& r : level.recipients) alert.add_recipients(r);
+  alert.set_rule(rule.name());
+  if (const v1::SlaClock* c = FindClock(ticket, clock);
+      c != nullptr && rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH) {
+    ToDurationProto(std::max(absl::ZeroDuration(), now - FromTimestamp(c->due_time())),
+                    alert.mutable_past_target());
+  }
+  if (level.reescalate_after && levels_.upper_bound(rule.level()) != levels_.end()) {
+    ToTimestamp(now + *level.reescalate_after, alert.mutable_reescalate_time());
+  }
+  alert.set_summary(absl::StrCat(
+      ticket.id(), " ", ClockName(clock),
+      rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH ? " breached" : " warning", " (",
+      PriorityName(ticket.priority()), ", ", ticket.account_id(), "): ", ticket.summary()));
+  return alert;
+}
+
+std::vector<v1::Alert> EscalationPolicy::OnSlaEvent(v1::Ticket& ticket, v1::TicketEvent& event,
+                                                    absl::Time now) const {
+  std::vector<v1::Alert> alerts;
+  const int changes = event.changes_size();  // actions below append more changes
+  for (int i = 0; i < changes; ++i) {
+    const auto condition = SlaConditionOf(event.changes(i));
+    if (!condition) continue;
+    const v1::EscalationRule* rule = Match(ticket, condition->second, condition->first);
+    if (rule == nullptr) continue;
+    alerts.push_back(NewAlert(ticket, *rule, condition->first, now));
+    RecordChange(event, "escalation", "",
+                 absl::StrCat("level ", rule->level(), " alert by rule ", rule->name()));
+    if (rule->raise_priority_to() != v1::PRIORITY_UNSPECIFIED &&
+        rule->raise_priority_to() < ticket.priority()) {
+      RecordChange(event, "priority", PriorityName(ticket.priority()),
+                   PriorityName(rule->raise_priority_to()));
+      ticket.set_priority(rule->raise_priority_to());
+    }
+    if (!rule->move_to_queue().empty() && rule->move_to_queue() != ticket.queue()) {
+      RecordChange(event, "queue", ticket.queue(), rule->move_to_queue());
+      ticket.set_queue(rule->move_to_queue());
+    }
+  }
+  return alerts;
+}
+
+}  // namespace ticketing::domain

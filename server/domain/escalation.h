@@ -1,0 +1,64 @@
+#ifndef TICKETING_SERVER_DOMAIN_ESCALATION_H_
+#define TICKETING_SERVER_DOMAIN_ESCALATION_H_
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "google/protobuf/repeated_ptr_field.h"
+#include "server/domain/principal.h"
+#include "ticketing/v1/alert.pb.h"
+#include "ticketing/v1/ticket.pb.h"
+
+namespace ticketing::domain {
+
+// The escalation levels and rules of the config (docs/escalation.md). Pure and immutable;
+// thread-safe.
+//
+// When an event records an SLA warning ("sla.<clock>.warning") or breach ("sla.<clock>" ->
+// BREACHED), the first rule whose condition and selectors match raises an alert at its
+// level, addressed to the level's users and roles (whoever the assignee is: the two-loop
+// principle; the assignee is named on the alert too), and applies the rule's actions
+// (raise priority, move queue) to the ticket, recording them in the event.
+class EscalationPolicy {
+ public:
+  // An empty policy: no alerts.
+  EscalationPolicy() = default;
+
+  // Validates levels and rules against the users. INVALID_ARGUMENT naming the field
+  // ("escalation_rules[1].level").
+  static absl::StatusOr<std::unique_ptr<EscalationPolicy>> Create(
+      const google::protobuf::RepeatedPtrField<v1::EscalationLevel>& levels,
+      const google::protobuf::RepeatedPtrField<v1::EscalationRule>& rules,
+      const UserDirectory& users);
+
+  // The alerts that the SLA changes recorded in `event` raise, ready to store (without
+  // sequence numbers). Applies the rules' actions to `ticket` and records them in `event`.
+  std::vector<v1::Alert> OnSlaEvent(v1::Ticket& ticket, v1::TicketEvent& event,
+                                    absl::Time now) const;
+
+  // The users an alert of `level` goes to (sorted, unique).
+  std::vector<std::string> Recipients(int level) const;
+
+ private:
+  struct Level {
+    v1::EscalationLevel spec;
+    std::vector<std::string> recipients;
+    std::optional<absl::Duration> reescalate_after;
+  };
+  const v1::EscalationRule* Match(const v1::Ticket& ticket, v1::EscalationCondition condition,
+                                  v1::SlaClockKind clock) const;
+  v1::Alert NewAlert(const v1::Ticket& ticket, const v1::EscalationRule& rule,
+                     v1::SlaClockKind clock, absl::Time now) const;
+
+  std::map<int, Level> levels_;
+  std::vector<v1::EscalationRule> rules_;
+};
+
+}  // namespace ticketing::domain
+
+#endif  // TICKETING_SERVER_DOMAIN_ESCALATION_H_
