@@ -1,0 +1,229 @@
+// Escalation inside the domain: SLA breaches raise alerts, stored with the firing, streamed
+// to watchers. Fake clock, real store, no sleeps for SLA time.
+#include <filesystem>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "server/domain/alert_service.h"
+#include "server/domain/escalation.h"
+#include "server/domain/sla_monitor.h"
+#include "server/domain/ticket_events.h"
+#include "server/domain/ticket_service.h"
+#include "storage/rocksdb_ticket_store.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/status_matchers.h"
+#include "ticketing/v1/config.pb.h"
+
+namespace ticketing::domain {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::ticketing::testing::FakeClock;
+using ::ticketing::testing::IsOk;
+using ::ticketing::testing::StatusIs;
+
+const Principal kAlice{"alice", v1::ROLE_AGENT};
+const Principal kTom{"tom", v1::ROLE_TECHNICIAN};
+const Principal kSue{"sue", v1::ROLE_SUPERVISOR};
+const Principal kRoot{"root", v1::ROLE_ADMIN};
+
+constexpr char kConfig[] = R"pb(
+  calendars { name: "always" time_zone: "UTC" always_open: true }
+  sla_policies { name: "standard" first_response: "1h" resolution: "8h" calendar: "always" }
+  escalation_levels { level: 1 name: "team lead" roles: ROLE_SUPERVISOR }
+  escalation_levels { level: 2 name: "service manager" users: "root" }
+  escalation_rules { name: "p1-breach" condition: ESCALATION_CONDITION_SLA_BREACH
+                     priorities: PRIORITY_P1 level: 2 }
+  escalation_rules { name: "breach" condition: ESCALATION_CONDITION_SLA_BREACH level: 1
+                     raise_priority_to: PRIORITY_P2 move_to_queue: "escalated" }
+)pb";
+
+class EscalationTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(kConfig, &config_));
+    auto policies = SlaPolicySet::Create(config_.calendars(), config_.sla_policies(),
+                                         absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
+    ASSERT_THAT(policies, IsOk());
+    sla_ = std::make_unique<SlaClocks>(std::shared_ptr<const SlaPolicySet>(*std::move(policies)));
+    auto escalation = EscalationPolicy::Create(config_.escalation_levels(), config_.escalation_rules(), users_);
+    ASSERT_THAT(escalation, IsOk());
+    escalation_ = *std::move(escalation);
+    dir_ = ::testing::TempDir() + "/escalation_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    Open();
+  }
+  void Open() {
+    alerts_.reset();
+    monitor_.reset();
+    tickets_.reset();
+    feed_.reset();
+    store_.reset();
+    store_ = *storage::RocksDbTicketStore::Open(dir_);
+    feed_ = std::make_unique<AlertFeed>(store_->LastAlertSequence());
+    tickets_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
+    tickets_->EnableEscalation(escalation_.get(), feed_.get());
+    monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr);
+    alerts_ = std::make_unique<AlertService>(*store_, *feed_, clock_);
+  }
+  v1::Ticket Create(v1::Priority priority) {
+    v1::CreateTicketRequest request;
+    request.set_request_id(absl::StrCat("r", ++requests_));
+    request.mutable_ticket()->set_kind(v1::TICKET_KIND_REPAIR);
+    request.mutable_ticket()->set_account_id("ACME");
+    request.mutable_ticket()->set_summary("Printer jams");
+    request.mutable_ticket()->mutable_contact()->set_name("Li Wei");
+    request.mutable_ticket()->set_priority(priority);
+    request.mutable_ticket()->set_assignee("tom");
+    return *tickets_->Create(kAlice, request);
+  }
+  std::vector<v1::Alert> All() {
+    auto response = alerts_->List(kSue, v1::ListAlertsRequest());
+    EXPECT_THAT(response, IsOk());
+    return {response->alerts().begin(), response->alerts().end()};
+  }
+
+  v1::ServerConfig config_;
+  FakeClock clock_{absl::FromUnixSeconds(1704096000)};
+  UserDirectory users_{{kAlice, kTom, kSue, kRoot}};
+  std::unique_ptr<SlaClocks> sla_;
+  std::unique_ptr<EscalationPolicy> escalation_;
+  std::string dir_;
+  std::unique_ptr<storage::RocksDbTicketStore> store_;
+  std::unique_ptr<AlertFeed> feed_;
+  std::unique_ptr<TicketService> tickets_;
+  std::unique_ptr<SlaMonitor> monitor_;
+  std::unique_ptr<AlertService> alerts_;
+  int requests_ = 0;
+};
+
+TEST_F(EscalationTest, ABreachRaisesOneAlertToTheLevelWhoeverIsAssigned) {
+  const v1::Ticket t = Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Minutes(70));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // nothing fires twice
+  const std::vector<v1::Alert> alerts = All();
+  ASSERT_EQ(alerts.size(), 1u);  // no warning rule in this config
+  const v1::Alert& alert = alerts[0];
+  EXPECT_EQ(alert.sequence(), 1);
+  EXPECT_EQ(alert.ticket_id(), t.id());
+  EXPECT_EQ(alert.condition(), v1::ESCALATION_CONDITION_SLA_BREACH);
+  EXPECT_EQ(alert.clock(), v1::SLA_CLOCK_KIND_FIRST_RESPONSE);
+  EXPECT_EQ(alert.level(), 1);
+  EXPECT_EQ(alert.level_name(), "team lead");
+  EXPECT_THAT(alert.recipients(), ElementsAre("sue"));
+  EXPECT_EQ(alert.assignee(), "tom");
+  EXPECT_EQ(alert.rule(), "breach");
+  EXPECT_EQ(FromDurationProto(alert.past_target()), absl::Minutes(10));  // fired late by the jump
+}
+
+TEST_F(EscalationTest, RuleActionsRaisePriorityMoveTheQueueAndRetargetTheClocks) {
+  const v1::Ticket t = Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  v1::GetTicketRequest get;
+  get.set_id(t.id());
+  const v1::Ticket escalated = *tickets_->Get(kAlice, get);
+  EXPECT_EQ(escalated.priority(), v1::PRIORITY_P2);
+  EXPECT_EQ(escalated.queue(), "escalated");
+  v1::ListTicketEventsRequest events;
+  events.set_ticket_id(t.id());
+  const v1::TicketEvent last = tickets_->ListEvents(kAlice, events)->events().rbegin()[0];
+  EXPECT_EQ(last.type(), v1::EVENT_TYPE_SLA);
+  std::vector<std::string> fields;
+  for (const auto& c : last.changes()) fields.push_back(c.field());
+  EXPECT_THAT(fields, ::testing::IsSupersetOf({"sla.first_response", "escalation", "priority", "queue"}));
+}
+
+TEST_F(EscalationTest, TheFirstMatchingRuleWinsSoP1BreachesStartHigher) {
+  Create(v1::PRIORITY_P1);
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  const std::vector<v1::Alert> alerts = All();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].level(), 2);
+  EXPECT_THAT(alerts[0].recipients(), ElementsAre("root"));
+}
+
+TEST_F(EscalationTest, SequencesAreGapFreeAcrossTicketsAndRestarts) {
+  for (int i = 0; i < 3; ++i) Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Hours(2));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  Open();  // restart
+  Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Hours(10));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  std::vector<int64_t> sequences;
+  for (const v1::Alert& a : All()) sequences.push_back(a.sequence());
+  // 3 first-response breaches, then 3 resolution breaches + 1 first response + 1 resolution.
+  EXPECT_EQ(sequences, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+}
+
+TEST_F(EscalationTest, RecipientsAndOversightAcknowledgeOthersMayNot) {
+  Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  v1::AckAlertRequest ack;
+  ack.set_sequence(1);
+  ack.set_note("calling the customer now");
+  EXPECT_THAT(alerts_->Ack(kAlice, ack), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("recipient")));
+  auto acked = alerts_->Ack(kTom, ack);  // the assignee is informed, and may acknowledge
+  ASSERT_THAT(acked, IsOk());
+  EXPECT_TRUE(acked->acknowledged());
+  EXPECT_EQ(acked->acknowledged_by(), "tom");
+  EXPECT_EQ(alerts_->Ack(kSue, ack)->acknowledged_by(), "tom");  // idempotent
+  ack.set_sequence(99);
+  EXPECT_THAT(alerts_->Ack(kSue, ack), StatusIs(absl::StatusCode::kNotFound, HasSubstr("99")));
+  v1::ListAlertsRequest list;
+  list.mutable_filter()->set_unacknowledged_only(true);
+  EXPECT_THAT(alerts_->List(kSue, list)->alerts(), IsEmpty());
+}
+
+TEST_F(EscalationTest, AWatcherGetsTheBacklogThenLiveAlertsAndAResumePointAtShutdown) {
+  Create(v1::PRIORITY_P3);
+  Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // alerts 1, 2 before the watch starts
+  absl::Mutex mu;
+  std::vector<int64_t> received;
+  absl::Status ended;
+  v1::WatchAlertsRequest request;
+  request.set_from_sequence(1);  // resume after the first
+  std::thread watcher([&] {
+    ended = alerts_->Watch(kSue, request, [&](const v1::Alert& a) {
+      absl::MutexLock lock(&mu);
+      received.push_back(a.sequence());
+      return true;
+    }, [] { return false; });
+  });
+  clock_.Advance(absl::Hours(8));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // alerts 3, 4 while watching
+  {
+    absl::MutexLock lock(&mu);
+    auto all_four = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return received.size() >= 3; };
+    ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&all_four), absl::Seconds(10)));
+  }
+  feed_->Close();
+  watcher.join();
+  EXPECT_EQ(received, (std::vector<int64_t>{2, 3, 4}));
+  EXPECT_THAT(ended, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("from_sequence=4")));
+}
+
+TEST_F(EscalationTest, BadEscalationConfigNamesTheField) {
+  v1::ServerConfig bad = config_;
+  bad.mutable_escalation_rules(0)->set_level(7);
+  EXPECT_THAT(EscalationPolicy::Create(bad.escalation_levels(), bad.escalation_rules(), users_),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escalation_rules[0].level")));
+  bad = config_;
+  bad.mutable_escalation_levels(1)->add_users("nobody");
+  EXPECT_THAT(EscalationPolicy::Create(bad.escalation_levels(), bad.escalation_rules(), users_),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escalation_levels[1].users")));
+}
+
+}  // namespace
+}  // namespace ticketing::domain
