@@ -216,7 +216,7 @@ int Run(const sigset_t& stop_signals) {
   if (!escalation.ok()) return Fail(escalation.status());
   domain::AlertFeed feed((*store)->LastAlertSequence());
   tickets.EnableEscalation(escalation->get(), &feed);
-  domain::AlertService alerts(**store, feed, clock);
+  domain::AlertService alerts(**store, feed, tickets);
   domain::SlaMonitor monitor(tickets, **store, clock, test_clock->get());
   api::Authenticator auth({config->users().begin(), config->users().end()});
   api::TicketGrpcService ticket_service(tickets, auth);

@@ -132,6 +132,22 @@ std::vector<std::string> TimerKeys(const v1::Ticket& ticket) {
   return keys;
 }
 
+std::string AlertKey(int64_t sequence) { return TicketKey(static_cast<uint64_t>(sequence)); }
+
+std::vector<std::string> AlertTimerKeys(const v1::Alert& alert) {
+  if (alert.acknowledged() || alert.escalated_to_sequence() != 0 || !alert.has_reescalate_time()) {
+    return {};
+  }
+  std::string key;
+  AppendBigEndian64(static_cast<uint64_t>(std::max<int64_t>(0, CeilMillis(alert.reescalate_time()))), &key);
+  AppendBigEndian64(static_cast<uint64_t>(alert.sequence()), &key);
+  return {key};
+}
+
+int64_t AlertTimerSequence(absl::string_view key) {
+  return static_cast<int64_t>(ReadBigEndian64(key.data() + 8));
+}
+
 int64_t TimerDueMs(absl::string_view key) { return static_cast<int64_t>(ReadBigEndian64(key.data())); }
 uint64_t TimerTicketId(absl::string_view key) { return ReadBigEndian64(key.data() + 8); }
 

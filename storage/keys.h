@@ -26,6 +26,8 @@
 //                  rounded up, so an entry at or before now is really due. Derived from the
 //                  ticket's clocks by TimerKeys() and rewritten with the record, like indexes.
 //   CF "alerts"    <sequence:8>                    -> v1::Alert; sequences are gap-free
+//   CF "alert_timers" <due_ms:8><sequence:8>       -> empty; one per alert that re-escalates
+//                  if unacknowledged (derived from the alert by AlertTimerKey())
 //   Identifiers never contain 0x00 (validation allows [A-Za-z0-9._:/-] only), so the
 //   separator is unambiguous.
 //
@@ -49,6 +51,7 @@ inline constexpr char kRequestsFamily[] = "requests";
 inline constexpr char kIndexesFamily[] = "indexes";
 inline constexpr char kTimersFamily[] = "timers";
 inline constexpr char kAlertsFamily[] = "alerts";
+inline constexpr char kAlertTimersFamily[] = "alert_timers";
 inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
 inline constexpr char kSchemaVersion[] = "1";
 inline constexpr char kSlaConfigCurrentKey[] = "settings/sla/current";
@@ -102,6 +105,13 @@ std::vector<std::string> IndexKeys(const v1::Ticket& ticket);
 // SLA clock that has not reached them yet.
 std::vector<std::string> TimerKeys(const v1::Ticket& ticket);
 inline constexpr size_t kTimerKeySize = 18;
+std::string AlertKey(int64_t sequence);
+// The re-escalation timer of an alert: present while it is unacknowledged, not yet
+// escalated and has a reescalate_time.
+std::vector<std::string> AlertTimerKeys(const v1::Alert& alert);
+// The sequence of an alert timer key (its last 8 bytes).
+int64_t AlertTimerSequence(absl::string_view key);
+
 // The due time (ms since the epoch) and ticket id of a timer key.
 int64_t TimerDueMs(absl::string_view key);
 uint64_t TimerTicketId(absl::string_view key);

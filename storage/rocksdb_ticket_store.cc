@@ -38,7 +38,7 @@ rocksdb::Options DatabaseOptions() {
 const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
-      kIndexesFamily, kTimersFamily, kAlertsFamily};
+      kIndexesFamily, kTimersFamily, kAlertsFamily, kAlertTimersFamily};
   return *names;
 }
 
@@ -110,6 +110,7 @@ RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
       indexes_(handles_[4]),
       timers_(handles_[5]),
       alerts_(handles_[6]),
+      alert_timers_(handles_[7]),
       options_(options) {}
 
 RocksDbTicketStore::~RocksDbTicketStore() {
@@ -192,6 +193,7 @@ absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
   TKT_RETURN_IF_ERROR(WriteDerivedChanges(
       timers_, change.before ? TimerKeys(*change.before) : std::vector<std::string>(),
       TimerKeys(change.after), batch));
+  TKT_RETURN_IF_ERROR(AddAlertUpdates(change, batch));
   if (change.request) {
     TKT_RETURN_IF_ERROR(FromRocks(
         batch.Put(requests_, change.request->request_id, EncodeRequestValue(*change.request)),
@@ -206,9 +208,9 @@ absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
   int64_t sequence = last_alert_sequence_;
   for (v1::Alert& alert : *change.alerts) {
     alert.set_sequence(++sequence);
-    TKT_RETURN_IF_ERROR(FromRocks(
-        batch.Put(alerts_, TicketKey(static_cast<uint64_t>(sequence)), alert.SerializeAsString()),
-        "batch"));
+    TKT_RETURN_IF_ERROR(
+        FromRocks(batch.Put(alerts_, AlertKey(sequence), alert.SerializeAsString()), "batch"));
+    TKT_RETURN_IF_ERROR(WriteDerivedChanges(alert_timers_, {}, AlertTimerKeys(alert), batch));
   }
   TKT_RETURN_IF_ERROR(FromRocks(db_->Write(write, &batch), "committing ticket change"));
   last_alert_sequence_ = sequence;
@@ -219,7 +221,7 @@ absl::StatusOr<std::vector<v1::Alert>> RocksDbTicketStore::ListAlerts(int64_t af
                                                                       int limit) {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), alerts_));
   std::vector<v1::Alert> alerts;
-  for (it->Seek(TicketKey(static_cast<uint64_t>(std::max<int64_t>(0, after_sequence) + 1)));
+  for (it->Seek(AlertKey(std::max<int64_t>(0, after_sequence) + 1));
        it->Valid() && static_cast<int>(alerts.size()) < limit; it->Next()) {
     v1::Alert alert;
     if (!alert.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
@@ -233,8 +235,7 @@ absl::StatusOr<std::vector<v1::Alert>> RocksDbTicketStore::ListAlerts(int64_t af
 
 absl::StatusOr<std::optional<v1::Alert>> RocksDbTicketStore::GetAlert(int64_t sequence) {
   std::string value;
-  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), alerts_,
-                               TicketKey(static_cast<uint64_t>(sequence)), &value);
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), alerts_, AlertKey(sequence), &value);
   if (s.IsNotFound()) return std::nullopt;
   TKT_RETURN_IF_ERROR(FromRocks(s, "reading alert"));
   v1::Alert alert;
@@ -242,12 +243,38 @@ absl::StatusOr<std::optional<v1::Alert>> RocksDbTicketStore::GetAlert(int64_t se
   return alert;
 }
 
-absl::Status RocksDbTicketStore::UpdateAlert(const v1::Alert& alert) {
+absl::Status RocksDbTicketStore::AddAlertUpdates(const TicketChange& change,
+                                                 rocksdb::WriteBatch& batch) {
+  for (const auto& [before, after] : change.alert_updates) {
+    TKT_RETURN_IF_ERROR(
+        FromRocks(batch.Put(alerts_, AlertKey(after.sequence()), after.SerializeAsString()), "batch"));
+    TKT_RETURN_IF_ERROR(
+        WriteDerivedChanges(alert_timers_, AlertTimerKeys(before), AlertTimerKeys(after), batch));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbTicketStore::UpdateAlert(const v1::Alert& before, const v1::Alert& after) {
+  rocksdb::WriteBatch batch;
+  TicketChange change;
+  change.alert_updates.emplace_back(before, after);
+  TKT_RETURN_IF_ERROR(AddAlertUpdates(change, batch));
   rocksdb::WriteOptions write;
   write.sync = options_.sync_writes;
-  return FromRocks(db_->Put(write, alerts_, TicketKey(static_cast<uint64_t>(alert.sequence())),
-                            alert.SerializeAsString()),
-                   "updating alert");
+  return FromRocks(db_->Write(write, &batch), "updating alert");
+}
+
+absl::StatusOr<std::vector<int64_t>> RocksDbTicketStore::DueAlertTimers(absl::Time now, int limit) {
+  const int64_t now_ms = absl::ToUnixMillis(now);
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), alert_timers_));
+  std::vector<int64_t> due;
+  for (it->SeekToFirst(); it->Valid() && static_cast<int>(due.size()) < limit; it->Next()) {
+    const absl::string_view key(it->key().data(), it->key().size());
+    if (key.size() != 16 || TimerDueMs(key) > now_ms) break;
+    due.push_back(AlertTimerSequence(key));
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "scanning alert timers"));
+  return due;
 }
 
 int64_t RocksDbTicketStore::LastAlertSequence() {
@@ -378,11 +405,16 @@ absl::Status RocksDbTicketStore::PutSettings(
 }
 
 absl::StatusOr<std::optional<absl::Time>> RocksDbTicketStore::NextTimerDue() {
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), timers_));
-  it->SeekToFirst();
-  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading timers"));
-  if (!it->Valid() || it->key().size() != kTimerKeySize) return std::nullopt;
-  return absl::FromUnixMillis(TimerDueMs(absl::string_view(it->key().data(), kTimerKeySize)));
+  std::optional<absl::Time> next;
+  for (rocksdb::ColumnFamilyHandle* family : {timers_, alert_timers_}) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), family));
+    it->SeekToFirst();
+    TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading timers"));
+    if (!it->Valid() || it->key().size() < 8) continue;
+    const absl::Time due = absl::FromUnixMillis(TimerDueMs(absl::string_view(it->key().data(), 8)));
+    if (!next || due < *next) next = due;
+  }
+  return next;
 }
 
 }  // namespace ticketing::storage

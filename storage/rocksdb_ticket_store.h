@@ -15,6 +15,7 @@ class ColumnFamilyHandle;
 class DB;
 class Iterator;
 class Snapshot;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace ticketing::storage {
@@ -46,7 +47,8 @@ class RocksDbTicketStore final : public TicketStore {
   absl::StatusOr<std::optional<absl::Time>> NextTimerDue() override;
   absl::StatusOr<std::vector<v1::Alert>> ListAlerts(int64_t after_sequence, int limit) override;
   absl::StatusOr<std::optional<v1::Alert>> GetAlert(int64_t sequence) override;
-  absl::Status UpdateAlert(const v1::Alert& alert) override;
+  absl::Status UpdateAlert(const v1::Alert& before, const v1::Alert& after) override;
+  absl::StatusOr<std::vector<int64_t>> DueAlertTimers(absl::Time now, int limit) override;
   int64_t LastAlertSequence() override;
   absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) override;
   absl::Status PutSettings(
@@ -65,13 +67,15 @@ class RocksDbTicketStore final : public TicketStore {
   int64_t VerifyDerived(const rocksdb::Snapshot* snapshot, rocksdb::ColumnFamilyHandle* family,
                         absl::string_view what, std::vector<std::string> expected,
                         VerifyReport* report);
+  void VerifyAlerts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
+  absl::Status AddAlertUpdates(const TicketChange& change, rocksdb::WriteBatch& batch);
   void VerifyEvents(const rocksdb::Snapshot* snapshot,
                     const std::vector<std::pair<uint64_t, int64_t>>& versions,
                     VerifyReport* report);
 
   std::unique_ptr<rocksdb::DB> db_;
   // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes, timers,
-  // alerts.
+  // alerts, alert_timers.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* tickets_;
   rocksdb::ColumnFamilyHandle* events_;
@@ -79,6 +83,7 @@ class RocksDbTicketStore final : public TicketStore {
   rocksdb::ColumnFamilyHandle* indexes_;
   rocksdb::ColumnFamilyHandle* timers_;
   rocksdb::ColumnFamilyHandle* alerts_;
+  rocksdb::ColumnFamilyHandle* alert_timers_;
   StoreOptions options_;
   std::atomic<uint64_t> next_ticket_id_{1};
   // Commits that append alerts are serialised so sequences are assigned in commit order

@@ -44,6 +44,7 @@ absl::StatusOr<VerifyReport> RocksDbTicketStore::Verify() {
       VerifyDerived(read.snapshot, indexes_, "index entry", std::move(expected_index), &report);
   report.timers = VerifyDerived(read.snapshot, timers_, "timer", std::move(expected_timers), &report);
   VerifyEvents(read.snapshot, versions, &report);
+  VerifyAlerts(read.snapshot, &report);
   return report;
 }
 
@@ -74,6 +75,30 @@ int64_t RocksDbTicketStore::VerifyDerived(const rocksdb::Snapshot* snapshot,
   }
   if (!it->status().ok()) report->AddProblem(absl::StrCat(what, " scan: ", it->status().ToString()));
   return entries;
+}
+
+void RocksDbTicketStore::VerifyAlerts(const rocksdb::Snapshot* snapshot, VerifyReport* report) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, alerts_));
+  std::vector<std::string> expected_timers;
+  int64_t expected_sequence = 1;
+  for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected_sequence) {
+    v1::Alert alert;
+    const int64_t sequence = static_cast<int64_t>(ReadBigEndian64(it->key().data()));
+    if (!alert.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
+        alert.sequence() != sequence) {
+      report->AddProblem(absl::StrCat("unreadable alert ", sequence));
+    }
+    if (sequence != expected_sequence) {
+      report->AddProblem(absl::StrCat("alert sequence jumps to ", sequence, " where ",
+                                      expected_sequence, " was due"));
+      expected_sequence = sequence;
+    }
+    for (std::string& key : AlertTimerKeys(alert)) expected_timers.push_back(std::move(key));
+  }
+  if (!it->status().ok()) report->AddProblem(absl::StrCat("alert scan: ", it->status().ToString()));
+  VerifyDerived(snapshot, alert_timers_, "alert timer", std::move(expected_timers), report);
 }
 
 void RocksDbTicketStore::VerifyEvents(const rocksdb::Snapshot* snapshot,

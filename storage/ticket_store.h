@@ -33,6 +33,8 @@ struct TicketChange {
   // Alerts raised by the change, appended in the same batch. The store assigns their
   // sequence numbers in place (gap-free: a failed commit uses none). May be null.
   std::vector<v1::Alert>* alerts = nullptr;
+  // Stored alerts the change rewrites: (as read, as it must become).
+  std::vector<std::pair<v1::Alert, v1::Alert>> alert_updates;
 };
 
 // Filters of a ticket listing; every set filter must hold. Empty strings and UNSPECIFIED
@@ -110,15 +112,17 @@ class TicketStore {
   // each once, at most `limit`.
   virtual absl::StatusOr<std::vector<uint64_t>> DueTimers(absl::Time now, int limit) = 0;
 
-  // When the earliest pending SLA timer is due, or nullopt when there is none.
+  // When the earliest pending SLA or alert timer is due, or nullopt when there is none.
   virtual absl::StatusOr<std::optional<absl::Time>> NextTimerDue() = 0;
 
   // Up to `limit` alerts with sequence > after_sequence, in sequence order.
   virtual absl::StatusOr<std::vector<v1::Alert>> ListAlerts(int64_t after_sequence, int limit) = 0;
   // The alert, or nullopt.
   virtual absl::StatusOr<std::optional<v1::Alert>> GetAlert(int64_t sequence) = 0;
-  // Overwrites a stored alert (acknowledgement, re-escalation), durably.
-  virtual absl::Status UpdateAlert(const v1::Alert& alert) = 0;
+  // Rewrites a stored alert `before` as `after` (an acknowledgement), with its timer.
+  virtual absl::Status UpdateAlert(const v1::Alert& before, const v1::Alert& after) = 0;
+  // Sequences of alerts whose re-escalation is due by `now`, earliest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<int64_t>> DueAlertTimers(absl::Time now, int limit) = 0;
   // The sequence of the last stored alert (0 when none).
   virtual int64_t LastAlertSequence() = 0;
 

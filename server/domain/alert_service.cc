@@ -17,13 +17,13 @@ bool Listed(const google::protobuf::RepeatedField<int>& list, T value) {
   return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
-bool IsRecipient(const Principal& who, const v1::Alert& alert) {
+}  // namespace
+
+bool IsAlertRecipient(const Principal& who, const v1::Alert& alert) {
   return who.name == alert.assignee() ||
          std::find(alert.recipients().begin(), alert.recipients().end(), who.name) !=
              alert.recipients().end();
 }
-
-}  // namespace
 
 void AlertFeed::Published(int64_t last_sequence) {
   absl::MutexLock lock(&mu_);
@@ -59,7 +59,7 @@ bool AlertPasses(const v1::AlertFilter& filter, const Principal& who, const v1::
       })) {
     return false;
   }
-  if (filter.mine() && !IsRecipient(who, alert)) return false;
+  if (filter.mine() && !IsAlertRecipient(who, alert)) return false;
   return !(filter.unacknowledged_only() && alert.acknowledged());
 }
 
@@ -82,27 +82,6 @@ absl::StatusOr<v1::ListAlertsResponse> AlertService::List(const Principal& actor
   }
   response.set_more(response.last_sequence() < store_.LastAlertSequence());
   return response;
-}
-
-absl::StatusOr<v1::Alert> AlertService::Ack(const Principal& actor,
-                                            const v1::AckAlertRequest& request) {
-  TKT_RETURN_IF_ERROR(CheckLine("note", request.note(), kMaxReasonChars, false));
-  absl::MutexLock lock(&ack_mu_);
-  TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> alert, store_.GetAlert(request.sequence()));
-  if (!alert) return absl::NotFoundError(absl::StrCat("alert ", request.sequence(), " not found"));
-  const bool oversight = actor.role == v1::ROLE_SUPERVISOR || actor.role == v1::ROLE_ADMIN;
-  if (!oversight && !IsRecipient(actor, *alert)) {
-    return absl::PermissionDeniedError(absl::StrCat("user ", actor.name, " (", RoleName(actor.role),
-                                                    ") is not a recipient of alert ", alert->sequence()));
-  }
-  if (alert->acknowledged()) return *std::move(alert);
-  alert->set_acknowledged(true);
-  alert->set_acknowledged_by(actor.name);
-  ToTimestamp(clock_.Now(), alert->mutable_acknowledge_time());
-  alert->set_acknowledge_note(request.note());
-  alert->clear_reescalate_time();
-  TKT_RETURN_IF_ERROR(store_.UpdateAlert(*alert));
-  return *std::move(alert);
 }
 
 absl::Status AlertService::Watch(const Principal& actor, const v1::WatchAlertsRequest& request,

@@ -10,30 +10,12 @@
 #include "absl/time/time.h"
 #include "server/common/clock.h"
 #include "server/domain/principal.h"
+#include "server/domain/alert_feed.h"
+#include "server/domain/ticket_service.h"
 #include "storage/ticket_store.h"
 #include "ticketing/v1/alert.pb.h"
 
 namespace ticketing::domain {
-
-// Tells alert watchers that alerts were stored. Thread-safe.
-class AlertFeed {
- public:
-  explicit AlertFeed(int64_t last_sequence) : last_(last_sequence) {}
-
-  // Called after a commit that stored alerts up to `last_sequence`.
-  void Published(int64_t last_sequence);
-  // Waits until an alert after `sequence` is stored, the feed is closed, or `timeout`
-  // passes. Returns true when there is an alert after `sequence`.
-  bool WaitBeyond(int64_t sequence, absl::Duration timeout);
-  // Ends every watch (server shutdown).
-  void Close();
-  bool closed() const;
-
- private:
-  mutable absl::Mutex mu_;
-  int64_t last_ ABSL_GUARDED_BY(mu_);
-  bool closed_ ABSL_GUARDED_BY(mu_) = false;
-};
 
 // Listing, acknowledging and watching alerts. Thread-safe.
 class AlertService {
@@ -41,13 +23,15 @@ class AlertService {
   static constexpr int kMaxWatchers = 64;
 
   // All must outlive the service.
-  AlertService(storage::TicketStore& store, AlertFeed& feed, const Clock& clock)
-      : store_(store), feed_(feed), clock_(clock) {}
+  AlertService(storage::TicketStore& store, AlertFeed& feed, TicketService& tickets)
+      : store_(store), feed_(feed), tickets_(tickets) {}
 
   absl::StatusOr<v1::ListAlertsResponse> List(const Principal& actor,
                                               const v1::ListAlertsRequest& request);
-  // Idempotent: acknowledging an acknowledged alert returns it unchanged.
-  absl::StatusOr<v1::Alert> Ack(const Principal& actor, const v1::AckAlertRequest& request);
+  // See TicketService::AckAlert.
+  absl::StatusOr<v1::Alert> Ack(const Principal& actor, const v1::AckAlertRequest& request) {
+    return tickets_.AckAlert(actor, request);
+  }
 
   // Sends every stored alert after request.from_sequence that passes the filter, then live
   // alerts as they are stored, in sequence order, each once. Reads from the store at the
@@ -62,10 +46,12 @@ class AlertService {
  private:
   storage::TicketStore& store_;
   AlertFeed& feed_;
-  const Clock& clock_;
-  absl::Mutex ack_mu_;  // serialises read-modify-write of alerts
+  TicketService& tickets_;
   std::atomic<int> watchers_{0};
 };
+
+// True when `who` is a recipient of `alert` or its ticket's assignee.
+bool IsAlertRecipient(const Principal& who, const v1::Alert& alert);
 
 // True when `alert` passes `filter` for `who`.
 bool AlertPasses(const v1::AlertFilter& filter, const Principal& who, const v1::Alert& alert);

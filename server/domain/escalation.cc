@@ -157,6 +157,41 @@ v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::Escalat
   return alert;
 }
 
+std::optional<v1::Alert> EscalationPolicy::Reescalate(const v1::Alert& unacknowledged,
+                                                       const v1::Ticket& ticket,
+                                                       absl::Time now) const {
+  auto next = levels_.upper_bound(unacknowledged.level());
+  if (next == levels_.end()) return std::nullopt;
+  v1::Alert alert = unacknowledged;
+  alert.clear_sequence();
+  alert.clear_acknowledged();
+  alert.clear_acknowledged_by();
+  alert.clear_acknowledge_time();
+  alert.clear_acknowledge_note();
+  alert.clear_reescalate_time();
+  alert.clear_escalated_to_sequence();
+  alert.clear_recipients();
+  ToTimestamp(now, alert.mutable_time());
+  alert.set_escalated_from_sequence(unacknowledged.sequence());
+  alert.set_level(next->first);
+  alert.set_level_name(next->second.spec.name());
+  for (const std::string& r : next->second.recipients) alert.add_recipients(r);
+  alert.set_priority(ticket.priority());
+  alert.set_queue(ticket.queue());
+  alert.set_assignee(ticket.assignee());
+  if (const v1::SlaClock* c = FindClock(ticket, alert.clock());
+      c != nullptr && alert.condition() == v1::ESCALATION_CONDITION_SLA_BREACH) {
+    ToDurationProto(std::max(absl::ZeroDuration(), now - FromTimestamp(c->due_time())),
+                    alert.mutable_past_target());
+  }
+  if (next->second.reescalate_after && levels_.upper_bound(next->first) != levels_.end()) {
+    ToTimestamp(now + *next->second.reescalate_after, alert.mutable_reescalate_time());
+  }
+  alert.set_summary(absl::StrCat("unacknowledged for ", absl::FormatDuration(now - FromTimestamp(unacknowledged.time())),
+                                 ": ", unacknowledged.summary()));
+  return alert;
+}
+
 std::vector<v1::Alert> EscalationPolicy::OnSlaEvent(v1::Ticket& ticket, v1::TicketEvent& event,
                                                     absl::Time now) const {
   std::vector<v1::Alert> alerts;

@@ -41,6 +41,11 @@ class EscalationPolicy {
   std::vector<v1::Alert> OnSlaEvent(v1::Ticket& ticket, v1::TicketEvent& event,
                                     absl::Time now) const;
 
+  // The alert that replaces `unacknowledged` one level up, or nullopt when there is no
+  // higher level. Carries the ticket's current priority, queue and assignee.
+  std::optional<v1::Alert> Reescalate(const v1::Alert& unacknowledged, const v1::Ticket& ticket,
+                                      absl::Time now) const;
+
   // The users an alert of `level` goes to (sorted, unique).
   std::vector<std::string> Recipients(int level) const;
 

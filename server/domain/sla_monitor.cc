@@ -23,9 +23,18 @@ absl::StatusOr<int> SlaMonitor::RunOnce() {
       TKT_ASSIGN_OR_RETURN(bool fired, tickets_.FireSlaTimers(id));
       changed += fired;
     }
+    // Alerts nobody acknowledged in time go one level up.
+    TKT_ASSIGN_OR_RETURN(std::vector<int64_t> unacknowledged,
+                         store_.DueAlertTimers(clock_.Now(), kBatch));
+    for (int64_t sequence : unacknowledged) {
+      TKT_ASSIGN_OR_RETURN(bool escalated, tickets_.ReescalateAlert(sequence));
+      changed += escalated;
+    }
     changed_total += changed;
     // A batch that changed nothing holds only timers not yet due to the nanosecond.
-    if (static_cast<int>(due.size()) < kBatch || changed == 0) return changed_total;
+    const bool full = static_cast<int>(due.size()) == kBatch ||
+                      static_cast<int>(unacknowledged.size()) == kBatch;
+    if (!full || changed == 0) return changed_total;
   }
 }
 

@@ -153,6 +153,7 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::Mutate(
   event.set_actor(actor.name);
   if (event.visibility() == v1::VISIBILITY_UNSPECIFIED) event.set_visibility(v1::VISIBILITY_INTERNAL);
   storage::TicketChange change{std::move(current), next, event, std::nullopt, spec.alerts};
+  if (spec.alert_updates != nullptr) change.alert_updates = *spec.alert_updates;
   TKT_RETURN_IF_ERROR(store_.Commit(change));
   if (spec.alerts != nullptr && !spec.alerts->empty() && feed_ != nullptr) {
     feed_->Published(spec.alerts->back().sequence());

@@ -8,7 +8,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/common/clock.h"
-#include "server/domain/alert_service.h"
+#include "server/domain/alert_feed.h"
 #include "server/domain/authz.h"
 #include "server/domain/escalation.h"
 #include "server/domain/principal.h"
@@ -68,6 +68,16 @@ class TicketService {
   // Runs the store's consistency check.
   absl::StatusOr<v1::VerifyStoreResponse> VerifyStore(const Principal& actor);
 
+  // Acknowledges an alert (stopping its re-escalation). Roles: supervisor, admin, a
+  // recipient, or the ticket's assignee. Idempotent. Serialised with re-escalation by the
+  // ticket's lock.
+  absl::StatusOr<v1::Alert> AckAlert(const Principal& actor, const v1::AckAlertRequest& request);
+
+  // Re-escalates alert `sequence` if it is still unacknowledged: a new alert at the next
+  // level, the old one marked, and a "system" event on the ticket, in one commit. Returns
+  // whether anything changed.
+  absl::StatusOr<bool> ReescalateAlert(int64_t sequence);
+
   // Records the SLA warnings and breaches of ticket `id` that are due by now, as one
   // "system" event committed together with the removal of their timers (so each fires
   // exactly once). Returns whether anything was due.
@@ -86,6 +96,8 @@ class TicketService {
     Action action;
     v1::TicketStatus target = v1::TICKET_STATUS_UNSPECIFIED;  // for Action::kTransition
     std::vector<v1::Alert>* alerts = nullptr;  // alerts the change raises, stored with it
+    // Stored alerts the change rewrites (before, after), stored with it.
+    std::vector<std::pair<v1::Alert, v1::Alert>>* alert_updates = nullptr;
   };
 
   // Loads the ticket under its lock, authorises, checks the version, applies `mutate`, bumps

@@ -35,7 +35,7 @@ const Principal kRoot{"root", v1::ROLE_ADMIN};
 constexpr char kConfig[] = R"pb(
   calendars { name: "always" time_zone: "UTC" always_open: true }
   sla_policies { name: "standard" first_response: "1h" resolution: "8h" calendar: "always" }
-  escalation_levels { level: 1 name: "team lead" roles: ROLE_SUPERVISOR }
+  escalation_levels { level: 1 name: "team lead" roles: ROLE_SUPERVISOR reescalate_after: "30m" }
   escalation_levels { level: 2 name: "service manager" users: "root" }
   escalation_rules { name: "p1-breach" condition: ESCALATION_CONDITION_SLA_BREACH
                      priorities: PRIORITY_P1 level: 2 }
@@ -69,7 +69,7 @@ class EscalationTest : public ::testing::Test {
     tickets_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
     tickets_->EnableEscalation(escalation_.get(), feed_.get());
     monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr);
-    alerts_ = std::make_unique<AlertService>(*store_, *feed_, clock_);
+    alerts_ = std::make_unique<AlertService>(*store_, *feed_, *tickets_);
   }
   v1::Ticket Create(v1::Priority priority) {
     v1::CreateTicketRequest request;
@@ -160,8 +160,51 @@ TEST_F(EscalationTest, SequencesAreGapFreeAcrossTicketsAndRestarts) {
   ASSERT_THAT(monitor_->RunOnce(), IsOk());
   std::vector<int64_t> sequences;
   for (const v1::Alert& a : All()) sequences.push_back(a.sequence());
-  // 3 first-response breaches, then 3 resolution breaches + 1 first response + 1 resolution.
-  EXPECT_EQ(sequences, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8}));
+  // 3 first-response breaches; then the 4th ticket's two breaches, the first three
+  // tickets' resolution breaches, and the 3 unacknowledged first alerts one level up.
+  EXPECT_EQ(sequences, (std::vector<int64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
+  int level_two = 0;
+  for (const v1::Alert& a : All()) level_two += a.level() == 2;
+  EXPECT_EQ(level_two, 3);
+}
+
+TEST_F(EscalationTest, AnUnacknowledgedAlertGoesOneLevelUpAfterItsDelayAndAnAckStopsThat) {
+  const v1::Ticket first = Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // alert 1 at level 1, re-escalates at +30m
+  const v1::Ticket second = Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Minutes(29));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  EXPECT_EQ(All().size(), 1u);
+  clock_.Advance(absl::Minutes(1));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  std::vector<v1::Alert> alerts = All();
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[1].level(), 2);
+  EXPECT_THAT(alerts[1].recipients(), ElementsAre("root"));
+  EXPECT_EQ(alerts[1].escalated_from_sequence(), 1);
+  EXPECT_FALSE(alerts[1].has_reescalate_time());  // the top level
+  EXPECT_EQ(alerts[0].escalated_to_sequence(), 2);
+  v1::ListTicketEventsRequest events;
+  events.set_ticket_id(first.id());
+  const v1::TicketEvent last = tickets_->ListEvents(kAlice, events)->events().rbegin()[0];
+  EXPECT_EQ(last.actor(), "system");
+  EXPECT_THAT(last.changes(0).new_value(), HasSubstr("level 2: alert 1 unacknowledged"));
+  // The second ticket breaches at 121m; its alert is acknowledged in time.
+  clock_.Advance(absl::Minutes(31));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  alerts = All();
+  ASSERT_EQ(alerts.size(), 3u);
+  EXPECT_EQ(alerts[2].ticket_id(), second.id());
+  v1::AckAlertRequest ack;
+  ack.set_sequence(3);
+  ASSERT_THAT(alerts_->Ack(kSue, ack), IsOk());
+  clock_.Advance(absl::Hours(1));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  EXPECT_EQ(All().size(), 3u);
+  auto report = store_->Verify();
+  ASSERT_THAT(report, IsOk());
+  EXPECT_THAT(report->problems, IsEmpty());
 }
 
 TEST_F(EscalationTest, RecipientsAndOversightAcknowledgeOthersMayNot) {
@@ -202,16 +245,16 @@ TEST_F(EscalationTest, AWatcherGetsTheBacklogThenLiveAlertsAndAResumePointAtShut
     }, [] { return false; });
   });
   clock_.Advance(absl::Hours(8));
-  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // alerts 3, 4 while watching
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // 3, 4: resolution breaches; 5, 6: 1, 2 one level up
   {
     absl::MutexLock lock(&mu);
-    auto all_four = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return received.size() >= 3; };
-    ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&all_four), absl::Seconds(10)));
+    auto all_five = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return received.size() >= 5; };
+    ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&all_five), absl::Seconds(10)));
   }
   feed_->Close();
   watcher.join();
-  EXPECT_EQ(received, (std::vector<int64_t>{2, 3, 4}));
-  EXPECT_THAT(ended, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("from_sequence=4")));
+  EXPECT_EQ(received, (std::vector<int64_t>{2, 3, 4, 5, 6}));
+  EXPECT_THAT(ended, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("from_sequence=6")));
 }
 
 TEST_F(EscalationTest, BadEscalationConfigNamesTheField) {
