@@ -83,6 +83,13 @@ grpc::Status TicketGrpcService::ListTicketEvents(grpc::ServerContext* context,
                 [&](const domain::Principal& who) { return tickets_.ListEvents(who, *request); });
 }
 
+grpc::Status TicketGrpcService::RecordContact(grpc::ServerContext* context,
+                                              const v1::RecordContactRequest* request,
+                                              v1::Ticket* response) {
+  return Handle(context, auth_, response,
+                [&](const domain::Principal& who) { return tickets_.RecordContact(who, *request); });
+}
+
 grpc::Status TicketGrpcService::SetCommittedDate(grpc::ServerContext* context,
                                                  const v1::SetCommittedDateRequest* request,
                                                  v1::Ticket* response) {

@@ -38,6 +38,8 @@ class TicketGrpcService final : public v1::TicketService::Service {
   grpc::Status ListTicketEvents(grpc::ServerContext* context,
                                 const v1::ListTicketEventsRequest* request,
                                 v1::ListTicketEventsResponse* response) override;
+  grpc::Status RecordContact(grpc::ServerContext* context, const v1::RecordContactRequest* request,
+                             v1::Ticket* response) override;
   grpc::Status SetCommittedDate(grpc::ServerContext* context,
                                 const v1::SetCommittedDateRequest* request,
                                 v1::Ticket* response) override;

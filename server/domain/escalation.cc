@@ -26,9 +26,12 @@ bool NameListed(const google::protobuf::RepeatedPtrField<std::string>& list,
   return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
-// The clock and condition a FieldChange of an SLA event stands for, if any.
-std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> SlaConditionOf(
+// The clock and condition a FieldChange stands for, if any.
+std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
     const v1::FieldChange& change) {
+  if (change.field() == "chase_count") {
+    return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED, v1::ESCALATION_CONDITION_CHASE_COUNT);
+  }
   for (int k = v1::SLA_CLOCK_KIND_FIRST_RESPONSE; k <= v1::SLA_CLOCK_KIND_COMMITTED_DATE; ++k) {
     const auto kind = static_cast<v1::SlaClockKind>(k);
     const std::string field = absl::StrCat("sla.", ClockName(kind));
@@ -96,6 +99,9 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
         !v1::EscalationCondition_IsValid(rule.condition())) {
       return Invalid(field + ".condition", "must be set");
     }
+    if (rule.condition() == v1::ESCALATION_CONDITION_CHASE_COUNT && rule.chase_count() < 1) {
+      return Invalid(field + ".chase_count", "must be 1 or more for a CHASE_COUNT rule");
+    }
     if (policy->levels_.count(rule.level()) == 0) {
       return Invalid(field + ".level", absl::StrCat("no escalation level ", rule.level()));
     }
@@ -114,7 +120,9 @@ const v1::EscalationRule* EscalationPolicy::Match(const v1::Ticket& ticket,
                                                   v1::EscalationCondition condition,
                                                   v1::SlaClockKind clock) const {
   for (const v1::EscalationRule& rule : rules_) {
-    if (rule.condition() == condition && Listed(rule.clocks(), clock) &&
+    const bool count_ok = condition != v1::ESCALATION_CONDITION_CHASE_COUNT ||
+                          rule.chase_count() == ticket.chase_count();
+    if (rule.condition() == condition && count_ok && Listed(rule.clocks(), clock) &&
         Listed(rule.tiers(), v1::SERVICE_TIER_STANDARD) && Listed(rule.kinds(), ticket.kind()) &&
         Listed(rule.priorities(), ticket.priority()) && NameListed(rule.queues(), ticket.queue())) {
       return &rule;
@@ -150,10 +158,13 @@ v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::Escalat
   if (level.reescalate_after && levels_.upper_bound(rule.level()) != levels_.end()) {
     ToTimestamp(now + *level.reescalate_after, alert.mutable_reescalate_time());
   }
-  alert.set_summary(absl::StrCat(
-      ticket.id(), " ", ClockName(clock),
-      rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH ? " breached" : " warning", " (",
-      PriorityName(ticket.priority()), ", ", ticket.account_id(), "): ", ticket.summary()));
+  const std::string what =
+      rule.condition() == v1::ESCALATION_CONDITION_CHASE_COUNT
+          ? absl::StrCat("customer chased ", ticket.chase_count(), " times")
+          : absl::StrCat(ClockName(clock), rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH
+                                               ? " breached" : " warning");
+  alert.set_summary(absl::StrCat(ticket.id(), " ", what, " (", PriorityName(ticket.priority()),
+                                 ", ", ticket.account_id(), "): ", ticket.summary()));
   return alert;
 }
 
@@ -192,12 +203,12 @@ std::optional<v1::Alert> EscalationPolicy::Reescalate(const v1::Alert& unacknowl
   return alert;
 }
 
-std::vector<v1::Alert> EscalationPolicy::OnSlaEvent(v1::Ticket& ticket, v1::TicketEvent& event,
-                                                    absl::Time now) const {
+std::vector<v1::Alert> EscalationPolicy::OnEvent(v1::Ticket& ticket, v1::TicketEvent& event,
+                                                 absl::Time now) const {
   std::vector<v1::Alert> alerts;
   const int changes = event.changes_size();  // actions below append more changes
   for (int i = 0; i < changes; ++i) {
-    const auto condition = SlaConditionOf(event.changes(i));
+    const auto condition = ConditionOf(event.changes(i));
     if (!condition) continue;
     const v1::EscalationRule* rule = Match(ticket, condition->second, condition->first);
     if (rule == nullptr) continue;

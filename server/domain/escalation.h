@@ -19,8 +19,8 @@ namespace ticketing::domain {
 // The escalation levels and rules of the config (docs/escalation.md). Pure and immutable;
 // thread-safe.
 //
-// When an event records an SLA warning ("sla.<clock>.warning") or breach ("sla.<clock>" ->
-// BREACHED), the first rule whose condition and selectors match raises an alert at its
+// When an event records an SLA warning ("sla.<clock>.warning"), a breach ("sla.<clock>" ->
+// BREACHED) or a new chase count ("chase_count" -> N), the first rule whose condition and selectors match raises an alert at its
 // level, addressed to the level's users and roles (whoever the assignee is: the two-loop
 // principle; the assignee is named on the alert too), and applies the rule's actions
 // (raise priority, move queue) to the ticket, recording them in the event.
@@ -36,10 +36,11 @@ class EscalationPolicy {
       const google::protobuf::RepeatedPtrField<v1::EscalationRule>& rules,
       const UserDirectory& users);
 
-  // The alerts that the SLA changes recorded in `event` raise, ready to store (without
-  // sequence numbers). Applies the rules' actions to `ticket` and records them in `event`.
-  std::vector<v1::Alert> OnSlaEvent(v1::Ticket& ticket, v1::TicketEvent& event,
-                                    absl::Time now) const;
+  // The alerts the changes recorded in `event` raise (SLA warnings and breaches, the chase
+  // count reaching a rule's number), ready to store (without sequence numbers). Applies the
+  // rules' actions to `ticket` and records them in `event`.
+  std::vector<v1::Alert> OnEvent(v1::Ticket& ticket, v1::TicketEvent& event,
+                                 absl::Time now) const;
 
   // The alert that replaces `unacknowledged` one level up, or nullopt when there is no
   // higher level. Carries the ticket's current priority, queue and assignee.

@@ -1,7 +1,9 @@
 // TicketService: the changes of an existing ticket (update, transition, assign, comment).
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "google/protobuf/util/field_mask_util.h"
 #include "server/common/status_macros.h"
 #include "server/domain/state_machine.h"
@@ -147,6 +149,29 @@ absl::StatusOr<v1::AddCommentResponse> TicketService::AddComment(
   *response.mutable_ticket() = std::move(result.first);
   *response.mutable_event() = std::move(result.second);
   return response;
+}
+
+absl::StatusOr<v1::Ticket> TicketService::RecordContact(const Principal& actor,
+                                                        const v1::RecordContactRequest& request) {
+  if (request.channel() == v1::CONTACT_CHANNEL_UNSPECIFIED ||
+      !v1::ContactChannel_IsValid(request.channel())) {
+    return absl::InvalidArgumentError("channel: must be set (phone, email, chat, in person, other)");
+  }
+  TKT_RETURN_IF_ERROR(CheckText("note", request.note(), kMaxLongTextChars, false));
+  MutationSpec spec{"ticket_id", request.ticket_id(), 0, false, Action::kComment};
+  auto mutate = [&](const v1::Ticket& current, absl::Time, v1::Ticket& next,
+                    v1::TicketEvent& event) {
+    next.set_chase_count(current.chase_count() + 1);
+    event.set_type(v1::EVENT_TYPE_CONTACT);
+    RecordChange(event, "chase_count", absl::StrCat(current.chase_count()),
+                 absl::StrCat(next.chase_count()));
+    event.set_reason(absl::AsciiStrToLower(absl::StripPrefix(
+        v1::ContactChannel_Name(request.channel()), "CONTACT_CHANNEL_")));
+    event.set_comment(request.note());
+    return absl::OkStatus();
+  };
+  TKT_ASSIGN_OR_RETURN(auto result, Mutate(actor, spec, mutate));
+  return std::move(result.first);
 }
 
 }  // namespace ticketing::domain

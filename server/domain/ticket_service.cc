@@ -144,6 +144,18 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::Mutate(
   if (event.changes().empty() && event.comment().empty()) {
     return std::make_pair(std::move(current), std::move(event));  // nothing to record
   }
+  return CommitChange(actor, spec, std::move(current), std::move(next), std::move(event), now);
+}
+
+absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::CommitChange(
+    const Principal& actor, const MutationSpec& spec, v1::Ticket current, v1::Ticket next,
+    v1::TicketEvent event, absl::Time now) {
+  std::vector<v1::Alert> raised;
+  std::vector<v1::Alert>* alerts = spec.alerts != nullptr ? spec.alerts : &raised;
+  if (escalation_ != nullptr) {
+    // Before the clocks move, so a rule's priority raise re-targets them in this change.
+    for (v1::Alert& alert : escalation_->OnEvent(next, event, now)) alerts->push_back(std::move(alert));
+  }
   TKT_RETURN_IF_ERROR(sla_.Update(current, next, event, now));
   next.set_version(current.version() + 1);
   ToTimestamp(now, next.mutable_update_time());
@@ -152,25 +164,19 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::Mutate(
   ToTimestamp(now, event.mutable_time());
   event.set_actor(actor.name);
   if (event.visibility() == v1::VISIBILITY_UNSPECIFIED) event.set_visibility(v1::VISIBILITY_INTERNAL);
-  storage::TicketChange change{std::move(current), next, event, std::nullopt, spec.alerts};
+  storage::TicketChange change{std::move(current), next, event, std::nullopt, alerts};
   if (spec.alert_updates != nullptr) change.alert_updates = *spec.alert_updates;
   TKT_RETURN_IF_ERROR(store_.Commit(change));
-  if (spec.alerts != nullptr && !spec.alerts->empty() && feed_ != nullptr) {
-    feed_->Published(spec.alerts->back().sequence());
-  }
+  if (!alerts->empty() && feed_ != nullptr) feed_->Published(alerts->back().sequence());
   return std::make_pair(std::move(next), std::move(event));
 }
 
 absl::StatusOr<bool> TicketService::FireSlaTimers(uint64_t id) {
   const std::string ticket_id = FormatTicketId(id);
-  std::vector<v1::Alert> alerts;
   MutationSpec spec{"id", ticket_id, 0, false, Action::kInternal};
-  spec.alerts = &alerts;
   auto fire = [&](const v1::Ticket&, absl::Time now, v1::Ticket& next, v1::TicketEvent& event) {
     event.set_type(v1::EVENT_TYPE_SLA);
-    TKT_RETURN_IF_ERROR(sla_.Fire(next, event, now));
-    if (escalation_ != nullptr) alerts = escalation_->OnSlaEvent(next, event, now);
-    return absl::OkStatus();
+    return sla_.Fire(next, event, now);  // Mutate raises the alerts the event calls for
   };
   TKT_ASSIGN_OR_RETURN(auto result, Mutate(Principal{kSystemActor, v1::ROLE_UNSPECIFIED}, spec, fire));
   return result.second.sequence() != 0;

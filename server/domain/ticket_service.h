@@ -55,6 +55,10 @@ class TicketService {
                                                     const v1::AddCommentRequest& request);
   absl::StatusOr<v1::ListTicketEventsResponse> ListEvents(
       const Principal& actor, const v1::ListTicketEventsRequest& request);
+  // Records an inbound customer contact: chase_count + 1, an internal event, and whatever
+  // escalation rules watch the count.
+  absl::StatusOr<v1::Ticket> RecordContact(const Principal& actor,
+                                           const v1::RecordContactRequest& request);
   // Records a date promised to the customer and starts the committed-date clock.
   absl::StatusOr<v1::Ticket> SetCommittedDate(const Principal& actor,
                                               const v1::SetCommittedDateRequest& request);
@@ -105,6 +109,10 @@ class TicketService {
   absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> Mutate(const Principal& actor,
                                                                 const MutationSpec& spec,
                                                                 const MutateFn& mutate);
+  // The second half of Mutate: escalation, clocks, version, event, one commit.
+  absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> CommitChange(
+      const Principal& actor, const MutationSpec& spec, v1::Ticket current, v1::Ticket next,
+      v1::TicketEvent event, absl::Time now);
   absl::StatusOr<v1::Ticket> Load(absl::string_view id_field, absl::string_view id);
   absl::StatusOr<v1::Ticket> ReplayCreate(const storage::RequestRecord& record,
                                           uint64_t fingerprint);

@@ -37,6 +37,8 @@ constexpr char kConfig[] = R"pb(
   sla_policies { name: "standard" first_response: "1h" resolution: "8h" calendar: "always" }
   escalation_levels { level: 1 name: "team lead" roles: ROLE_SUPERVISOR reescalate_after: "30m" }
   escalation_levels { level: 2 name: "service manager" users: "root" }
+  escalation_rules { name: "chased-3" condition: ESCALATION_CONDITION_CHASE_COUNT chase_count: 3
+                     level: 2 }
   escalation_rules { name: "p1-breach" condition: ESCALATION_CONDITION_SLA_BREACH
                      priorities: PRIORITY_P1 level: 2 }
   escalation_rules { name: "breach" condition: ESCALATION_CONDITION_SLA_BREACH level: 1
@@ -257,11 +259,42 @@ TEST_F(EscalationTest, AWatcherGetsTheBacklogThenLiveAlertsAndAResumePointAtShut
   EXPECT_THAT(ended, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("from_sequence=6")));
 }
 
+TEST_F(EscalationTest, TheThirdChaseRaisesOneAlertAndEveryChaseIsInTheHistory) {
+  const v1::Ticket t = Create(v1::PRIORITY_P3);
+  v1::RecordContactRequest chase;
+  chase.set_ticket_id(t.id());
+  chase.set_channel(v1::CONTACT_CHANNEL_PHONE);
+  chase.set_note("Where is my printer?");
+  for (int i = 1; i <= 4; ++i) {
+    auto chased = tickets_->RecordContact(kAlice, chase);
+    ASSERT_THAT(chased, IsOk());
+    EXPECT_EQ(chased->chase_count(), i);
+    EXPECT_EQ(All().size(), i >= 3 ? 1u : 0u) << "after chase " << i;
+  }
+  const v1::Alert alert = All()[0];
+  EXPECT_EQ(alert.condition(), v1::ESCALATION_CONDITION_CHASE_COUNT);
+  EXPECT_EQ(alert.rule(), "chased-3");
+  EXPECT_EQ(alert.level(), 2);
+  EXPECT_THAT(alert.summary(), HasSubstr("customer chased 3 times"));
+  v1::ListTicketEventsRequest events;
+  events.set_ticket_id(t.id());
+  const v1::TicketEvent last = tickets_->ListEvents(kAlice, events)->events().rbegin()[0];
+  EXPECT_EQ(last.type(), v1::EVENT_TYPE_CONTACT);
+  EXPECT_EQ(last.reason(), "phone");
+  EXPECT_EQ(last.comment(), "Where is my printer?");
+  chase.set_channel(v1::CONTACT_CHANNEL_UNSPECIFIED);
+  EXPECT_THAT(tickets_->RecordContact(kAlice, chase), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("channel")));
+}
+
 TEST_F(EscalationTest, BadEscalationConfigNamesTheField) {
   v1::ServerConfig bad = config_;
-  bad.mutable_escalation_rules(0)->set_level(7);
+  bad.mutable_escalation_rules(1)->set_level(7);
   EXPECT_THAT(EscalationPolicy::Create(bad.escalation_levels(), bad.escalation_rules(), users_),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escalation_rules[0].level")));
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escalation_rules[1].level")));
+  bad = config_;
+  bad.mutable_escalation_rules(0)->set_chase_count(0);
+  EXPECT_THAT(EscalationPolicy::Create(bad.escalation_levels(), bad.escalation_rules(), users_),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escalation_rules[0].chase_count")));
   bad = config_;
   bad.mutable_escalation_levels(1)->add_users("nobody");
   EXPECT_THAT(EscalationPolicy::Create(bad.escalation_levels(), bad.escalation_rules(), users_),
