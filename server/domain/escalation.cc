@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
 #include "server/domain/sla_clocks.h"
@@ -85,8 +86,14 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
     level.recipients.assign(recipients.begin(), recipients.end());
     absl::Duration delay;
     if (absl::ParseDuration(levels[i].reescalate_after(), &delay)) level.reescalate_after = delay;
-    if (!policy->levels_.emplace(levels[i].level(), std::move(level)).second) {
-      return Invalid(field + ".level", absl::StrCat("level ", levels[i].level(), " listed twice"));
+    policy->levels_[levels[i].level()].push_back(std::move(level));
+  }
+  for (const auto& [number, entries] : policy->levels_) {
+    const v1::EscalationLevel& last = entries.back().spec;
+    if (!last.queues().empty() || !last.regions().empty()) {
+      return Invalid("escalation_levels", absl::StrCat("level ", number,
+                                                       " needs a last entry without queues or regions, a fallback "
+                                                       "for the tickets no entry matches"));
     }
   }
   std::set<std::string> names;
@@ -111,9 +118,41 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
   return policy;
 }
 
-std::vector<std::string> EscalationPolicy::Recipients(int level) const {
-  auto it = levels_.find(level);
-  return it == levels_.end() ? std::vector<std::string>() : it->second.recipients;
+bool EscalationPolicy::Level::Applies(const v1::Ticket& ticket) const {
+  const bool queue_ok = spec.queues().empty() || std::find(spec.queues().begin(), spec.queues().end(),
+                                                           ticket.queue()) != spec.queues().end();
+  const bool region_ok =
+      spec.regions().empty() ||
+      std::any_of(spec.regions().begin(), spec.regions().end(), [&](const std::string& prefix) {
+        return ticket.region() == prefix || absl::StartsWith(ticket.region(), prefix + "/");
+      });
+  return queue_ok && region_ok;
+}
+
+const EscalationPolicy::Level& EscalationPolicy::EntryFor(int level, const v1::Ticket& ticket) const {
+  const std::vector<Level>& entries = levels_.at(level);
+  for (const Level& entry : entries) {
+    if (entry.Applies(ticket)) return entry;
+  }
+  return entries.back();  // the fallback (validated to have no selectors)
+}
+
+std::vector<std::string> EscalationPolicy::Recipients(int level, const v1::Ticket& ticket) const {
+  if (levels_.count(level) == 0) return {};
+  return EntryFor(level, ticket).recipients;
+}
+
+void EscalationPolicy::Address(v1::Alert& alert, int level, const v1::Ticket& ticket,
+                               absl::Time now) const {
+  const Level& entry = EntryFor(level, ticket);
+  alert.set_level(level);
+  alert.set_level_name(entry.spec.name());
+  alert.clear_recipients();
+  for (const std::string& r : entry.recipients) alert.add_recipients(r);
+  alert.clear_reescalate_time();
+  if (entry.reescalate_after && levels_.upper_bound(level) != levels_.end()) {
+    ToTimestamp(now + *entry.reescalate_after, alert.mutable_reescalate_time());
+  }
 }
 
 const v1::EscalationRule* EscalationPolicy::Match(const v1::Ticket& ticket,
@@ -133,7 +172,6 @@ const v1::EscalationRule* EscalationPolicy::Match(const v1::Ticket& ticket,
 
 v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::EscalationRule& rule,
                                      v1::SlaClockKind clock, absl::Time now) const {
-  const Level& level = levels_.at(rule.level());
   v1::Alert alert;
   ToTimestamp(now, alert.mutable_time());
   alert.set_ticket_id(ticket.id());
@@ -146,17 +184,12 @@ v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::Escalat
   alert.set_assignee(ticket.assignee());
   alert.set_condition(rule.condition());
   alert.set_clock(clock);
-  alert.set_level(rule.level());
-  alert.set_level_name(level.spec.name());
-  for (const std::string& r : level.recipients) alert.add_recipients(r);
+  Address(alert, rule.level(), ticket, now);
   alert.set_rule(rule.name());
   if (const v1::SlaClock* c = FindClock(ticket, clock);
       c != nullptr && rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH) {
     ToDurationProto(std::max(absl::ZeroDuration(), now - FromTimestamp(c->due_time())),
                     alert.mutable_past_target());
-  }
-  if (level.reescalate_after && levels_.upper_bound(rule.level()) != levels_.end()) {
-    ToTimestamp(now + *level.reescalate_after, alert.mutable_reescalate_time());
   }
   const std::string what =
       rule.condition() == v1::ESCALATION_CONDITION_CHASE_COUNT
@@ -179,14 +212,10 @@ std::optional<v1::Alert> EscalationPolicy::Reescalate(const v1::Alert& unacknowl
   alert.clear_acknowledged_by();
   alert.clear_acknowledge_time();
   alert.clear_acknowledge_note();
-  alert.clear_reescalate_time();
   alert.clear_escalated_to_sequence();
-  alert.clear_recipients();
   ToTimestamp(now, alert.mutable_time());
   alert.set_escalated_from_sequence(unacknowledged.sequence());
-  alert.set_level(next->first);
-  alert.set_level_name(next->second.spec.name());
-  for (const std::string& r : next->second.recipients) alert.add_recipients(r);
+  Address(alert, next->first, ticket, now);
   alert.set_priority(ticket.priority());
   alert.set_queue(ticket.queue());
   alert.set_assignee(ticket.assignee());
@@ -194,9 +223,6 @@ std::optional<v1::Alert> EscalationPolicy::Reescalate(const v1::Alert& unacknowl
       c != nullptr && alert.condition() == v1::ESCALATION_CONDITION_SLA_BREACH) {
     ToDurationProto(std::max(absl::ZeroDuration(), now - FromTimestamp(c->due_time())),
                     alert.mutable_past_target());
-  }
-  if (next->second.reescalate_after && levels_.upper_bound(next->first) != levels_.end()) {
-    ToTimestamp(now + *next->second.reescalate_after, alert.mutable_reescalate_time());
   }
   alert.set_summary(absl::StrCat("unacknowledged for ", absl::FormatDuration(now - FromTimestamp(unacknowledged.time())),
                                  ": ", unacknowledged.summary()));

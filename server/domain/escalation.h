@@ -47,21 +47,26 @@ class EscalationPolicy {
   std::optional<v1::Alert> Reescalate(const v1::Alert& unacknowledged, const v1::Ticket& ticket,
                                       absl::Time now) const;
 
-  // The users an alert of `level` goes to (sorted, unique).
-  std::vector<std::string> Recipients(int level) const;
+  // The users an alert of `level` about `ticket` goes to (sorted, unique).
+  std::vector<std::string> Recipients(int level, const v1::Ticket& ticket) const;
 
  private:
   struct Level {
     v1::EscalationLevel spec;
     std::vector<std::string> recipients;
     std::optional<absl::Duration> reescalate_after;
+    bool Applies(const v1::Ticket& ticket) const;
   };
+  // The entry of `level` for `ticket` (the level exists: validated).
+  const Level& EntryFor(int level, const v1::Ticket& ticket) const;
+  // Sets level, name, recipients and reescalate_time of `alert` for `level`.
+  void Address(v1::Alert& alert, int level, const v1::Ticket& ticket, absl::Time now) const;
   const v1::EscalationRule* Match(const v1::Ticket& ticket, v1::EscalationCondition condition,
                                   v1::SlaClockKind clock) const;
   v1::Alert NewAlert(const v1::Ticket& ticket, const v1::EscalationRule& rule,
                      v1::SlaClockKind clock, absl::Time now) const;
 
-  std::map<int, Level> levels_;
+  std::map<int, std::vector<Level>> levels_;  // by level number, entries in config order
   std::vector<v1::EscalationRule> rules_;
 };
 

@@ -286,6 +286,36 @@ TEST_F(EscalationTest, TheThirdChaseRaisesOneAlertAndEveryChaseIsInTheHistory) {
   EXPECT_THAT(tickets_->RecordContact(kAlice, chase), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("channel")));
 }
 
+TEST(EscalationPolicyTest, LevelEntriesRouteByQueueAndRegionWithAFallback) {
+  v1::ServerConfig config;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
+    escalation_levels { level: 1 name: "north lead" queues: "field-north" users: "tom" }
+    escalation_levels { level: 1 name: "zhejiang lead" regions: "cn/zhejiang" users: "root" }
+    escalation_levels { level: 1 name: "team lead" users: "sue" }
+    escalation_rules { name: "breach" condition: ESCALATION_CONDITION_SLA_BREACH level: 1 }
+  )pb", &config));
+  UserDirectory users({kAlice, kTom, kSue, kRoot});
+  auto policy = EscalationPolicy::Create(config.escalation_levels(), config.escalation_rules(), users);
+  ASSERT_THAT(policy, IsOk());
+  auto breach = [&](const std::string& queue, const std::string& region) {
+    v1::Ticket ticket;
+    ticket.set_id("T-1");
+    ticket.set_queue(queue);
+    ticket.set_region(region);
+    v1::TicketEvent event;
+    RecordChange(event, "sla.resolution", "RUNNING", "BREACHED");
+    std::vector<v1::Alert> alerts = (*policy)->OnEvent(ticket, event, absl::FromUnixSeconds(0));
+    EXPECT_EQ(alerts.size(), 1u);
+    return alerts.empty() ? std::string() : alerts[0].level_name() + ":" + alerts[0].recipients(0);
+  };
+  EXPECT_EQ(breach("field-north", "cn/zhejiang/hangzhou"), "north lead:tom");
+  EXPECT_EQ(breach("field-south", "cn/zhejiang/hangzhou"), "zhejiang lead:root");
+  EXPECT_EQ(breach("field-south", "cn/jiangsu"), "team lead:sue");
+  config.mutable_escalation_levels()->RemoveLast();  // no fallback left
+  EXPECT_THAT(EscalationPolicy::Create(config.escalation_levels(), config.escalation_rules(), users),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("fallback")));
+}
+
 TEST_F(EscalationTest, BadEscalationConfigNamesTheField) {
   v1::ServerConfig bad = config_;
   bad.mutable_escalation_rules(1)->set_level(7);
