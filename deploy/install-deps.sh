@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs every Debian 12 package needed to build, test and run the ticket server.
 # Idempotent: does nothing (not even `apt-get update`) when all are installed.
-# Usage: bash deploy/install-deps.sh
+# Usage: bash deploy/install-deps.sh [--test]
+#   --test  also the tools only the test suite needs (clang, for the thread-safety check)
 set -euo pipefail
 
 PACKAGES=(
@@ -25,6 +26,10 @@ PACKAGES=(
   libbenchmark-dev
   tzdata
 )
+
+if [[ "${1:-}" == "--test" ]]; then
+  PACKAGES+=(clang)
+fi
 
 missing=()
 for pkg in "${PACKAGES[@]}"; do

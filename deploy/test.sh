@@ -11,6 +11,7 @@ cd "$ROOT"
 BUILD_DIR="${BUILD_DIR:-build}"
 JOBS="${JOBS:-2}"
 
+bash "$ROOT/deploy/install-deps.sh" --test
 bash "$ROOT/deploy/build.sh"
 
 set +e
