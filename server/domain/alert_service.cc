@@ -96,26 +96,29 @@ absl::Status AlertService::Watch(const Principal& actor, const v1::WatchAlertsRe
     return absl::ResourceExhaustedError(
         absl::StrCat("too many alert watchers (", kMaxWatchers, "); retry later"));
   }
-  int64_t cursor = request.from_sequence();
-  absl::Status result;
-  while (result.ok()) {
-    absl::StatusOr<std::vector<v1::Alert>> batch = store_.ListAlerts(cursor, 200);
-    if (!batch.ok()) { result = batch.status(); break; }
-    for (const v1::Alert& alert : *batch) {
-      if (AlertPasses(request.filter(), actor, alert) && !send(alert)) { --watchers_; return absl::OkStatus(); }
-      cursor = alert.sequence();
-    }
-    if (!batch->empty()) continue;
-    if (cancelled()) result = absl::CancelledError("watch cancelled");
-    else if (feed_.closed()) {
-      result = absl::UnavailableError(absl::StrCat(
-          "server shutting down; reconnect with from_sequence=", cursor));
-    } else {
-      feed_.WaitBeyond(cursor, absl::Seconds(1));
-    }
-  }
+  absl::Status result = Stream(actor, request, send, cancelled);
   --watchers_;
   return result;
+}
+
+absl::Status AlertService::Stream(const Principal& actor, const v1::WatchAlertsRequest& request,
+                                  const std::function<bool(const v1::Alert&)>& send,
+                                  const std::function<bool()>& cancelled) {
+  int64_t cursor = request.from_sequence();
+  while (true) {
+    TKT_ASSIGN_OR_RETURN(std::vector<v1::Alert> batch, store_.ListAlerts(cursor, 200));
+    for (const v1::Alert& alert : batch) {
+      if (AlertPasses(request.filter(), actor, alert) && !send(alert)) return absl::OkStatus();
+      cursor = alert.sequence();
+    }
+    if (!batch.empty()) continue;
+    if (cancelled()) return absl::CancelledError("watch cancelled");
+    if (feed_.closed()) {
+      return absl::UnavailableError(
+          absl::StrCat("server shutting down; reconnect with from_sequence=", cursor));
+    }
+    feed_.WaitBeyond(cursor, absl::Seconds(1));
+  }
 }
 
 }  // namespace ticketing::domain

@@ -44,6 +44,11 @@ class AlertService {
                      const std::function<bool()>& cancelled);
 
  private:
+  // The loop of Watch, once admitted.
+  absl::Status Stream(const Principal& actor, const v1::WatchAlertsRequest& request,
+                      const std::function<bool(const v1::Alert&)>& send,
+                      const std::function<bool()>& cancelled);
+
   storage::TicketStore& store_;
   AlertFeed& feed_;
   TicketService& tickets_;
