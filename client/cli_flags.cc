@@ -56,6 +56,14 @@ ABSL_FLAG(std::string, start, "", "preview: start instant (RFC 3339 or +DURATION
 ABSL_FLAG(int64_t, expected_version, 0,
           "sla replace: the config version you read (default: read with sla show first)");
 
+ABSL_FLAG(int64_t, after, 0, "alerts list: only alerts with a greater sequence");
+ABSL_FLAG(std::string, level, "", "alerts list|watch: comma-separated escalation levels");
+ABSL_FLAG(bool, mine, false, "alerts list|watch: only alerts addressed to me (or my tickets')");
+ABSL_FLAG(bool, unacked, false, "alerts list|watch: only unacknowledged alerts");
+ABSL_FLAG(int64_t, from, 0, "alerts watch: start after this sequence");
+ABSL_FLAG(int64_t, max, 0, "alerts watch: exit after this many alerts (0: never)");
+ABSL_FLAG(bool, once, false, "alerts watch: stop at the first break instead of reconnecting");
+
 namespace ticketing::client {
 
 const char kUsage[] = R"(tktctl - command-line client of the ticket server (API ticketing.v1)
@@ -100,6 +108,18 @@ Subcommands:
                           FILE, an SlaConfig in protobuf text format (only `calendars`
                           and `sla_policies` are read); needs --reason
   sla history             every stored SLA config version, newest first
+  alerts list             stored escalation alerts, oldest first (see "alerts flags"):
+                          SEQ, TIME, LEVEL, TICKET, CONDITION ("breach first_response"),
+                          PAST (how far past the target), RECIPIENTS (+USER: the
+                          ticket's assignee), ACK (who acknowledged); --json: one JSON
+                          object per line
+  alerts ack SEQ          acknowledge alert SEQ (supervisor, admin, a recipient or the
+                          assignee); --note=TEXT is stored with it
+  alerts watch            follow alerts as they are raised, one line each (--json: one
+                          JSON object per line), from --from=N (default 0: every stored
+                          alert first); reconnects after a break, 1 s apart, from the
+                          last alert printed; exits 0 on SIGINT/SIGTERM (--timeout
+                          does not limit the stream)
   help                    show this text
 
 Global flags:
@@ -144,6 +164,18 @@ list flags (all given filters must match):
                           (2024-05-01, midnight local time)
   --page_size=N (1-500, default 50)   --page_token=TOKEN
   --all                   follow next_page_token to the end
+
+alerts flags:
+  --level=1,2             only these escalation levels (list, watch)
+  --mine                  only alerts addressed to me or about my tickets (list, watch)
+  --unacked               only unacknowledged alerts (list, watch)
+  --queue=QUEUE           only alerts about tickets of this queue (list, watch)
+  --after=N               list: alerts after sequence N   --page_size=N (1-500, def. 100)
+  --all                   list: every page, not just the first
+  --from=N                watch: start after sequence N (default 0)
+  --max=N                 watch: exit 0 after N alerts (default: run until stopped)
+  --once                  watch: exit at the first break (1 + gRPC code) instead of
+                          reconnecting
 
 Enum values: short lowercase names (in_progress, p1, high) or the full proto names
 (TICKET_STATUS_IN_PROGRESS).

@@ -64,6 +64,15 @@ ABSL_DECLARE_FLAG(std::string, business_time);
 ABSL_DECLARE_FLAG(std::string, start);
 ABSL_DECLARE_FLAG(int64_t, expected_version);
 
+// alerts (list, ack, watch).
+ABSL_DECLARE_FLAG(int64_t, after);
+ABSL_DECLARE_FLAG(std::string, level);
+ABSL_DECLARE_FLAG(bool, mine);
+ABSL_DECLARE_FLAG(bool, unacked);
+ABSL_DECLARE_FLAG(int64_t, from);
+ABSL_DECLARE_FLAG(int64_t, max);
+ABSL_DECLARE_FLAG(bool, once);
+
 namespace ticketing::client {
 
 // The usage text printed by `tktctl help`: every subcommand, flag and exit code.

@@ -44,7 +44,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view add
     }
     credentials = grpc::SslCredentials(options);
   }
-  return grpc::CreateChannel(std::string(address), credentials);
+  // gRPC backs off up to 2 minutes between reconnection attempts by default; a watch
+  // that reconnects every second would otherwise wait that long for a restarted server.
+  grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  return grpc::CreateCustomChannel(std::string(address), credentials, arguments);
 }
 
 TicketClient::TicketClient(std::shared_ptr<grpc::Channel> channel, std::string token,
@@ -52,6 +56,7 @@ TicketClient::TicketClient(std::shared_ptr<grpc::Channel> channel, std::string t
     : channel_(std::move(channel)),
       tickets_(v1::TicketService::NewStub(channel_)),
       admin_(v1::AdminService::NewStub(channel_)),
+      alerts_(v1::AlertService::NewStub(channel_)),
       token_(std::move(token)),
       timeout_(timeout) {}
 
@@ -197,6 +202,37 @@ absl::StatusOr<v1::ListSlaConfigVersionsResponse> TicketClient::ListSlaConfigVer
       [&](grpc::ClientContext* context, v1::ListSlaConfigVersionsResponse* response) {
         return admin_->ListSlaConfigVersions(context, request, response);
       });
+}
+
+absl::StatusOr<v1::ListAlertsResponse> TicketClient::ListAlerts(
+    const v1::ListAlertsRequest& request) const {
+  return Invoke<v1::ListAlertsResponse>(
+      [&](grpc::ClientContext* context, v1::ListAlertsResponse* response) {
+        return alerts_->ListAlerts(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::Alert> TicketClient::AckAlert(const v1::AckAlertRequest& request) const {
+  return Invoke<v1::Alert>([&](grpc::ClientContext* context, v1::Alert* response) {
+    return alerts_->AckAlert(context, request, response);
+  });
+}
+
+absl::Status TicketClient::WatchAlerts(
+    grpc::ClientContext& context, const v1::WatchAlertsRequest& request,
+    const std::function<bool(const v1::Alert&)>& on_alert) const {
+  if (!token_.empty()) context.AddMetadata("authorization", absl::StrCat("Bearer ", token_));
+  std::unique_ptr<grpc::ClientReader<v1::Alert>> reader = alerts_->WatchAlerts(&context, request);
+  v1::Alert alert;
+  bool stopped = false;
+  while (!stopped && reader->Read(&alert)) stopped = !on_alert(alert);
+  if (stopped) {
+    context.TryCancel();
+    while (reader->Read(&alert)) {
+    }
+  }
+  const grpc::Status status = reader->Finish();
+  return stopped ? absl::OkStatus() : FromGrpcStatus(status);
 }
 
 }  // namespace ticketing::client

@@ -1,5 +1,5 @@
-// A small synchronous client for the ticket server: TicketService and AdminService behind
-// one object whose methods return absl::StatusOr instead of grpc::Status.
+// A small synchronous client for the ticket server: TicketService, AdminService and
+// AlertService behind one object whose methods return absl::StatusOr instead of grpc::Status.
 //
 // Example:
 //   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
@@ -10,6 +10,7 @@
 #ifndef TICKETING_CLIENT_TICKET_CLIENT_H_
 #define TICKETING_CLIENT_TICKET_CLIENT_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -20,6 +21,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
+#include "ticketing/v1/alert.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
 
 namespace ticketing::client {
@@ -36,12 +38,13 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 // checked against the PEM roots in `ca_file`, or against the system roots when
 // `ca_file` is empty. Returns NOT_FOUND / INVALID_ARGUMENT when `ca_file` cannot be
 // read or is empty. The channel connects lazily: an unreachable server shows up as
-// UNAVAILABLE on the first call, not here.
+// UNAVAILABLE on the first call, not here. After a lost connection it tries again at
+// most a second apart (gRPC's default backoff grows to 2 minutes).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view address,
                                                            bool tls,
                                                            absl::string_view ca_file);
 
-// Wraps the TicketService and AdminService stubs. Every call sends
+// Wraps the TicketService, AdminService and AlertService stubs. Every call sends
 // "authorization: Bearer <token>" (nothing when the token is empty, which the server
 // answers with UNAUTHENTICATED) and gets a deadline of `timeout` from the moment
 // the call starts; a call that runs out of time fails with DEADLINE_EXCEEDED.
@@ -95,6 +98,25 @@ class TicketClient {
   absl::StatusOr<v1::ListSlaConfigVersionsResponse> ListSlaConfigVersions(
       const v1::ListSlaConfigVersionsRequest& request) const;
 
+  // AlertService.
+  // One page of stored alerts after request.after_sequence, oldest first; continue with
+  // after_sequence = response.last_sequence while response.more.
+  absl::StatusOr<v1::ListAlertsResponse> ListAlerts(const v1::ListAlertsRequest& request) const;
+  // Acknowledges an alert (idempotent): NOT_FOUND for an unknown sequence,
+  // PERMISSION_DENIED unless the caller is a supervisor, an admin, a recipient of the
+  // alert or its ticket's assignee.
+  absl::StatusOr<v1::Alert> AckAlert(const v1::AckAlertRequest& request) const;
+  // Runs AlertService.WatchAlerts on `context`, a fresh context owned by the caller, who
+  // may TryCancel() it from another thread to end the watch. The call has no deadline (a
+  // watch runs until it ends); the token is added here. Calls `on_alert` for every alert
+  // received, in order, on the calling thread; when it returns false the call is
+  // cancelled and OK returned. Otherwise returns how the stream ended: UNAVAILABLE when
+  // the server shuts down ("reconnect with from_sequence=N") or the connection is lost,
+  // CANCELLED when the caller cancelled `context`, the server's error else (OK when the
+  // server ended the stream without one).
+  absl::Status WatchAlerts(grpc::ClientContext& context, const v1::WatchAlertsRequest& request,
+                           const std::function<bool(const v1::Alert&)>& on_alert) const;
+
  private:
   // Adds the authorization metadata and the deadline to `context`.
   void Prepare(grpc::ClientContext* context) const;
@@ -106,6 +128,7 @@ class TicketClient {
   const std::shared_ptr<grpc::Channel> channel_;
   const std::unique_ptr<v1::TicketService::Stub> tickets_;
   const std::unique_ptr<v1::AdminService::Stub> admin_;
+  const std::unique_ptr<v1::AlertService::Stub> alerts_;
   const std::string token_;
   const absl::Duration timeout_;
 };

@@ -34,7 +34,7 @@ struct TicketChange {
   // sequence numbers in place (gap-free: a failed commit uses none). May be null.
   std::vector<v1::Alert>* alerts = nullptr;
   // Stored alerts the change rewrites: (as read, as it must become).
-  std::vector<std::pair<v1::Alert, v1::Alert>> alert_updates;
+  std::vector<std::pair<v1::Alert, v1::Alert>> alert_updates = {};
 };
 
 // Filters of a ticket listing; every set filter must hold. Empty strings and UNSPECIFIED

@@ -17,7 +17,11 @@ absl::StatusOr<v1::Alert> TicketService::AckAlert(const Principal& actor,
   absl::MutexLock lock(&LockFor(ParseTicketId(found->ticket_id()).value_or(0)));
   TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> before, store_.GetAlert(request.sequence()));
   const bool oversight = actor.role == v1::ROLE_SUPERVISOR || actor.role == v1::ROLE_ADMIN;
-  if (!oversight && !IsAlertRecipient(actor, *before)) {
+  // Whoever owns the ticket now may answer for it, as well as the alert's own addressees.
+  TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
+                       store_.GetTicket(ParseTicketId(before->ticket_id()).value_or(0)));
+  const bool owner = ticket && !ticket->assignee().empty() && ticket->assignee() == actor.name;
+  if (!oversight && !owner && !IsAlertRecipient(actor, *before)) {
     return absl::PermissionDeniedError(absl::StrCat("user ", actor.name, " (", RoleName(actor.role),
                                                     ") is not a recipient of alert ", before->sequence()));
   }

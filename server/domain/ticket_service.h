@@ -73,7 +73,7 @@ class TicketService {
   absl::StatusOr<v1::VerifyStoreResponse> VerifyStore(const Principal& actor);
 
   // Acknowledges an alert (stopping its re-escalation). Roles: supervisor, admin, a
-  // recipient, or the ticket's assignee. Idempotent. Serialised with re-escalation by the
+  // recipient, the assignee named on the alert, or the ticket's current assignee. Idempotent. Serialised with re-escalation by the
   // ticket's lock.
   absl::StatusOr<v1::Alert> AckAlert(const Principal& actor, const v1::AckAlertRequest& request);
 

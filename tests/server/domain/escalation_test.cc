@@ -92,7 +92,7 @@ class EscalationTest : public ::testing::Test {
 
   v1::ServerConfig config_;
   FakeClock clock_{absl::FromUnixSeconds(1704096000)};
-  UserDirectory users_{{kAlice, kTom, kSue, kRoot}};
+  UserDirectory users_{{kAlice, kTom, kSue, kRoot, Principal{"tim", v1::ROLE_TECHNICIAN}}};
   std::unique_ptr<SlaClocks> sla_;
   std::unique_ptr<EscalationPolicy> escalation_;
   std::string dir_;
@@ -224,6 +224,25 @@ TEST_F(EscalationTest, RecipientsAndOversightAcknowledgeOthersMayNot) {
   EXPECT_EQ(alerts_->Ack(kSue, ack)->acknowledged_by(), "tom");  // idempotent
   ack.set_sequence(99);
   EXPECT_THAT(alerts_->Ack(kSue, ack), StatusIs(absl::StatusCode::kNotFound, HasSubstr("99")));
+}
+
+TEST_F(EscalationTest, TheTicketsNewAssigneeMayAcknowledgeItsEarlierAlerts) {
+  v1::Ticket t = Create(v1::PRIORITY_P3);  // assigned to tom
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  const Principal tim{"tim", v1::ROLE_TECHNICIAN};
+  v1::AckAlertRequest ack;
+  ack.set_sequence(1);
+  EXPECT_THAT(alerts_->Ack(tim, ack), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("tim")));
+  v1::GetTicketRequest get;
+  get.set_id(t.id());
+  t = *tickets_->Get(kAlice, get);
+  v1::AssignTicketRequest assign;
+  assign.set_id(t.id());
+  assign.set_version(t.version());
+  assign.set_assignee("tim");
+  ASSERT_THAT(tickets_->Assign(kAlice, assign), IsOk());
+  EXPECT_THAT(alerts_->Ack(tim, ack), IsOk());
   v1::ListAlertsRequest list;
   list.mutable_filter()->set_unacknowledged_only(true);
   EXPECT_THAT(alerts_->List(kSue, list)->alerts(), IsEmpty());
