@@ -25,7 +25,7 @@ constexpr CommandEntry kCommands[] = {
     {"assign", RunAssign},   {"comment", RunComment}, {"history", RunHistory},
     {"whoami", RunWhoAmI},   {"verify", RunVerify},     {"clock", RunClock},
     {"commit", RunCommit},   {"explain", RunExplain},   {"preview", RunPreview},
-    {"sla", RunSla},         {"alerts", RunAlerts},
+    {"sla", RunSla},         {"alerts", RunAlerts},     {"contact", RunContact},
 };
 
 const std::string& Arg(const CommandContext& ctx, size_t i) {

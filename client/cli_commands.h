@@ -46,6 +46,7 @@ absl::Status RunUpdate(CommandContext& ctx);
 absl::Status RunTransition(CommandContext& ctx);
 absl::Status RunAssign(CommandContext& ctx);
 absl::Status RunComment(CommandContext& ctx);
+absl::Status RunContact(CommandContext& ctx);
 absl::Status RunClock(CommandContext& ctx);
 absl::Status RunCommit(CommandContext& ctx);   // cli_sla.cc
 absl::Status RunExplain(CommandContext& ctx);  // cli_sla.cc

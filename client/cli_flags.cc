@@ -84,6 +84,9 @@ Subcommands:
                           reopened, cancelled
   assign ID USER          set the assignee; USER "-" or "" clears it
   comment ID TEXT...      add an internal note, or a reply to the customer
+  contact ID CHANNEL [NOTE...]
+                          record that the customer chased the ticket (phone, email,
+                          chat, in_person, other); counts toward escalation
   history ID              show the ticket's history (all pages)
   whoami                  show the user and role of the token
   verify                  check the store's indexes, histories and SLA timers

@@ -7,6 +7,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "client/cli_commands.h"
 #include "client/cli_format.h"
@@ -208,6 +209,25 @@ absl::Status RunComment(CommandContext& ctx) {
   if (ctx.json) return PrintJson(*added, ctx.out);
   PrintEvents({added->event()}, ctx.out);
   return absl::OkStatus();
+}
+
+// contact ID CHANNEL [NOTE...]: the customer called (wrote, came in) about the ticket.
+absl::Status RunContact(CommandContext& ctx) {
+  if (absl::Status s = ExpectArgs(ctx, 2, SIZE_MAX, "contact ID CHANNEL [NOTE...]"); !s.ok()) return s;
+  const std::vector<std::string>& args = ctx.args.positional;
+  v1::ContactChannel channel;
+  const std::string name = absl::StrCat("CONTACT_CHANNEL_", absl::AsciiStrToUpper(Arg(ctx, 1)));
+  if (!v1::ContactChannel_Parse(name, &channel) || channel == v1::CONTACT_CHANNEL_UNSPECIFIED) {
+    return UsageError(absl::StrCat("unknown channel '", Arg(ctx, 1),
+                                   "'; use phone, email, chat, in_person or other"));
+  }
+  v1::RecordContactRequest request;
+  request.set_ticket_id(Arg(ctx, 0));
+  request.set_channel(channel);
+  request.set_note(absl::StrJoin(args.begin() + 3, args.end(), " "));
+  absl::StatusOr<v1::Ticket> ticket = ctx.client.RecordContact(request);
+  if (!ticket.ok()) return ticket.status();
+  return PrintTicketResult(ctx, *ticket);
 }
 
 }  // namespace ticketing::client

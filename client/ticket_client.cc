@@ -121,6 +121,13 @@ absl::StatusOr<v1::Ticket> TicketClient::AssignTicket(
   });
 }
 
+absl::StatusOr<v1::Ticket> TicketClient::RecordContact(
+    const v1::RecordContactRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->RecordContact(context, request, response);
+  });
+}
+
 absl::StatusOr<v1::AddCommentResponse> TicketClient::AddComment(
     const v1::AddCommentRequest& request) const {
   return Invoke<v1::AddCommentResponse>(

@@ -71,6 +71,7 @@ class TicketClient {
   absl::StatusOr<v1::Ticket> AssignTicket(const v1::AssignTicketRequest& request) const;
   absl::StatusOr<v1::AddCommentResponse> AddComment(
       const v1::AddCommentRequest& request) const;
+  absl::StatusOr<v1::Ticket> RecordContact(const v1::RecordContactRequest& request) const;
   absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
       const v1::ListTicketEventsRequest& request) const;
   // Promises the customer a date (agents and supervisors; the time must be in the

@@ -251,3 +251,21 @@ TEST_F(TktctlSlaE2eTest, SlaReplaceWithAnUnknownCalendarNamesTheFieldAndChangesN
 
 }  // namespace
 }  // namespace ticketing::testing
+
+namespace ticketing::testing {
+namespace {
+
+TEST_F(TktctlSlaE2eTest, ContactCountsEachChaseAndRefusesAnUnknownChannel) {
+  const std::string id = Create().id();
+  ASSERT_THAT(Tktctl(kAgentToken, {"contact", id, "phone", "where", "is", "my", "printer?"}),
+              ExitsWith(0));
+  ASSERT_THAT(Tktctl(kAgentToken, {"contact", id, "in_person"}), ExitsWith(0));
+  const v1::Ticket ticket = TktctlJson<v1::Ticket>(kAgentToken, {"get", id});
+  EXPECT_EQ(ticket.chase_count(), 2);
+  EXPECT_THAT(Tktctl(kAgentToken, {"history", id}).out, HasSubstr("where is my printer?"));
+  EXPECT_THAT(Tktctl(kAgentToken, {"contact", id, "pigeon"}), ExitsWith(kExitUsage));
+  EXPECT_EQ(TktctlJson<v1::Ticket>(kAgentToken, {"get", id}).chase_count(), 2);
+}
+
+}  // namespace
+}  // namespace ticketing::testing
