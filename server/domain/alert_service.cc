@@ -6,19 +6,11 @@
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
 #include "server/domain/authz.h"
+#include "server/domain/selectors.h"
 #include "server/domain/ticket_events.h"
 #include "server/domain/validation.h"
 
 namespace ticketing::domain {
-namespace {
-
-template <typename T>
-bool Listed(const google::protobuf::RepeatedField<int>& list, T value) {
-  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
-}
-
-}  // namespace
-
 bool IsAlertRecipient(const Principal& who, const v1::Alert& alert) {
   return who.name == alert.assignee() ||
          std::find(alert.recipients().begin(), alert.recipients().end(), who.name) !=
@@ -48,15 +40,8 @@ bool AlertFeed::closed() const {
 }
 
 bool AlertPasses(const v1::AlertFilter& filter, const Principal& who, const v1::Alert& alert) {
-  if (!Listed(filter.levels(), alert.level()) || !Listed(filter.tiers(), alert.tier())) return false;
-  if (!filter.queues().empty() &&
-      std::find(filter.queues().begin(), filter.queues().end(), alert.queue()) == filter.queues().end()) {
-    return false;
-  }
-  if (!filter.regions().empty() &&
-      std::none_of(filter.regions().begin(), filter.regions().end(), [&](const std::string& p) {
-        return alert.region() == p || absl::StartsWith(alert.region(), p + "/");
-      })) {
+  if (!Accepts(filter.levels(), alert.level()) || !Accepts(filter.tiers(), alert.tier()) ||
+      !Accepts(filter.queues(), alert.queue()) || !AcceptsRegion(filter.regions(), alert.region())) {
     return false;
   }
   if (filter.mine() && !IsAlertRecipient(who, alert)) return false;

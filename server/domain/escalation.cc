@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
+#include "server/domain/selectors.h"
 #include "server/domain/sla_clocks.h"
 #include "server/domain/ticket_events.h"
 #include "server/domain/validation.h"
@@ -15,16 +16,6 @@ namespace {
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
-}
-
-template <typename T>
-bool Listed(const google::protobuf::RepeatedField<int>& list, T value) {
-  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
-}
-
-bool NameListed(const google::protobuf::RepeatedPtrField<std::string>& list,
-                const std::string& value) {
-  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
 // The clock and condition a FieldChange stands for, if any.
@@ -119,14 +110,7 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
 }
 
 bool EscalationPolicy::Level::Applies(const v1::Ticket& ticket) const {
-  const bool queue_ok = spec.queues().empty() || std::find(spec.queues().begin(), spec.queues().end(),
-                                                           ticket.queue()) != spec.queues().end();
-  const bool region_ok =
-      spec.regions().empty() ||
-      std::any_of(spec.regions().begin(), spec.regions().end(), [&](const std::string& prefix) {
-        return ticket.region() == prefix || absl::StartsWith(ticket.region(), prefix + "/");
-      });
-  return queue_ok && region_ok;
+  return Accepts(spec.queues(), ticket.queue()) && AcceptsRegion(spec.regions(), ticket.region());
 }
 
 const EscalationPolicy::Level& EscalationPolicy::EntryFor(int level, const v1::Ticket& ticket) const {
@@ -161,9 +145,9 @@ const v1::EscalationRule* EscalationPolicy::Match(const v1::Ticket& ticket,
   for (const v1::EscalationRule& rule : rules_) {
     const bool count_ok = condition != v1::ESCALATION_CONDITION_CHASE_COUNT ||
                           rule.chase_count() == ticket.chase_count();
-    if (rule.condition() == condition && count_ok && Listed(rule.clocks(), clock) &&
-        Listed(rule.tiers(), v1::SERVICE_TIER_STANDARD) && Listed(rule.kinds(), ticket.kind()) &&
-        Listed(rule.priorities(), ticket.priority()) && NameListed(rule.queues(), ticket.queue())) {
+    if (rule.condition() == condition && count_ok && Accepts(rule.clocks(), clock) &&
+        Accepts(rule.tiers(), v1::SERVICE_TIER_STANDARD) && Accepts(rule.kinds(), ticket.kind()) &&
+        Accepts(rule.priorities(), ticket.priority()) && Accepts(rule.queues(), ticket.queue())) {
       return &rule;
     }
   }

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
 #include "server/domain/page_token.h"
+#include "server/domain/selectors.h"
 #include "server/domain/validation.h"
 
 namespace ticketing::domain {
@@ -27,20 +28,6 @@ absl::StatusOr<std::optional<absl::Duration>> ParseTarget(absl::string_view fiel
   return target;
 }
 
-template <typename T>
-bool Listed(const google::protobuf::RepeatedField<int>& list, T value) {
-  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
-}
-
-bool RegionListed(const google::protobuf::RepeatedPtrField<std::string>& prefixes,
-                  absl::string_view region) {
-  if (prefixes.empty()) return true;
-  for (const std::string& prefix : prefixes) {
-    if (region == prefix || absl::StartsWith(region, absl::StrCat(prefix, "/"))) return true;
-  }
-  return false;
-}
-
 }  // namespace
 
 std::optional<absl::Duration> SlaPolicy::Target(v1::SlaClockKind kind) const {
@@ -59,12 +46,9 @@ bool SlaPolicy::Pauses(v1::TicketStatus status) const {
 bool SlaPolicy::Matches(const v1::Ticket& ticket, v1::ServiceTier tier) const {
   const v1::SlaSelector& match = spec.match();
   if (tier == v1::SERVICE_TIER_UNSPECIFIED) tier = v1::SERVICE_TIER_STANDARD;
-  const bool product_ok = match.products().empty() ||
-                          std::find(match.products().begin(), match.products().end(),
-                                    ticket.product()) != match.products().end();
-  return Listed(match.tiers(), tier) && Listed(match.kinds(), ticket.kind()) &&
-         Listed(match.priorities(), ticket.priority()) &&
-         RegionListed(match.regions(), ticket.region()) && product_ok;
+  return Accepts(match.tiers(), tier) && Accepts(match.kinds(), ticket.kind()) &&
+         Accepts(match.priorities(), ticket.priority()) &&
+         AcceptsRegion(match.regions(), ticket.region()) && Accepts(match.products(), ticket.product());
 }
 
 absl::StatusOr<std::unique_ptr<SlaPolicySet>> SlaPolicySet::Create(

@@ -74,7 +74,9 @@ absl::StatusOr<v1::Ticket> TicketService::Create(const Principal& actor,
                        store_.GetRequest(request.request_id()));
   if (seen) return ReplayCreate(*seen, fingerprint);
 
-  const absl::Time now = clock_.Now();
+  // Whole milliseconds: listings order by (create_time, id), and the indexes key the time in
+  // milliseconds, so the stored time must not be finer than the order the server keeps.
+  const absl::Time now = absl::FromUnixMillis(absl::ToUnixMillis(clock_.Now()));
   storage::TicketChange change;
   change.after = NewTicket(actor, request.ticket(), store_.AllocateTicketId(), now);
   change.event.set_ticket_id(change.after.id());

@@ -130,6 +130,12 @@ TEST_F(TicketServiceTest, CreateOpensANewTicketWithMatrixPriorityAndAFirstEvent)
   EXPECT_EQ(events[0].actor(), "alice");
 }
 
+TEST_F(TicketServiceTest, CreateTimeIsKeptInWholeMillisecondsTheListingOrder) {
+  clock_.Set(absl::FromUnixNanos(1700000000123456789));
+  const v1::Ticket t = CreateOrDie("r1");
+  EXPECT_EQ(FromTimestamp(t.create_time()), absl::FromUnixMillis(1700000000123));
+}
+
 TEST_F(TicketServiceTest, ExplicitPriorityWinsOverTheMatrix) {
   v1::CreateTicketRequest request = Request("r1");
   request.mutable_ticket()->set_priority(v1::PRIORITY_P4);
