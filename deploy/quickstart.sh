@@ -122,7 +122,7 @@ cmd_start() {
     print_help "$pid"
     return 0
   fi
-  bash deploy/build.sh
+  bash deploy/build.sh --target ticketd tktctl  # the tests build with deploy/test.sh
   start_server
   pid="$(cat "$PID_FILE")"
   echo "quickstart: started ticketd (pid $pid), waiting for it to answer..."
