@@ -211,8 +211,10 @@ int Run(const sigset_t& stop_signals) {
   if (!sla_config.ok()) return Fail(sla_config.status());
   domain::UserDirectory users(Principals(*config));
   domain::TicketService tickets(**store, clock, users, (*sla_config)->clocks());
+  // Quiet hours use the calendars in force at start.
   auto escalation = domain::EscalationPolicy::Create(config->escalation_levels(),
-                                                     config->escalation_rules(), users);
+                                                     config->escalation_rules(), users,
+                                                     (*sla_config)->clocks().policies());
   if (!escalation.ok()) return Fail(escalation.status());
   domain::AlertFeed feed((*store)->LastAlertSequence());
   tickets.EnableEscalation(escalation->get(), &feed);

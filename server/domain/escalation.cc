@@ -45,7 +45,16 @@ const v1::SlaClock* FindClock(const v1::Ticket& ticket, v1::SlaClockKind kind) {
 }
 
 absl::Status CheckLevel(const v1::EscalationLevel& level, const std::string& field,
-                        const UserDirectory& users) {
+                        const UserDirectory& users, const SlaPolicySet* calendars) {
+  if (!level.calendar().empty() &&
+      (calendars == nullptr || calendars->FindCalendar(level.calendar()) == nullptr)) {
+    return Invalid(field + ".calendar", absl::StrCat("no calendar named '", level.calendar(), "'"));
+  }
+  if (level.calendar().empty() != (level.off_hours_level() == 0) ||
+      level.off_hours_level() == level.level()) {
+    return Invalid(field + ".off_hours_level",
+                   "quiet hours need both a calendar and another level to take the alerts");
+  }
   if (level.level() < 1) return Invalid(field + ".level", "must be 1 or more");
   for (const std::string& user : level.users()) {
     if (!users.Find(user)) return Invalid(field + ".users", absl::StrCat("unknown user ", user));
@@ -64,11 +73,12 @@ absl::Status CheckLevel(const v1::EscalationLevel& level, const std::string& fie
 absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
     const google::protobuf::RepeatedPtrField<v1::EscalationLevel>& levels,
     const google::protobuf::RepeatedPtrField<v1::EscalationRule>& rules,
-    const UserDirectory& users) {
+    const UserDirectory& users, std::shared_ptr<const SlaPolicySet> calendars) {
   auto policy = std::make_unique<EscalationPolicy>();
+  policy->calendars_ = std::move(calendars);
   for (int i = 0; i < levels.size(); ++i) {
     const std::string field = absl::StrCat("escalation_levels[", i, "]");
-    TKT_RETURN_IF_ERROR(CheckLevel(levels[i], field, users));
+    TKT_RETURN_IF_ERROR(CheckLevel(levels[i], field, users, policy->calendars_.get()));
     Level level{levels[i], {}, std::nullopt};
     std::set<std::string> recipients(levels[i].users().begin(), levels[i].users().end());
     for (int role : levels[i].roles()) {
@@ -77,9 +87,16 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
     level.recipients.assign(recipients.begin(), recipients.end());
     absl::Duration delay;
     if (absl::ParseDuration(levels[i].reescalate_after(), &delay)) level.reescalate_after = delay;
+    if (!levels[i].calendar().empty()) level.calendar = policy->calendars_->FindCalendar(levels[i].calendar());
     policy->levels_[levels[i].level()].push_back(std::move(level));
   }
   for (const auto& [number, entries] : policy->levels_) {
+    for (const Level& entry : entries) {
+      if (entry.spec.off_hours_level() != 0 && policy->levels_.count(entry.spec.off_hours_level()) == 0) {
+        return Invalid("escalation_levels", absl::StrCat("level ", number, ": off_hours_level ",
+                                                         entry.spec.off_hours_level(), " does not exist"));
+      }
+    }
     const v1::EscalationLevel& last = entries.back().spec;
     if (!last.queues().empty() || !last.regions().empty()) {
       return Invalid("escalation_levels", absl::StrCat("level ", number,
@@ -126,8 +143,13 @@ std::vector<std::string> EscalationPolicy::Recipients(int level, const v1::Ticke
   return EntryFor(level, ticket).recipients;
 }
 
-void EscalationPolicy::Address(v1::Alert& alert, int level, const v1::Ticket& ticket,
-                               absl::Time now) const {
+void EscalationPolicy::Address(v1::Alert& alert, int level, bool urgent,
+                               const v1::Ticket& ticket, absl::Time now) const {
+  if (const Level& meant = EntryFor(level, ticket);
+      !urgent && meant.calendar != nullptr && !meant.calendar->IsWorkingTime(now)) {
+    alert.set_quiet_hours_level(level);
+    level = meant.spec.off_hours_level();  // validated to exist
+  }
   const Level& entry = EntryFor(level, ticket);
   alert.set_level(level);
   alert.set_level_name(entry.spec.name());
@@ -168,7 +190,7 @@ v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::Escalat
   alert.set_assignee(ticket.assignee());
   alert.set_condition(rule.condition());
   alert.set_clock(clock);
-  Address(alert, rule.level(), ticket, now);
+  Address(alert, rule.level(), rule.urgent(), ticket, now);
   alert.set_rule(rule.name());
   if (const v1::SlaClock* c = FindClock(ticket, clock);
       c != nullptr && rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH) {
@@ -199,7 +221,8 @@ std::optional<v1::Alert> EscalationPolicy::Reescalate(const v1::Alert& unacknowl
   alert.clear_escalated_to_sequence();
   ToTimestamp(now, alert.mutable_time());
   alert.set_escalated_from_sequence(unacknowledged.sequence());
-  Address(alert, next->first, ticket, now);
+  alert.clear_quiet_hours_level();
+  Address(alert, next->first, /*urgent=*/true, ticket, now);  // nobody answered: no waiting
   alert.set_priority(ticket.priority());
   alert.set_queue(ticket.queue());
   alert.set_assignee(ticket.assignee());

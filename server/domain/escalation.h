@@ -11,6 +11,7 @@
 #include "absl/time/time.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "server/domain/principal.h"
+#include "server/domain/sla_policy.h"
 #include "ticketing/v1/alert.pb.h"
 #include "ticketing/v1/ticket.pb.h"
 
@@ -29,12 +30,13 @@ class EscalationPolicy {
   // An empty policy: no alerts.
   EscalationPolicy() = default;
 
-  // Validates levels and rules against the users. INVALID_ARGUMENT naming the field
+  // Validates levels and rules against the users and the calendars (for quiet hours; the
+  // set is kept alive by the policy). INVALID_ARGUMENT naming the field
   // ("escalation_rules[1].level").
   static absl::StatusOr<std::unique_ptr<EscalationPolicy>> Create(
       const google::protobuf::RepeatedPtrField<v1::EscalationLevel>& levels,
       const google::protobuf::RepeatedPtrField<v1::EscalationRule>& rules,
-      const UserDirectory& users);
+      const UserDirectory& users, std::shared_ptr<const SlaPolicySet> calendars = nullptr);
 
   // The alerts the changes recorded in `event` raise (SLA warnings and breaches, the chase
   // count reaching a rule's number), ready to store (without sequence numbers). Applies the
@@ -55,18 +57,22 @@ class EscalationPolicy {
     v1::EscalationLevel spec;
     std::vector<std::string> recipients;
     std::optional<absl::Duration> reescalate_after;
+    const BusinessCalendar* calendar = nullptr;  // quiet hours: outside it, off_hours_level
     bool Applies(const v1::Ticket& ticket) const;
   };
   // The entry of `level` for `ticket` (the level exists: validated).
   const Level& EntryFor(int level, const v1::Ticket& ticket) const;
-  // Sets level, name, recipients and reescalate_time of `alert` for `level`.
-  void Address(v1::Alert& alert, int level, const v1::Ticket& ticket, absl::Time now) const;
+  // Sets level, name, recipients and reescalate_time of `alert` for `level`, or for the
+  // level's on-duty level when a non-urgent alert falls in its quiet hours.
+  void Address(v1::Alert& alert, int level, bool urgent, const v1::Ticket& ticket,
+               absl::Time now) const;
   const v1::EscalationRule* Match(const v1::Ticket& ticket, v1::EscalationCondition condition,
                                   v1::SlaClockKind clock) const;
   v1::Alert NewAlert(const v1::Ticket& ticket, const v1::EscalationRule& rule,
                      v1::SlaClockKind clock, absl::Time now) const;
 
   std::map<int, std::vector<Level>> levels_;  // by level number, entries in config order
+  std::shared_ptr<const SlaPolicySet> calendars_;
   std::vector<v1::EscalationRule> rules_;
 };
 

@@ -335,6 +335,47 @@ TEST(EscalationPolicyTest, LevelEntriesRouteByQueueAndRegionWithAFallback) {
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("fallback")));
 }
 
+TEST(EscalationPolicyTest, QuietHoursSendNonUrgentAlertsToTheOnDutyLevel) {
+  v1::ServerConfig config;
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(R"pb(
+    calendars { name: "office" time_zone: "UTC"
+      weekly { day: WEEKDAY_MONDAY intervals { start: "09:00" end: "17:00" } } }
+    escalation_levels { level: 1 name: "team lead" users: "sue" calendar: "office" off_hours_level: 9 }
+    escalation_levels { level: 9 name: "on duty" users: "tom" }
+    escalation_rules { name: "breach" condition: ESCALATION_CONDITION_SLA_BREACH level: 1 urgent: true }
+    escalation_rules { name: "warning" condition: ESCALATION_CONDITION_SLA_WARNING level: 1 }
+  )pb", &config));
+  auto calendars = SlaPolicySet::Create(config.calendars(), config.sla_policies(),
+                                        absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
+  ASSERT_THAT(calendars, IsOk());
+  UserDirectory users({kAlice, kTom, kSue, kRoot});
+  auto policy = EscalationPolicy::Create(config.escalation_levels(), config.escalation_rules(), users,
+                                         std::shared_ptr<const SlaPolicySet>(*std::move(calendars)));
+  ASSERT_THAT(policy, IsOk());
+  auto raise = [&](const std::string& field, const std::string& value, absl::Time now) {
+    v1::Ticket ticket;
+    ticket.set_id("T-1");
+    v1::TicketEvent event;
+    RecordChange(event, field, value == "BREACHED" ? "RUNNING" : "", value);
+    std::vector<v1::Alert> alerts = (*policy)->OnEvent(ticket, event, now);
+    EXPECT_EQ(alerts.size(), 1u);
+    return alerts.empty() ? v1::Alert() : alerts[0];
+  };
+  const absl::Time monday_noon = absl::FromCivil(absl::CivilHour(2024, 1, 1, 12), absl::UTCTimeZone());
+  const absl::Time monday_night = absl::FromCivil(absl::CivilHour(2024, 1, 1, 23), absl::UTCTimeZone());
+  EXPECT_EQ(raise("sla.resolution.warning", "x", monday_noon).level(), 1);
+  const v1::Alert night_warning = raise("sla.resolution.warning", "x", monday_night);
+  EXPECT_EQ(night_warning.level(), 9);
+  EXPECT_EQ(night_warning.quiet_hours_level(), 1);
+  EXPECT_THAT(night_warning.recipients(), ElementsAre("tom"));
+  const v1::Alert night_breach = raise("sla.resolution", "BREACHED", monday_night);  // urgent
+  EXPECT_EQ(night_breach.level(), 1);
+  EXPECT_THAT(night_breach.recipients(), ElementsAre("sue"));
+  config.mutable_escalation_levels(0)->set_calendar("nowhere");
+  EXPECT_THAT(EscalationPolicy::Create(config.escalation_levels(), config.escalation_rules(), users),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escalation_levels[0].calendar")));
+}
+
 TEST_F(EscalationTest, BadEscalationConfigNamesTheField) {
   v1::ServerConfig bad = config_;
   bad.mutable_escalation_rules(1)->set_level(7);
