@@ -1,5 +1,6 @@
 // The `sla` subcommand: show, replace and list the versions of the SLA configuration
-// (the calendars and SLA policies in force), and how they are printed.
+// (the calendars, SLA policies and escalation levels and rules in force), and how they
+// are printed.
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -129,6 +130,19 @@ void PrintSlaConfig(const v1::SlaConfig& config, std::ostream& out) {
                      "calendar " + p.calendar()});
   }
   PrintWithoutHeader(policies, out);
+  out << "escalation levels:\n";
+  Table levels({});
+  for (const v1::EscalationLevel& l : config.escalation_levels()) {
+    levels.AddRow({"", absl::StrCat("L", l.level()), l.name(),
+                   l.reescalate_after().empty() ? "-" : "re-escalates after " + l.reescalate_after()});
+  }
+  PrintWithoutHeader(levels, out);
+  out << "escalation rules:\n";
+  Table rules({});
+  for (const v1::EscalationRule& r : config.escalation_rules()) {
+    rules.AddRow({"", r.name(), v1::EscalationCondition_Name(r.condition()), absl::StrCat("L", r.level())});
+  }
+  PrintWithoutHeader(rules, out);
 }
 
 void PrintSlaConfigVersions(const v1::ListSlaConfigVersionsResponse& response,
@@ -175,6 +189,8 @@ absl::Status RunSlaReplace(CommandContext& ctx) {
   request.set_expected_version(*expected);
   *request.mutable_calendars() = std::move(*file->mutable_calendars());
   *request.mutable_sla_policies() = std::move(*file->mutable_sla_policies());
+  *request.mutable_escalation_levels() = std::move(*file->mutable_escalation_levels());
+  *request.mutable_escalation_rules() = std::move(*file->mutable_escalation_rules());
   request.set_reason(absl::GetFlag(FLAGS_reason));
   absl::StatusOr<v1::SlaConfig> stored = ctx.client.ReplaceSlaConfig(request);
   if (!stored.ok()) return stored.status();

@@ -168,17 +168,21 @@ absl::StatusOr<std::unique_ptr<SettableClock>> TestClockFromFlags() {
 
 // The SLA set stored in the database wins over the config file's (see SlaConfigService).
 absl::StatusOr<std::unique_ptr<domain::SlaConfigService>> LoadSlaConfig(
-    const v1::ServerConfig& config, storage::TicketStore& store, const Clock& clock) {
+    const v1::ServerConfig& config, storage::TicketStore& store, const Clock& clock,
+    const domain::UserDirectory& users) {
   v1::SlaConfig from_file;
   *from_file.mutable_calendars() = config.calendars();
   *from_file.mutable_sla_policies() = config.sla_policies();
-  auto service = domain::SlaConfigService::Load(store, clock, from_file);
+  *from_file.mutable_escalation_levels() = config.escalation_levels();
+  *from_file.mutable_escalation_rules() = config.escalation_rules();
+  auto service = domain::SlaConfigService::Load(store, clock, users, from_file);
   if (!service.ok()) return service.status();
   const v1::SlaConfig current = *(*service)->Get(domain::Principal{"system", v1::ROLE_ADMIN});
   LogInfo("SLA policies in force",
           {{"source", current.version() == 0 ? "config file" : "database"},
            {"version", std::to_string(current.version())},
            {"policies", std::to_string(current.sla_policies_size())},
+           {"escalation_rules", std::to_string(current.escalation_rules_size())},
            {"calendars", std::to_string(current.calendars_size())}});
   return service;
 }
@@ -207,17 +211,12 @@ int Run(const sigset_t& stop_signals) {
 
   RealClock real_clock;
   const Clock& clock = *test_clock ? static_cast<const Clock&>(**test_clock) : real_clock;
-  auto sla_config = LoadSlaConfig(*config, **store, clock);
-  if (!sla_config.ok()) return Fail(sla_config.status());
   domain::UserDirectory users(Principals(*config));
+  auto sla_config = LoadSlaConfig(*config, **store, clock, users);
+  if (!sla_config.ok()) return Fail(sla_config.status());
   domain::TicketService tickets(**store, clock, users, (*sla_config)->clocks());
-  // Quiet hours use the calendars in force at start.
-  auto escalation = domain::EscalationPolicy::Create(config->escalation_levels(),
-                                                     config->escalation_rules(), users,
-                                                     (*sla_config)->clocks().policies());
-  if (!escalation.ok()) return Fail(escalation.status());
   domain::AlertFeed feed((*store)->LastAlertSequence());
-  tickets.EnableEscalation(escalation->get(), &feed);
+  tickets.EnableEscalation(&(*sla_config)->escalation(), &feed);
   domain::AlertService alerts(**store, feed, tickets);
   domain::SlaMonitor monitor(tickets, **store, clock, test_clock->get());
   api::Authenticator auth({config->users().begin(), config->users().end()});

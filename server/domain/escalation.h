@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "google/protobuf/repeated_ptr_field.h"
 #include "server/domain/principal.h"
@@ -74,6 +75,27 @@ class EscalationPolicy {
   std::map<int, std::vector<Level>> levels_;  // by level number, entries in config order
   std::shared_ptr<const SlaPolicySet> calendars_;
   std::vector<v1::EscalationRule> rules_;
+};
+
+// The escalation policy in force; replaced as a whole with the SLA configuration
+// (SlaConfigService). Thread-safe.
+class EscalationRules {
+ public:
+  explicit EscalationRules(std::shared_ptr<const EscalationPolicy> policy)
+      : policy_(std::move(policy)) {}
+  // Hold the pointer while using the policy.
+  std::shared_ptr<const EscalationPolicy> Get() const {
+    absl::MutexLock lock(&mu_);
+    return policy_;
+  }
+  void Replace(std::shared_ptr<const EscalationPolicy> policy) {
+    absl::MutexLock lock(&mu_);
+    policy_ = std::move(policy);
+  }
+
+ private:
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const EscalationPolicy> policy_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ticketing::domain

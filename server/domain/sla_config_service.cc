@@ -13,14 +13,6 @@
 namespace ticketing::domain {
 namespace {
 
-absl::StatusOr<std::shared_ptr<const SlaPolicySet>> Compile(const v1::SlaConfig& config,
-                                                            absl::CivilDay first,
-                                                            absl::CivilDay last) {
-  TKT_ASSIGN_OR_RETURN(std::unique_ptr<SlaPolicySet> set,
-                       SlaPolicySet::Create(config.calendars(), config.sla_policies(), first, last));
-  return std::shared_ptr<const SlaPolicySet>(std::move(set));
-}
-
 absl::StatusOr<v1::SlaConfig> ReadVersion(storage::TicketStore& store, const std::string& key) {
   TKT_ASSIGN_OR_RETURN(std::optional<std::string> bytes, store.GetSetting(key));
   v1::SlaConfig config;
@@ -32,20 +24,35 @@ absl::StatusOr<v1::SlaConfig> ReadVersion(storage::TicketStore& store, const std
 
 }  // namespace
 
+absl::StatusOr<SlaConfigService::Compiled> SlaConfigService::Compile(
+    const v1::SlaConfig& config, const UserDirectory& users, absl::CivilDay first,
+    absl::CivilDay last) {
+  TKT_ASSIGN_OR_RETURN(std::unique_ptr<SlaPolicySet> set,
+                       SlaPolicySet::Create(config.calendars(), config.sla_policies(), first, last));
+  Compiled compiled;
+  compiled.policies = std::move(set);
+  TKT_ASSIGN_OR_RETURN(std::unique_ptr<EscalationPolicy> escalation,
+                       EscalationPolicy::Create(config.escalation_levels(),
+                                                config.escalation_rules(), users, compiled.policies));
+  compiled.escalation = std::move(escalation);
+  return compiled;
+}
+
 SlaConfigService::SlaConfigService(storage::TicketStore& store, const Clock& clock,
-                                   v1::SlaConfig current,
-                                   std::shared_ptr<const SlaPolicySet> policies,
-                                   absl::CivilDay first, absl::CivilDay last)
+                                   const UserDirectory& users, v1::SlaConfig current,
+                                   Compiled compiled, absl::CivilDay first, absl::CivilDay last)
     : store_(store),
       clock_(clock),
+      users_(users),
       first_(first),
       last_(last),
-      clocks_(std::move(policies)),
+      clocks_(std::move(compiled.policies)),
+      escalation_(std::move(compiled.escalation)),
       current_(std::move(current)) {}
 
 absl::StatusOr<std::unique_ptr<SlaConfigService>> SlaConfigService::Load(
-    storage::TicketStore& store, const Clock& clock, v1::SlaConfig from_file,
-    absl::CivilDay first, absl::CivilDay last) {
+    storage::TicketStore& store, const Clock& clock, const UserDirectory& users,
+    v1::SlaConfig from_file, absl::CivilDay first, absl::CivilDay last) {
   TKT_ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetSetting(storage::kSlaConfigCurrentKey));
   v1::SlaConfig current = std::move(from_file);
   if (stored) {
@@ -53,9 +60,9 @@ absl::StatusOr<std::unique_ptr<SlaConfigService>> SlaConfigService::Load(
   } else {
     current.set_version(0);
   }
-  TKT_ASSIGN_OR_RETURN(std::shared_ptr<const SlaPolicySet> policies, Compile(current, first, last));
-  return std::unique_ptr<SlaConfigService>(
-      new SlaConfigService(store, clock, std::move(current), std::move(policies), first, last));
+  TKT_ASSIGN_OR_RETURN(Compiled compiled, Compile(current, users, first, last));
+  return std::unique_ptr<SlaConfigService>(new SlaConfigService(
+      store, clock, users, std::move(current), std::move(compiled), first, last));
 }
 
 absl::StatusOr<v1::SlaConfig> SlaConfigService::Get(const Principal& actor) const {
@@ -71,7 +78,9 @@ absl::StatusOr<v1::SlaConfig> SlaConfigService::Replace(
   v1::SlaConfig next;
   *next.mutable_calendars() = request.calendars();
   *next.mutable_sla_policies() = request.sla_policies();
-  TKT_ASSIGN_OR_RETURN(std::shared_ptr<const SlaPolicySet> policies, Compile(next, first_, last_));
+  *next.mutable_escalation_levels() = request.escalation_levels();
+  *next.mutable_escalation_rules() = request.escalation_rules();
+  TKT_ASSIGN_OR_RETURN(Compiled compiled, Compile(next, users_, first_, last_));
   absl::MutexLock lock(&mu_);
   if (request.expected_version() != current_.version()) {
     return absl::AbortedError(absl::StrCat("expected_version: the SLA configuration is at version ",
@@ -85,7 +94,8 @@ absl::StatusOr<v1::SlaConfig> SlaConfigService::Replace(
   const std::string bytes = next.SerializeAsString();
   TKT_RETURN_IF_ERROR(store_.PutSettings({{storage::kSlaConfigCurrentKey, bytes},
                                           {storage::SlaConfigVersionKey(next.version()), bytes}}));
-  clocks_.Replace(std::move(policies));
+  clocks_.Replace(std::move(compiled.policies));
+  escalation_.Replace(std::move(compiled.escalation));
   current_ = next;
   return next;
 }

@@ -53,7 +53,7 @@ absl::StatusOr<bool> TicketService::ReescalateAlert(int64_t sequence) {
     v1::Alert after = *before;
     after.clear_reescalate_time();
     std::optional<v1::Alert> raised;
-    if (escalation_ != nullptr) raised = escalation_->Reescalate(*before, next, now);
+    if (escalation_ != nullptr) raised = escalation_->Get()->Reescalate(*before, next, now);
     RecordChange(event, "escalation", absl::StrCat("level ", before->level()),
                  raised ? absl::StrCat("level ", raised->level(), ": alert ", sequence, " unacknowledged")
                         : absl::StrCat("alert ", sequence, " unacknowledged; no higher level"));

@@ -156,7 +156,9 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::CommitChan
   std::vector<v1::Alert>* alerts = spec.alerts != nullptr ? spec.alerts : &raised;
   if (escalation_ != nullptr) {
     // Before the clocks move, so a rule's priority raise re-targets them in this change.
-    for (v1::Alert& alert : escalation_->OnEvent(next, event, now)) alerts->push_back(std::move(alert));
+    for (v1::Alert& alert : escalation_->Get()->OnEvent(next, event, now)) {
+      alerts->push_back(std::move(alert));
+    }
   }
   TKT_RETURN_IF_ERROR(sla_.Update(current, next, event, now));
   next.set_version(current.version() + 1);

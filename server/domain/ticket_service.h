@@ -34,10 +34,10 @@ class TicketService {
   TicketService(storage::TicketStore& store, const Clock& clock, const UserDirectory& users,
                 const SlaClocks& sla);
 
-  // Turns on escalation: SLA warnings and breaches raise alerts by `policy`, stored in the
-  // same commit, and `feed` hears of them. Both must outlive the service. Call before use.
-  void EnableEscalation(const EscalationPolicy* policy, AlertFeed* feed) {
-    escalation_ = policy;
+  // Turns on escalation: changes raise alerts by the rules in force, stored in the same
+  // commit, and `feed` hears of them. Both must outlive the service. Call before use.
+  void EnableEscalation(const EscalationRules* rules, AlertFeed* feed) {
+    escalation_ = rules;
     feed_ = feed;
   }
 
@@ -125,7 +125,7 @@ class TicketService {
   const Clock& clock_;
   const UserDirectory& users_;
   const SlaClocks& sla_;
-  const EscalationPolicy* escalation_ = nullptr;
+  const EscalationRules* escalation_ = nullptr;
   AlertFeed* feed_ = nullptr;
   // Striped locks: a ticket id (or a request id's hash) picks one. Held across commit.
   std::array<absl::Mutex, 64> locks_;

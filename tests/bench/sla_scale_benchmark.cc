@@ -59,8 +59,8 @@ long RssKiB() {
 
 struct World {
   std::unique_ptr<storage::RocksDbTicketStore> store;
-  std::unique_ptr<domain::SlaConfigService> sla;
   std::unique_ptr<domain::UserDirectory> users;
+  std::unique_ptr<domain::SlaConfigService> sla;
   std::unique_ptr<domain::TicketService> tickets;
   std::unique_ptr<domain::SlaMonitor> monitor;
 };
@@ -70,9 +70,9 @@ World Open(const std::string& dir, const Clock& clock, bool sync) {
   w.store = *storage::RocksDbTicketStore::Open(dir, storage::StoreOptions{sync});
   v1::SlaConfig sla;
   google::protobuf::TextFormat::ParseFromString(kSla, &sla);
-  w.sla = *domain::SlaConfigService::Load(*w.store, clock, sla);
   w.users = std::make_unique<domain::UserDirectory>(
       std::vector<domain::Principal>{{"alice", v1::ROLE_AGENT}});
+  w.sla = *domain::SlaConfigService::Load(*w.store, clock, *w.users, sla);
   w.tickets = std::make_unique<domain::TicketService>(*w.store, clock, *w.users, w.sla->clocks());
   w.monitor = std::make_unique<domain::SlaMonitor>(*w.tickets, *w.store, clock, nullptr);
   return w;

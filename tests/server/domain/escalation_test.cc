@@ -55,7 +55,7 @@ class EscalationTest : public ::testing::Test {
     sla_ = std::make_unique<SlaClocks>(std::shared_ptr<const SlaPolicySet>(*std::move(policies)));
     auto escalation = EscalationPolicy::Create(config_.escalation_levels(), config_.escalation_rules(), users_);
     ASSERT_THAT(escalation, IsOk());
-    escalation_ = *std::move(escalation);
+    rules_ = std::make_unique<EscalationRules>(std::shared_ptr<const EscalationPolicy>(*std::move(escalation)));
     dir_ = ::testing::TempDir() + "/escalation_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     Open();
@@ -69,7 +69,7 @@ class EscalationTest : public ::testing::Test {
     store_ = *storage::RocksDbTicketStore::Open(dir_);
     feed_ = std::make_unique<AlertFeed>(store_->LastAlertSequence());
     tickets_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
-    tickets_->EnableEscalation(escalation_.get(), feed_.get());
+    tickets_->EnableEscalation(rules_.get(), feed_.get());
     monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr);
     alerts_ = std::make_unique<AlertService>(*store_, *feed_, *tickets_);
   }
@@ -94,7 +94,7 @@ class EscalationTest : public ::testing::Test {
   FakeClock clock_{absl::FromUnixSeconds(1704096000)};
   UserDirectory users_{{kAlice, kTom, kSue, kRoot, Principal{"tim", v1::ROLE_TECHNICIAN}}};
   std::unique_ptr<SlaClocks> sla_;
-  std::unique_ptr<EscalationPolicy> escalation_;
+  std::unique_ptr<EscalationRules> rules_;
   std::string dir_;
   std::unique_ptr<storage::RocksDbTicketStore> store_;
   std::unique_ptr<AlertFeed> feed_;

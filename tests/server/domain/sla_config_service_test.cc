@@ -38,6 +38,8 @@ v1::ReplaceSlaConfigRequest Replacement(int64_t expected, const v1::SlaConfig& c
   request.set_expected_version(expected);
   *request.mutable_calendars() = config.calendars();
   *request.mutable_sla_policies() = config.sla_policies();
+  *request.mutable_escalation_levels() = config.escalation_levels();
+  *request.mutable_escalation_rules() = config.escalation_rules();
   request.set_reason(reason);
   return request;
 }
@@ -53,13 +55,14 @@ class SlaConfigServiceTest : public ::testing::Test {
     store_ = *std::move(store);
   }
   std::unique_ptr<SlaConfigService> Load(const v1::SlaConfig& from_file) {
-    auto service = SlaConfigService::Load(*store_, clock_, from_file, absl::CivilDay(2023, 1, 1),
+    auto service = SlaConfigService::Load(*store_, clock_, users_, from_file, absl::CivilDay(2023, 1, 1),
                                           absl::CivilDay(2025, 12, 31));
     EXPECT_THAT(service, IsOk());
     return service.ok() ? *std::move(service) : nullptr;
   }
 
   FakeClock clock_{absl::FromUnixSeconds(1704096000)};
+  UserDirectory users_{{kAlice, kRoot, Principal{"tom", v1::ROLE_TECHNICIAN}}};
   std::string dir_;
   std::unique_ptr<storage::RocksDbTicketStore> store_;
 };
@@ -103,6 +106,23 @@ TEST_F(SlaConfigServiceTest, StaleInvalidOrUnauthorisedReplacementsChangeNothing
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
   EXPECT_EQ(service->Get(kAlice)->version(), 1);
   EXPECT_NE(service->clocks().policies()->Find("gold"), nullptr);
+}
+
+TEST_F(SlaConfigServiceTest, EscalationRulesAreReplacedWithThePoliciesAndValidatedWithThem) {
+  auto service = Load(Config("standard", "8h"));
+  EXPECT_TRUE(service->escalation().Get()->Recipients(1, v1::Ticket()).empty());
+  v1::SlaConfig next = Config("standard", "8h");
+  ASSERT_TRUE(google::protobuf::TextFormat::MergeFromString(R"pb(
+    escalation_levels { level: 1 name: "team lead" users: "root" }
+    escalation_rules { name: "breach" condition: ESCALATION_CONDITION_SLA_BREACH level: 2 }
+  )pb", &next));
+  EXPECT_THAT(service->Replace(kRoot, Replacement(0, next, "escalate")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escalation_rules[0].level")));
+  next.mutable_escalation_rules(0)->set_level(1);
+  auto replaced = service->Replace(kRoot, Replacement(0, next, "escalate"));
+  ASSERT_THAT(replaced, IsOk());
+  EXPECT_EQ(replaced->escalation_rules_size(), 1);
+  EXPECT_THAT(service->escalation().Get()->Recipients(1, v1::Ticket()), ::testing::ElementsAre("root"));
 }
 
 TEST_F(SlaConfigServiceTest, VersionsAreListedNewestFirstAcrossPages) {
