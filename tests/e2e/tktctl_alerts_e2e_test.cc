@@ -144,17 +144,17 @@ int FreePort() {
   return port;
 }
 
-class TktctlAlertsE2eTest : public ::testing::Test {
+class TktctlAlertsE2eTest : public TktctlServerTest {
  protected:
+  TktctlAlertsE2eTest() : TktctlServerTest(kAlertsConfig, AlertsServerFlags()) {}
+
   void SetUp() override {
-    ASSERT_THAT(server_.Start(), IsOk());
+    TktctlServerTest::SetUp();
+    if (HasFatalFailure()) return;
     CreateTicketForTom(server_.Channel(), v1::PRIORITY_P3);
     CreateTicketForTom(server_.Channel(), v1::PRIORITY_P1);
   }
 
-  CliResult Tktctl(absl::string_view token, const std::vector<std::string>& args) {
-    return RunTktctl(TKTCTL_PATH, server_.address(), token, args);
-  }
   std::unique_ptr<BackgroundTktctl> Watch(const std::vector<std::string>& args) {
     std::vector<std::string> all = {"alerts", "watch"};
     all.insert(all.end(), args.begin(), args.end());
@@ -162,8 +162,6 @@ class TktctlAlertsE2eTest : public ::testing::Test {
                                               all);
   }
   void Advance(absl::Duration by) { ASSERT_THAT(AdvanceClock(server_.Channel(), by), IsOk()); }
-
-  ServerProcess server_{TICKETD_PATH, kAlertsConfig, AlertsServerFlags()};
 };
 
 TEST_F(TktctlAlertsE2eTest, WatchWithMaxPrintsThatManyJsonLinesWithConsecutiveSequencesAndExitsZero) {

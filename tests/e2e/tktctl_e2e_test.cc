@@ -47,25 +47,9 @@ std::vector<std::string> IdsOf(const v1::ListTicketsResponse& response) {
   return ids;
 }
 
-class TktctlE2eTest : public ::testing::Test {
+class TktctlE2eTest : public TktctlServerTest {
  protected:
-  TktctlE2eTest() = default;
-  TktctlE2eTest(std::string extra_config, std::vector<std::string> extra_flags)
-      : server_(TICKETD_PATH, std::move(extra_config), std::move(extra_flags)) {}
-
-  void SetUp() override { ASSERT_THAT(server_.Start(), IsOk()); }
-
-  // Runs `tktctl --addr=<server> --token=<token> args...`; a run that cannot be started
-  // or outlives its timeout fails the test and returns exit_code -1.
-  CliResult Tktctl(absl::string_view token, const std::vector<std::string>& args) {
-    return RunTktctl(TKTCTL_PATH, server_.address(), token, args);
-  }
-
-  // Runs tktctl with --json and parses stdout as M; the run must exit 0.
-  template <typename M>
-  M TktctlJson(absl::string_view token, std::vector<std::string> args) {
-    return RunTktctlJson<M>(TKTCTL_PATH, server_.address(), token, std::move(args));
-  }
+  using TktctlServerTest::TktctlServerTest;
 
   // The flags of a valid repair ticket of `account`, plus `extra`.
   static std::vector<std::string> CreateArgs(const std::string& account,
@@ -86,7 +70,6 @@ class TktctlE2eTest : public ::testing::Test {
     return TktctlJson<v1::ListTicketsResponse>(kAgentToken, filters);
   }
 
-  ServerProcess server_{TICKETD_PATH};
   const std::string account_ = UniqueName("acct");
 };
 

@@ -33,6 +33,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
 namespace ticketing::testing {
@@ -178,6 +179,32 @@ M RunTktctlJson(const std::string& binary, const std::string& address,
   EXPECT_THAT(message, IsOk());
   return message.ok() ? *std::move(message) : M();
 }
+
+// A fixture: a real ticketd started per test (with `extra_config` / `extra_flags`, see
+// ServerProcess) and tktctl run against it. Tests include this header only where
+// TICKETD_PATH and TKTCTL_PATH are defined (tests/e2e/CMakeLists.txt).
+class TktctlServerTest : public ::testing::Test {
+ protected:
+  explicit TktctlServerTest(std::string extra_config = "",
+                            std::vector<std::string> extra_flags = {})
+      : server_(TICKETD_PATH, std::move(extra_config), std::move(extra_flags)) {}
+
+  void SetUp() override { ASSERT_THAT(server_.Start(), IsOk()); }
+
+  // Runs `tktctl --addr=<server> --token=<token> args...`; a run that cannot be started
+  // or outlives its timeout fails the test and returns exit_code -1.
+  CliResult Tktctl(absl::string_view token, const std::vector<std::string>& args) {
+    return RunTktctl(TKTCTL_PATH, server_.address(), token, args);
+  }
+
+  // Runs tktctl with --json and parses stdout as M; the run must exit 0.
+  template <typename M>
+  M TktctlJson(absl::string_view token, std::vector<std::string> args) {
+    return RunTktctlJson<M>(TKTCTL_PATH, server_.address(), token, std::move(args));
+  }
+
+  ServerProcess server_;
+};
 
 }  // namespace ticketing::testing
 

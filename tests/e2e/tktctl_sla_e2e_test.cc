@@ -64,18 +64,11 @@ const v1::SlaClock* FindClock(const v1::Ticket& ticket, v1::SlaClockKind kind) {
   return nullptr;
 }
 
-class TktctlSlaE2eTest : public ::testing::Test {
+class TktctlSlaE2eTest : public TktctlServerTest {
  protected:
-  void SetUp() override { ASSERT_THAT(server_.Start(), IsOk()); }
-
-  CliResult Tktctl(absl::string_view token, const std::vector<std::string>& args) {
-    return RunTktctl(TKTCTL_PATH, server_.address(), token, args);
-  }
-
-  template <typename M>
-  M TktctlJson(absl::string_view token, std::vector<std::string> args) {
-    return RunTktctlJson<M>(TKTCTL_PATH, server_.address(), token, std::move(args));
-  }
+  TktctlSlaE2eTest()
+      : TktctlServerTest(kSlaConfig,
+                         {"--test_clock", absl::StrCat("--test_clock_start=", kStart)}) {}
 
   // A new repair ticket, assigned to tom when `assigned`.
   v1::Ticket Create(bool assigned = false) {
@@ -92,8 +85,6 @@ class TktctlSlaE2eTest : public ::testing::Test {
     return path;
   }
 
-  ServerProcess server_{TICKETD_PATH, kSlaConfig,
-                        {"--test_clock", absl::StrCat("--test_clock_start=", kStart)}};
   const std::string account_ = UniqueName("acct");
 };
 
