@@ -214,15 +214,23 @@ int Run(const sigset_t& stop_signals) {
   domain::UserDirectory users(Principals(*config));
   auto sla_config = LoadSlaConfig(*config, **store, clock, users);
   if (!sla_config.ok()) return Fail(sla_config.status());
+  auto account_settings = config::AccountSettingsOf(*config);
+  if (!account_settings.ok()) return Fail(account_settings.status());
   domain::TicketService tickets(**store, clock, users, (*sla_config)->clocks());
+  domain::AccountService accounts(**store, clock, users, account_settings->classification);
+  accounts.SetRetier(&tickets);
+  tickets.EnableAccounts(&accounts, account_settings->priority,
+                         account_settings->key_account_margin);
   domain::AlertFeed feed((*store)->LastAlertSequence());
   tickets.EnableEscalation(&(*sla_config)->escalation(), &feed);
+  if (absl::Status resumed = accounts.ResumeRetierJobs(); !resumed.ok()) return Fail(resumed);
   domain::AlertService alerts(**store, feed, tickets);
   domain::SlaMonitor monitor(tickets, **store, clock, test_clock->get());
   api::Authenticator auth({config->users().begin(), config->users().end()});
   api::TicketGrpcService ticket_service(tickets, auth);
   api::AdminGrpcService admin_service(tickets, monitor, **sla_config, auth);
   api::AlertGrpcService alert_service(alerts, auth);
+  api::AccountGrpcService account_service(accounts, auth);
   // Catch up before serving: record what came due while the server was down.
   if (absl::StatusOr<int> fired = monitor.RunOnce(); fired.ok()) {
     LogInfo("SLA timers due while stopped recorded", {{"tickets", std::to_string(*fired)}});
@@ -230,7 +238,7 @@ int Run(const sigset_t& stop_signals) {
     return Fail(fired.status());
   }
   std::unique_ptr<grpc::Server> server =
-      StartServer(*config, *credentials, {&ticket_service, &admin_service, &alert_service});
+      StartServer(*config, *credentials, {&ticket_service, &admin_service, &alert_service, &account_service});
   if (server == nullptr) return 1;
   ServeUntilStopSignal(*server, monitor, feed, /*run_monitor=*/!*test_clock, stop_signals,
                        config->shutdown_grace_seconds());

@@ -84,6 +84,46 @@ std::string AssigneePrefix(absl::string_view assignee) { return NamePrefix('A', 
 std::string AccountPrefix(absl::string_view account_id) { return NamePrefix('C', account_id); }
 std::string QueuePrefix(absl::string_view queue) { return NamePrefix('Q', queue); }
 
+std::string WorkAssigneePrefix(absl::string_view assignee) {
+  return absl::StrCat("W", NamePrefix('A', assignee));
+}
+std::string WorkQueuePrefix(absl::string_view queue) {
+  return absl::StrCat("W", NamePrefix('Q', queue));
+}
+uint64_t WorkKeyTicketId(absl::string_view key) {
+  return ReadBigEndian64(key.data() + key.size() - 8);
+}
+
+std::string AccountEventPrefix(absl::string_view account_id) {
+  return absl::StrCat(account_id, absl::string_view("\0", 1));
+}
+std::string AccountEventKey(absl::string_view account_id, int64_t sequence) {
+  std::string key = AccountEventPrefix(account_id);
+  AppendBigEndian64(static_cast<uint64_t>(sequence), &key);
+  return key;
+}
+
+namespace {
+
+bool InWorkQueues(v1::TicketStatus status) {
+  return status != v1::TICKET_STATUS_RESOLVED && status != v1::TICKET_STATUS_CLOSED &&
+         status != v1::TICKET_STATUS_CANCELLED;
+}
+
+std::string WorkRank(const v1::Ticket& ticket) {
+  std::string rank;
+  const bool counting = ticket.has_queue_rank_time();
+  rank.push_back(static_cast<char>(ticket.sla_breached() ? 0 : (counting ? 1 : 2)));
+  const int64_t ms = counting ? ticket.queue_rank_time().seconds() * 1000 +
+                                    ticket.queue_rank_time().nanos() / 1000000
+                              : 0;
+  AppendBigEndian64(static_cast<uint64_t>(std::max<int64_t>(0, ms)), &rank);
+  AppendBigEndian64(ParseTicketId(ticket.id()).value_or(0), &rank);
+  return rank;
+}
+
+}  // namespace
+
 std::vector<std::string> IndexKeys(const v1::Ticket& ticket) {
   const std::string suffix = EncodePosition(PositionOf(ticket));
   std::vector<std::string> keys = {
@@ -95,6 +135,11 @@ std::vector<std::string> IndexKeys(const v1::Ticket& ticket) {
   };
   if (!ticket.assignee().empty()) keys.push_back(AssigneePrefix(ticket.assignee()) + suffix);
   if (!ticket.queue().empty()) keys.push_back(QueuePrefix(ticket.queue()) + suffix);
+  if (InWorkQueues(ticket.status())) {
+    const std::string rank = WorkRank(ticket);
+    if (!ticket.assignee().empty()) keys.push_back(WorkAssigneePrefix(ticket.assignee()) + rank);
+    if (!ticket.queue().empty()) keys.push_back(WorkQueuePrefix(ticket.queue()) + rank);
+  }
   return keys;
 }
 

@@ -21,6 +21,11 @@
 //       'A' <assignee> 0x00 <suffix>               by assignee (assigned tickets only)
 //       'C' <account_id> 0x00 <suffix>             by account
 //       'Q' <queue> 0x00 <suffix>                  by queue (tickets with a queue only)
+//     Work queues (open tickets not yet RESOLVED), in working order instead of creation order:
+//       'W' 'A' <assignee> 0x00 <rank>              an assignee's queue
+//       'W' 'Q' <queue> 0x00 <rank>                 a team queue
+//       where <rank> = <class:1><rank_ms:8><id:8>; class 0 = a clock breached, 1 = a clock
+//       counting, 2 = none counting; rank_ms = queue_rank_time (0 for class 2).
 //   CF "timers"    <due_ms:8><id:8><clock kind:1><'W' warning | 'B' breach:1> -> empty
 //                  one entry per pending SLA warning/breach of a running clock; due_ms is
 //                  rounded up, so an entry at or before now is really due. Derived from the
@@ -28,6 +33,11 @@
 //   CF "alerts"    <sequence:8>                    -> v1::Alert; sequences are gap-free
 //   CF "alert_timers" <due_ms:8><sequence:8>       -> empty; one per alert that re-escalates
 //                  if unacknowledged (derived from the alert by AlertTimerKey())
+//   CF "accounts"  <account id bytes>               -> v1::Account
+//   CF "account_events" <account id> 0x00 <sequence:8> -> v1::AccountEvent
+//   CF "default"   jobs/retier/<account id>         -> "" while the account's open tickets
+//                  still have to move to its new tier (written with the tier change,
+//                  deleted when done; resumed at start)
 //   Identifiers never contain 0x00 (validation allows [A-Za-z0-9._:/-] only), so the
 //   separator is unambiguous.
 //
@@ -52,6 +62,9 @@ inline constexpr char kIndexesFamily[] = "indexes";
 inline constexpr char kTimersFamily[] = "timers";
 inline constexpr char kAlertsFamily[] = "alerts";
 inline constexpr char kAlertTimersFamily[] = "alert_timers";
+inline constexpr char kAccountsFamily[] = "accounts";
+inline constexpr char kAccountEventsFamily[] = "account_events";
+inline constexpr char kRetierJobPrefix[] = "jobs/retier/";
 inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
 inline constexpr char kSchemaVersion[] = "1";
 inline constexpr char kSlaConfigCurrentKey[] = "settings/sla/current";
@@ -98,7 +111,17 @@ std::string AssigneePrefix(absl::string_view assignee);
 std::string AccountPrefix(absl::string_view account_id);
 std::string QueuePrefix(absl::string_view queue);
 
-// Every index entry the ticket must have, in no particular order.
+// Work-queue prefixes (everything before <rank>).
+std::string WorkAssigneePrefix(absl::string_view assignee);
+std::string WorkQueuePrefix(absl::string_view queue);
+inline constexpr size_t kWorkRankSize = 17;
+// The ticket id at the end of a work-queue key.
+uint64_t WorkKeyTicketId(absl::string_view key);
+
+std::string AccountEventKey(absl::string_view account_id, int64_t sequence);
+std::string AccountEventPrefix(absl::string_view account_id);
+
+// Every index entry the ticket must have (work-queue entries included), in no particular order.
 std::vector<std::string> IndexKeys(const v1::Ticket& ticket);
 
 // Every timer entry the ticket must have: a warning and a breach timer for each counting

@@ -12,20 +12,11 @@
 #include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
 #include "server/common/status_macros.h"
+#include "storage/rocksdb_status.h"
 #include "storage/ticket_id.h"
 
 namespace ticketing::storage {
 namespace {
-
-// Index keys are compared by content; rocksdb::Status is mapped at this boundary only.
-absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
-  if (s.ok()) return absl::OkStatus();
-  if (s.IsNotFound()) return absl::NotFoundError(absl::StrCat(what, ": ", s.ToString()));
-  if (s.IsBusy() || s.IsTryAgain() || s.IsTimedOut()) {
-    return absl::UnavailableError(absl::StrCat(what, ": ", s.ToString()));
-  }
-  return absl::InternalError(absl::StrCat(what, ": ", s.ToString()));
-}
 
 rocksdb::Options DatabaseOptions() {
   rocksdb::Options options;
@@ -38,7 +29,8 @@ rocksdb::Options DatabaseOptions() {
 const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
-      kIndexesFamily, kTimersFamily, kAlertsFamily, kAlertTimersFamily};
+      kIndexesFamily, kTimersFamily, kAlertsFamily, kAlertTimersFamily, kAccountsFamily,
+      kAccountEventsFamily};
   return *names;
 }
 
@@ -111,6 +103,8 @@ RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
       timers_(handles_[5]),
       alerts_(handles_[6]),
       alert_timers_(handles_[7]),
+      accounts_(handles_[8]),
+      account_events_(handles_[9]),
       options_(options) {}
 
 RocksDbTicketStore::~RocksDbTicketStore() {

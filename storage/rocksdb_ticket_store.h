@@ -54,6 +54,19 @@ class RocksDbTicketStore final : public TicketStore {
   absl::Status PutSettings(
       const std::vector<std::pair<std::string, std::string>>& settings) override;
   absl::StatusOr<VerifyReport> Verify() override;
+  absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) override;
+  absl::Status CommitAccounts(const std::vector<AccountChange>& changes,
+                              const std::vector<std::pair<std::string, std::string>>& settings,
+                              const std::vector<std::string>& deleted_settings) override;
+  absl::StatusOr<std::vector<v1::Account>> ScanAccounts(const std::string& after_id,
+                                                        int limit) override;
+  absl::StatusOr<std::vector<v1::AccountEvent>> ListAccountEvents(const std::string& account_id,
+                                                                  int64_t after_sequence,
+                                                                  int limit) override;
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings(
+      const std::string& prefix) override;
+  absl::StatusOr<WorkQueuePage> ListWorkQueue(const std::string& prefix, const std::string& after,
+                                              int limit) override;
 
  private:
   RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
@@ -69,13 +82,14 @@ class RocksDbTicketStore final : public TicketStore {
                         VerifyReport* report);
   void VerifyAlerts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   absl::Status AddAlertUpdates(const TicketChange& change, rocksdb::WriteBatch& batch);
+  void VerifyAccounts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   void VerifyEvents(const rocksdb::Snapshot* snapshot,
                     const std::vector<std::pair<uint64_t, int64_t>>& versions,
                     VerifyReport* report);
 
   std::unique_ptr<rocksdb::DB> db_;
   // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes, timers,
-  // alerts, alert_timers.
+  // alerts, alert_timers, accounts, account_events.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* tickets_;
   rocksdb::ColumnFamilyHandle* events_;
@@ -84,6 +98,8 @@ class RocksDbTicketStore final : public TicketStore {
   rocksdb::ColumnFamilyHandle* timers_;
   rocksdb::ColumnFamilyHandle* alerts_;
   rocksdb::ColumnFamilyHandle* alert_timers_;
+  rocksdb::ColumnFamilyHandle* accounts_;
+  rocksdb::ColumnFamilyHandle* account_events_;
   StoreOptions options_;
   std::atomic<uint64_t> next_ticket_id_{1};
   // Commits that append alerts are serialised so sequences are assigned in commit order

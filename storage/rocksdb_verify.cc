@@ -45,7 +45,40 @@ absl::StatusOr<VerifyReport> RocksDbTicketStore::Verify() {
   report.timers = VerifyDerived(read.snapshot, timers_, "timer", std::move(expected_timers), &report);
   VerifyEvents(read.snapshot, versions, &report);
   VerifyAlerts(read.snapshot, &report);
+  VerifyAccounts(read.snapshot, &report);
   return report;
+}
+
+void RocksDbTicketStore::VerifyAccounts(const rocksdb::Snapshot* snapshot, VerifyReport* report) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, accounts_));
+  std::unique_ptr<rocksdb::Iterator> events(db_->NewIterator(read, account_events_));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::Account account;
+    if (!account.ParseFromArray(it->value().data(), it->value().size()) ||
+        account.id() != it->key().ToString()) {
+      report->AddProblem(absl::StrCat("unreadable account record at key ",
+                                      Printable(it->key().ToString())));
+      continue;
+    }
+    const std::string prefix = AccountEventPrefix(account.id());
+    int64_t expected = 1;
+    for (events->Seek(prefix); events->Valid() && events->key().starts_with(prefix);
+         events->Next(), ++expected) {
+      v1::AccountEvent event;
+      if (!event.ParseFromArray(events->value().data(), events->value().size()) ||
+          event.sequence() != expected) {
+        report->AddProblem(absl::StrCat("account ", account.id(), ": event ", expected,
+                                        " missing or unreadable"));
+        break;
+      }
+    }
+    if (expected - 1 != account.version()) {
+      report->AddProblem(absl::StrCat("account ", account.id(), " is at version ",
+                                      account.version(), " but has ", expected - 1, " events"));
+    }
+  }
 }
 
 int64_t RocksDbTicketStore::VerifyDerived(const rocksdb::Snapshot* snapshot,

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "storage/keys.h"
+#include "ticketing/v1/account.pb.h"
 #include "ticketing/v1/alert.pb.h"
 #include "ticketing/v1/ticket.pb.h"
 
@@ -35,6 +36,21 @@ struct TicketChange {
   std::vector<v1::Alert>* alerts = nullptr;
   // Stored alerts the change rewrites: (as read, as it must become).
   std::vector<std::pair<v1::Alert, v1::Alert>> alert_updates = {};
+};
+
+// One change of one account: the new record and its history event (event.sequence ==
+// after.version()).
+struct AccountChange {
+  std::optional<v1::Account> before;  // absent when created
+  v1::Account after;
+  v1::AccountEvent event;
+};
+
+// A page of a work queue (keys.h): tickets in working order.
+struct WorkQueuePage {
+  std::vector<v1::Ticket> tickets;
+  // The index key of the last ticket returned, to continue after; empty at the end.
+  std::string resume_after;
 };
 
 // Filters of a ticket listing; every set filter must hold. Empty strings and UNSPECIFIED
@@ -132,6 +148,29 @@ class TicketStore {
   // Stores all `settings` (key, value) in one atomic, durable write.
   virtual absl::Status PutSettings(
       const std::vector<std::pair<std::string, std::string>>& settings) = 0;
+
+  // The account, or nullopt.
+  virtual absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) = 0;
+  // Commits every account change, and puts `settings` and deletes `deleted_settings`, in one
+  // atomic, durable write.
+  virtual absl::Status CommitAccounts(
+      const std::vector<AccountChange>& changes,
+      const std::vector<std::pair<std::string, std::string>>& settings = {},
+      const std::vector<std::string>& deleted_settings = {}) = 0;
+  // Up to `limit` accounts with id > after_id, in id order.
+  virtual absl::StatusOr<std::vector<v1::Account>> ScanAccounts(const std::string& after_id,
+                                                                int limit) = 0;
+  // Up to `limit` events of the account with sequence > after_sequence, oldest first.
+  virtual absl::StatusOr<std::vector<v1::AccountEvent>> ListAccountEvents(
+      const std::string& account_id, int64_t after_sequence, int limit) = 0;
+  // Every setting whose key starts with `prefix`, in key order.
+  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings(
+      const std::string& prefix) = 0;
+
+  // Up to `limit` tickets of the work queue `prefix` (WorkAssigneePrefix / WorkQueuePrefix)
+  // after index key `after` (empty: from the start), in working order.
+  virtual absl::StatusOr<WorkQueuePage> ListWorkQueue(const std::string& prefix,
+                                                      const std::string& after, int limit) = 0;
 
   // Checks that every index entry, timer and history matches the ticket records (read only).
   virtual absl::StatusOr<VerifyReport> Verify() = 0;

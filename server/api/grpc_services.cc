@@ -186,4 +186,67 @@ grpc::Status AlertGrpcService::WatchAlerts(grpc::ServerContext* context,
       [&] { return context->IsCancelled(); }));
 }
 
+grpc::Status TicketGrpcService::ListWorkQueue(grpc::ServerContext* context, const v1::ListWorkQueueRequest* request,
+                                              v1::ListWorkQueueResponse* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.ListWorkQueue(who, *request);
+  });
+}
+
+grpc::Status AccountGrpcService::CreateAccount(grpc::ServerContext* context, const v1::CreateAccountRequest* request,
+                                               v1::Account* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return accounts_.Create(who, *request);
+  });
+}
+
+grpc::Status AccountGrpcService::GetAccount(grpc::ServerContext* context, const v1::GetAccountRequest* request,
+                                            v1::Account* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return accounts_.Get(who, *request);
+  });
+}
+
+grpc::Status AccountGrpcService::ListAccounts(grpc::ServerContext* context, const v1::ListAccountsRequest* request,
+                                              v1::ListAccountsResponse* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return accounts_.List(who, *request);
+  });
+}
+
+grpc::Status AccountGrpcService::UpdateAccount(grpc::ServerContext* context, const v1::UpdateAccountRequest* request,
+                                               v1::Account* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return accounts_.Update(who, *request);
+  });
+}
+
+grpc::Status AccountGrpcService::ListAccountEvents(grpc::ServerContext* context, const v1::ListAccountEventsRequest* request,
+                                                   v1::ListAccountEventsResponse* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return accounts_.ListEvents(who, *request);
+  });
+}
+
+grpc::Status AccountGrpcService::SetServiceTier(grpc::ServerContext* context, const v1::SetServiceTierRequest* request,
+                                                v1::Account* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return accounts_.SetServiceTier(who, *request);
+  });
+}
+
+grpc::Status AccountGrpcService::ReclassifyAccounts(grpc::ServerContext* context, const v1::ReclassifyAccountsRequest* request,
+                                                    v1::ReclassifyAccountsResponse* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return accounts_.Reclassify(who, *request);
+  });
+}
+
+grpc::Status AccountGrpcService::ImportAccounts(grpc::ServerContext* context, const v1::ImportAccountsRequest* request,
+                                                v1::ImportAccountsResponse* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return accounts_.Import(who, *request);
+  });
+}
+
 }  // namespace ticketing::api

@@ -2,10 +2,12 @@
 #define TICKETING_SERVER_API_GRPC_SERVICES_H_
 
 #include "server/api/authenticator.h"
+#include "server/domain/account_service.h"
 #include "server/domain/sla_config_service.h"
 #include "server/domain/sla_monitor.h"
 #include "server/domain/ticket_service.h"
 #include "server/domain/alert_service.h"
+#include "ticketing/v1/account.grpc.pb.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
 #include "ticketing/v1/alert.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
@@ -48,6 +50,8 @@ class TicketGrpcService final : public v1::TicketService::Service {
   grpc::Status PreviewDeadline(grpc::ServerContext* context,
                                const v1::PreviewDeadlineRequest* request,
                                v1::PreviewDeadlineResponse* response) override;
+  grpc::Status ListWorkQueue(grpc::ServerContext* context, const v1::ListWorkQueueRequest* request,
+                             v1::ListWorkQueueResponse* response) override;
 
  private:
   domain::TicketService& tickets_;
@@ -99,6 +103,35 @@ class AlertGrpcService final : public v1::AlertService::Service {
 
  private:
   domain::AlertService& alerts_;
+  const Authenticator& auth_;
+};
+
+class AccountGrpcService final : public v1::AccountService::Service {
+ public:
+  AccountGrpcService(domain::AccountService& accounts, const Authenticator& auth)
+      : accounts_(accounts), auth_(auth) {}
+
+  grpc::Status CreateAccount(grpc::ServerContext* context, const v1::CreateAccountRequest* request,
+                             v1::Account* response) override;
+  grpc::Status GetAccount(grpc::ServerContext* context, const v1::GetAccountRequest* request,
+                          v1::Account* response) override;
+  grpc::Status ListAccounts(grpc::ServerContext* context, const v1::ListAccountsRequest* request,
+                            v1::ListAccountsResponse* response) override;
+  grpc::Status UpdateAccount(grpc::ServerContext* context, const v1::UpdateAccountRequest* request,
+                             v1::Account* response) override;
+  grpc::Status ListAccountEvents(grpc::ServerContext* context,
+                                 const v1::ListAccountEventsRequest* request,
+                                 v1::ListAccountEventsResponse* response) override;
+  grpc::Status SetServiceTier(grpc::ServerContext* context, const v1::SetServiceTierRequest* request,
+                              v1::Account* response) override;
+  grpc::Status ReclassifyAccounts(grpc::ServerContext* context,
+                                  const v1::ReclassifyAccountsRequest* request,
+                                  v1::ReclassifyAccountsResponse* response) override;
+  grpc::Status ImportAccounts(grpc::ServerContext* context, const v1::ImportAccountsRequest* request,
+                              v1::ImportAccountsResponse* response) override;
+
+ private:
+  domain::AccountService& accounts_;
   const Authenticator& auth_;
 };
 

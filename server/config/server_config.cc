@@ -89,7 +89,24 @@ absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
   if (config.has_tls() && (config.tls().cert_file().empty() || config.tls().key_file().empty())) {
     return absl::InvalidArgumentError("tls: cert_file and key_file are both required");
   }
-  return absl::OkStatus();
+  return AccountSettingsOf(config).status();
+}
+
+absl::StatusOr<AccountSettings> AccountSettingsOf(const v1::ServerConfig& config) {
+  AccountSettings settings;
+  const v1::ClassificationConfig& c = config.classification();
+  settings.classification.key_share_percent = c.key_share_percent() == 0 ? 80 : c.key_share_percent();
+  settings.classification.potential_growth_percent = c.potential_growth_percent();
+  settings.classification.potential_min_sales = c.potential_min_sales();
+  TKT_RETURN_IF_ERROR(domain::CheckClassificationRules(settings.classification));
+  TKT_ASSIGN_OR_RETURN(settings.priority, domain::PriorityRules::Create(config.priority()));
+  if (!config.key_account_margin().empty() &&
+      (!absl::ParseDuration(config.key_account_margin(), &settings.key_account_margin) ||
+       settings.key_account_margin < absl::ZeroDuration())) {
+    return absl::InvalidArgumentError(
+        "key_account_margin: must be a duration like 2h or 30m (0s turns it off)");
+  }
+  return settings;
 }
 
 }  // namespace ticketing::config

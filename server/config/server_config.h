@@ -4,6 +4,9 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "server/domain/classification.h"
+#include "server/domain/priority.h"
 #include "ticketing/v1/config.pb.h"
 
 namespace ticketing::config {
@@ -25,6 +28,15 @@ void ApplyDefaults(v1::ServerConfig& config);
 // Checks a config after defaults: users have valid unique names, a role, and unique tokens
 // of at least 16 characters; limits are positive. INVALID_ARGUMENT naming the field.
 absl::Status ValidateServerConfig(const v1::ServerConfig& config);
+
+// The account settings of a config (docs/accounts.md), validated: INVALID_ARGUMENT naming
+// the field.
+struct AccountSettings {
+  domain::ClassificationRules classification;
+  domain::PriorityRules priority;
+  absl::Duration key_account_margin = absl::Hours(1);
+};
+absl::StatusOr<AccountSettings> AccountSettingsOf(const v1::ServerConfig& config);
 
 }  // namespace ticketing::config
 

@@ -58,6 +58,19 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
       return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "set the test clock");
     case Action::kReplaceSlaConfig:
       return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "change SLA policies");
+    case Action::kEditAccount:
+      return IsDesk(who) || who.role == v1::ROLE_ADMIN ? absl::OkStatus()
+                                                       : Deny(who, "edit accounts");
+    case Action::kSetTier:
+      return who.role == v1::ROLE_SUPERVISOR || who.role == v1::ROLE_ADMIN
+                 ? absl::OkStatus()
+                 : Deny(who, "change service tiers");
+    case Action::kImportAccounts:
+      return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "import accounts");
+    case Action::kReadQueueOf:
+      return who.role == v1::ROLE_UNSPECIFIED || who.role == v1::ROLE_TECHNICIAN
+                 ? Deny(who, "read another user's work queue")
+                 : absl::OkStatus();
     case Action::kInternal:
       return absl::OkStatus();
     case Action::kVerifyStore:

@@ -19,9 +19,14 @@ namespace ticketing::domain {
 //   kVerifyStore   admin, supervisor
 //   kSetTestClock  admin
 //   kReplaceSlaConfig  admin
+//   kEditAccount   agent, supervisor, admin (create and update accounts)
+//   kSetTier       supervisor, admin (tier overrides, reclassification)
+//   kImportAccounts admin
+//   kReadQueueOf   everyone but technicians (another user's work queue)
 //   kInternal      the server's own work (SLA timers); never reachable from a request
 enum class Action {
   kRead, kCreate, kAssign, kCommitDate, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kReplaceSlaConfig,
+  kEditAccount, kSetTier, kImportAccounts, kReadQueueOf,
   kInternal
 };
 

@@ -20,7 +20,12 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
 
 // The clock and condition a FieldChange stands for, if any.
 std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
-    const v1::FieldChange& change) {
+    const v1::FieldChange& change, const v1::Ticket& ticket) {
+  if (change.field() == "status" && change.old_value().empty() &&
+      ticket.kind() == v1::TICKET_KIND_COMPLAINT && ticket.service_tier() == v1::SERVICE_TIER_KEY) {
+    return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
+                          v1::ESCALATION_CONDITION_KEY_ACCOUNT_COMPLAINT);
+  }
   if (change.field() == "chase_count") {
     return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED, v1::ESCALATION_CONDITION_CHASE_COUNT);
   }
@@ -35,6 +40,11 @@ std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
     }
   }
   return std::nullopt;
+}
+
+v1::ServiceTier TierOf(const v1::Ticket& ticket) {
+  return ticket.service_tier() == v1::SERVICE_TIER_UNSPECIFIED ? v1::SERVICE_TIER_STANDARD
+                                                               : ticket.service_tier();
 }
 
 const v1::SlaClock* FindClock(const v1::Ticket& ticket, v1::SlaClockKind kind) {
@@ -66,6 +76,20 @@ absl::Status CheckLevel(const v1::EscalationLevel& level, const std::string& fie
     }
   }
   return absl::OkStatus();
+}
+
+std::string DescribeCondition(v1::EscalationCondition condition, v1::SlaClockKind clock,
+                              const v1::Ticket& ticket) {
+  switch (condition) {
+    case v1::ESCALATION_CONDITION_CHASE_COUNT:
+      return absl::StrCat("customer chased ", ticket.chase_count(), " times");
+    case v1::ESCALATION_CONDITION_KEY_ACCOUNT_COMPLAINT:
+      return "new complaint from a KEY account";
+    case v1::ESCALATION_CONDITION_SLA_BREACH:
+      return absl::StrCat(ClockName(clock), " breached");
+    default:
+      return absl::StrCat(ClockName(clock), " warning");
+  }
 }
 
 }  // namespace
@@ -121,6 +145,11 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
       return Invalid(field + ".level", absl::StrCat("no escalation level ", rule.level()));
     }
     TKT_RETURN_IF_ERROR(CheckIdentifier(field + ".move_to_queue", rule.move_to_queue(), false));
+    absl::Duration delay;
+    if (!rule.reescalate_after().empty() &&
+        (!absl::ParseDuration(rule.reescalate_after(), &delay) || delay <= absl::ZeroDuration())) {
+      return Invalid(field + ".reescalate_after", "must be a positive duration like 15m");
+    }
     policy->rules_.push_back(rule);
   }
   return policy;
@@ -154,10 +183,15 @@ void EscalationPolicy::Address(v1::Alert& alert, int level, bool urgent,
   alert.set_level(level);
   alert.set_level_name(entry.spec.name());
   alert.clear_recipients();
-  for (const std::string& r : entry.recipients) alert.add_recipients(r);
+  std::set<std::string> recipients(entry.recipients.begin(), entry.recipients.end());
+  if (!alert.account_manager().empty()) recipients.insert(alert.account_manager());
+  for (const std::string& r : recipients) alert.add_recipients(r);
   alert.clear_reescalate_time();
-  if (entry.reescalate_after && levels_.upper_bound(level) != levels_.end()) {
-    ToTimestamp(now + *entry.reescalate_after, alert.mutable_reescalate_time());
+  const std::optional<absl::Duration> delay =
+      alert.has_reescalate_after() ? std::optional<absl::Duration>(FromDurationProto(alert.reescalate_after()))
+                                   : entry.reescalate_after;
+  if (delay && levels_.upper_bound(level) != levels_.end()) {
+    ToTimestamp(now + *delay, alert.mutable_reescalate_time());
   }
 }
 
@@ -168,7 +202,7 @@ const v1::EscalationRule* EscalationPolicy::Match(const v1::Ticket& ticket,
     const bool count_ok = condition != v1::ESCALATION_CONDITION_CHASE_COUNT ||
                           rule.chase_count() == ticket.chase_count();
     if (rule.condition() == condition && count_ok && Accepts(rule.clocks(), clock) &&
-        Accepts(rule.tiers(), v1::SERVICE_TIER_STANDARD) && Accepts(rule.kinds(), ticket.kind()) &&
+        Accepts(rule.tiers(), TierOf(ticket)) && Accepts(rule.kinds(), ticket.kind()) &&
         Accepts(rule.priorities(), ticket.priority()) && Accepts(rule.queues(), ticket.queue())) {
       return &rule;
     }
@@ -177,13 +211,24 @@ const v1::EscalationRule* EscalationPolicy::Match(const v1::Ticket& ticket,
 }
 
 v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::EscalationRule& rule,
-                                     v1::SlaClockKind clock, absl::Time now) const {
+                                     v1::SlaClockKind clock, absl::Time now,
+                                     const std::optional<v1::Account>& account) const {
   v1::Alert alert;
+  if (account && rule.notify_account_manager()) alert.set_account_manager(account->account_manager());
+  if (account && rule.notify_key_persons()) {
+    for (const v1::KeyPerson& person : account->key_persons()) {
+      if (person.notify_on_escalation()) *alert.add_key_persons() = person;
+    }
+  }
+  absl::Duration delay;
+  if (absl::ParseDuration(rule.reescalate_after(), &delay)) {
+    ToDurationProto(delay, alert.mutable_reescalate_after());
+  }
   ToTimestamp(now, alert.mutable_time());
   alert.set_ticket_id(ticket.id());
   alert.set_ticket_summary(ticket.summary());
   alert.set_account_id(ticket.account_id());
-  alert.set_tier(v1::SERVICE_TIER_STANDARD);
+  alert.set_tier(TierOf(ticket));
   alert.set_priority(ticket.priority());
   alert.set_queue(ticket.queue());
   alert.set_region(ticket.region());
@@ -197,11 +242,7 @@ v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::Escalat
     ToDurationProto(std::max(absl::ZeroDuration(), now - FromTimestamp(c->due_time())),
                     alert.mutable_past_target());
   }
-  const std::string what =
-      rule.condition() == v1::ESCALATION_CONDITION_CHASE_COUNT
-          ? absl::StrCat("customer chased ", ticket.chase_count(), " times")
-          : absl::StrCat(ClockName(clock), rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH
-                                               ? " breached" : " warning");
+  const std::string what = DescribeCondition(rule.condition(), clock, ticket);
   alert.set_summary(absl::StrCat(ticket.id(), " ", what, " (", PriorityName(ticket.priority()),
                                  ", ", ticket.account_id(), "): ", ticket.summary()));
   return alert;
@@ -237,15 +278,21 @@ std::optional<v1::Alert> EscalationPolicy::Reescalate(const v1::Alert& unacknowl
 }
 
 std::vector<v1::Alert> EscalationPolicy::OnEvent(v1::Ticket& ticket, v1::TicketEvent& event,
-                                                 absl::Time now) const {
+                                                 absl::Time now,
+                                                 const AccountFetcher& fetch) const {
   std::vector<v1::Alert> alerts;
+  std::optional<std::optional<v1::Account>> account;  // fetched once, when a rule needs it
   const int changes = event.changes_size();  // actions below append more changes
   for (int i = 0; i < changes; ++i) {
-    const auto condition = ConditionOf(event.changes(i));
+    const auto condition = ConditionOf(event.changes(i), ticket);
     if (!condition) continue;
     const v1::EscalationRule* rule = Match(ticket, condition->second, condition->first);
     if (rule == nullptr) continue;
-    alerts.push_back(NewAlert(ticket, *rule, condition->first, now));
+    if (!account && (rule->notify_account_manager() || rule->notify_key_persons())) {
+      account = fetch ? fetch() : std::nullopt;
+    }
+    alerts.push_back(NewAlert(ticket, *rule, condition->first, now,
+                              account ? *account : std::nullopt));
     RecordChange(event, "escalation", "",
                  absl::StrCat("level ", rule->level(), " alert by rule ", rule->name()));
     if (rule->raise_priority_to() != v1::PRIORITY_UNSPECIFIED &&

@@ -1,6 +1,7 @@
 #ifndef TICKETING_SERVER_DOMAIN_ESCALATION_H_
 #define TICKETING_SERVER_DOMAIN_ESCALATION_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +14,7 @@
 #include "google/protobuf/repeated_ptr_field.h"
 #include "server/domain/principal.h"
 #include "server/domain/sla_policy.h"
+#include "ticketing/v1/account.pb.h"
 #include "ticketing/v1/alert.pb.h"
 #include "ticketing/v1/ticket.pb.h"
 
@@ -39,11 +41,16 @@ class EscalationPolicy {
       const google::protobuf::RepeatedPtrField<v1::EscalationRule>& rules,
       const UserDirectory& users, std::shared_ptr<const SlaPolicySet> calendars = nullptr);
 
+  // Reads the ticket's account when a rule notifies its manager or key persons (nullopt:
+  // unknown, notify nobody).
+  using AccountFetcher = std::function<std::optional<v1::Account>()>;
+
   // The alerts the changes recorded in `event` raise (SLA warnings and breaches, the chase
-  // count reaching a rule's number), ready to store (without sequence numbers). Applies the
-  // rules' actions to `ticket` and records them in `event`.
-  std::vector<v1::Alert> OnEvent(v1::Ticket& ticket, v1::TicketEvent& event,
-                                 absl::Time now) const;
+  // count reaching a rule's number, a KEY account's complaint being created), ready to
+  // store (without sequence numbers). Applies the rules' actions to `ticket` and records
+  // them in `event`.
+  std::vector<v1::Alert> OnEvent(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now,
+                                 const AccountFetcher& account = nullptr) const;
 
   // The alert that replaces `unacknowledged` one level up, or nullopt when there is no
   // higher level. Carries the ticket's current priority, queue and assignee.
@@ -70,7 +77,8 @@ class EscalationPolicy {
   const v1::EscalationRule* Match(const v1::Ticket& ticket, v1::EscalationCondition condition,
                                   v1::SlaClockKind clock) const;
   v1::Alert NewAlert(const v1::Ticket& ticket, const v1::EscalationRule& rule,
-                     v1::SlaClockKind clock, absl::Time now) const;
+                     v1::SlaClockKind clock, absl::Time now,
+                     const std::optional<v1::Account>& account) const;
 
   std::map<int, std::vector<Level>> levels_;  // by level number, entries in config order
   std::shared_ptr<const SlaPolicySet> calendars_;

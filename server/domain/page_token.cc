@@ -11,6 +11,18 @@ namespace {
 
 constexpr char kTokenVersion = 1;
 constexpr size_t kTokenBytes = 1 + 3 * 8;
+constexpr char kBytesTokenVersion = 2;
+
+absl::Status Malformed() {
+  return absl::InvalidArgumentError(
+      "page_token: malformed; pass back next_page_token exactly as received");
+}
+
+absl::Status OtherFilters() {
+  return absl::InvalidArgumentError(
+      "page_token: was issued for a request with other filters; keep the filters unchanged "
+      "while paging");
+}
 
 }  // namespace
 
@@ -40,16 +52,27 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> DecodePageToken(absl::string_view 
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() != kTokenBytes ||
       raw[0] != kTokenVersion) {
-    return absl::InvalidArgumentError(
-        "page_token: malformed; pass back next_page_token exactly as received");
+    return Malformed();
   }
-  if (storage::ReadBigEndian64(raw.data() + 17) != fingerprint) {
-    return absl::InvalidArgumentError(
-        "page_token: was issued for a request with other filters; keep the filters unchanged "
-        "while paging");
-  }
+  if (storage::ReadBigEndian64(raw.data() + 17) != fingerprint) return OtherFilters();
   return std::make_pair(storage::ReadBigEndian64(raw.data() + 1),
                         storage::ReadBigEndian64(raw.data() + 9));
+}
+
+std::string EncodeBytesPageToken(absl::string_view cursor, uint64_t fingerprint) {
+  std::string raw(1, kBytesTokenVersion);
+  storage::AppendBigEndian64(fingerprint, &raw);
+  raw.append(cursor.data(), cursor.size());
+  return absl::WebSafeBase64Escape(raw);
+}
+
+absl::StatusOr<std::string> DecodeBytesPageToken(absl::string_view token, uint64_t fingerprint) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() < 9 || raw[0] != kBytesTokenVersion) {
+    return Malformed();
+  }
+  if (storage::ReadBigEndian64(raw.data() + 1) != fingerprint) return OtherFilters();
+  return raw.substr(9);
 }
 
 }  // namespace ticketing::domain

@@ -25,6 +25,10 @@ std::string EncodePageToken(uint64_t first, uint64_t second, uint64_t fingerprin
 absl::StatusOr<std::pair<uint64_t, uint64_t>> DecodePageToken(absl::string_view token,
                                                               uint64_t fingerprint);
 
+// The same for a cursor that is a byte string (an account id, an index key).
+std::string EncodeBytesPageToken(absl::string_view cursor, uint64_t fingerprint);
+absl::StatusOr<std::string> DecodeBytesPageToken(absl::string_view token, uint64_t fingerprint);
+
 }  // namespace ticketing::domain
 
 #endif  // TICKETING_SERVER_DOMAIN_PAGE_TOKEN_H_

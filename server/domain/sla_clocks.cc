@@ -120,7 +120,7 @@ absl::Status RunAgain(const SlaPolicy& policy, SlaClock& c, bool paused, absl::T
 const SlaPolicy* PolicyOf(const SlaPolicySet& policies, v1::Ticket& ticket) {
   if (ticket.sla_policy().empty()) return nullptr;
   if (const SlaPolicy* policy = policies.Find(ticket.sla_policy())) return policy;
-  const SlaPolicy* successor = policies.Select(ticket, v1::SERVICE_TIER_STANDARD);
+  const SlaPolicy* successor = policies.Select(ticket, ticket.service_tier());
   if (successor != nullptr) {
     ticket.set_sla_policy(successor->spec.name());
     ticket.set_sla_policy_version(successor->version);
@@ -130,7 +130,7 @@ const SlaPolicy* PolicyOf(const SlaPolicySet& policies, v1::Ticket& ticket) {
 
 bool SelectionInputsChanged(const v1::Ticket& a, const v1::Ticket& b) {
   return a.priority() != b.priority() || a.kind() != b.kind() || a.region() != b.region() ||
-         a.product() != b.product();
+         a.product() != b.product() || a.service_tier() != b.service_tier();
 }
 
 bool FirstResponseMet(v1::Ticket& ticket) {
@@ -153,7 +153,7 @@ absl::Status RestartNextUpdate(const SlaPolicy& policy, v1::Ticket& ticket, absl
 // Chooses the policy again; running clocks keep the smaller target.
 absl::Status Reselect(const SlaPolicySet& policies, const SlaPolicy*& policy, v1::Ticket& ticket,
                       absl::Time now) {
-  const SlaPolicy* chosen = policies.Select(ticket, v1::SERVICE_TIER_STANDARD);
+  const SlaPolicy* chosen = policies.Select(ticket, ticket.service_tier());
   if (chosen == nullptr || chosen == policy) return absl::OkStatus();
   for (SlaClock& c : *ticket.mutable_sla_clocks()) {
     if (c.kind() == v1::SLA_CLOCK_KIND_COMMITTED_DATE) continue;  // a date, not a target
@@ -249,7 +249,7 @@ std::string ClockStateName(v1::SlaClockState state) {
 
 absl::Status SlaClocks::Start(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now) const {
   const std::shared_ptr<const SlaPolicySet> policies = this->policies();
-  const SlaPolicy* policy = policies->Select(ticket, v1::SERVICE_TIER_STANDARD);
+  const SlaPolicy* policy = policies->Select(ticket, ticket.service_tier());
   if (policy == nullptr) return absl::OkStatus();
   ticket.set_sla_policy(policy->spec.name());
   ticket.set_sla_policy_version(policy->version);

@@ -84,4 +84,8 @@ std::string KindName(v1::TicketKind k) {
   return k == v1::TICKET_KIND_UNSPECIFIED ? "" : Short(v1::TicketKind_Name(k), "TICKET_KIND_");
 }
 
+std::string TierName(v1::ServiceTier t) {
+  return t == v1::SERVICE_TIER_UNSPECIFIED ? "" : Short(v1::ServiceTier_Name(t), "SERVICE_TIER_");
+}
+
 }  // namespace ticketing::domain

@@ -31,6 +31,8 @@ std::string PriorityName(v1::Priority priority);
 std::string ImpactName(v1::Impact impact);
 std::string UrgencyName(v1::Urgency urgency);
 std::string KindName(v1::TicketKind kind);
+// "KEY", "POTENTIAL_KEY", "STANDARD" ("" for UNSPECIFIED).
+std::string TierName(v1::ServiceTier tier);
 
 }  // namespace ticketing::domain
 

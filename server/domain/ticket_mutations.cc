@@ -69,6 +69,11 @@ absl::StatusOr<v1::Ticket> TicketService::Update(const Principal& actor,
     FieldMaskUtil::MergeMessageTo(request.ticket(), request.update_mask(), options, &next);
     event.set_type(v1::EVENT_TYPE_UPDATED);
     RecordDescriptiveChanges(current, next, event);
+    if (next.priority() != current.priority()) {  // an override, audited with its reason
+      next.set_priority_reason(
+          absl::StrCat("set by ", actor.name, ": ", request.ticket().priority_reason()));
+      RecordChange(event, "priority_reason", current.priority_reason(), next.priority_reason());
+    }
     if (!event.changes().empty()) event.set_comment(request.note());
     return absl::OkStatus();
   };

@@ -11,6 +11,7 @@
 #include "server/domain/state_machine.h"
 #include "server/domain/ticket_events.h"
 #include "server/domain/validation.h"
+#include "server/domain/work_queue.h"
 #include "storage/ticket_id.h"
 
 namespace ticketing::domain {
@@ -34,7 +35,7 @@ absl::Status TicketService::CheckAssignee(absl::string_view field,
 }
 
 v1::Ticket TicketService::NewTicket(const Principal& actor, const v1::Ticket& fields,
-                                    uint64_t id, absl::Time now) const {
+                                    uint64_t id, v1::ServiceTier tier, absl::Time now) const {
   v1::Ticket ticket;
   ticket.set_kind(fields.kind());
   ticket.set_account_id(fields.account_id());
@@ -45,9 +46,16 @@ v1::Ticket TicketService::NewTicket(const Principal& actor, const v1::Ticket& fi
   ticket.set_description(fields.description());
   ticket.set_impact(fields.impact());
   ticket.set_urgency(fields.urgency());
-  ticket.set_priority(fields.priority() != v1::PRIORITY_UNSPECIFIED
-                          ? fields.priority()
-                          : PriorityFromMatrix(fields.impact(), fields.urgency()));
+  ticket.set_service_tier(tier);
+  if (fields.priority() != v1::PRIORITY_UNSPECIFIED) {
+    ticket.set_priority(fields.priority());
+    ticket.set_priority_reason(absl::StrCat("set by ", actor.name, ": ", fields.priority_reason()));
+  } else {
+    PriorityDecision decision =
+        priority_.Decide(fields.impact(), fields.urgency(), fields.kind(), tier);
+    ticket.set_priority(decision.priority);
+    ticket.set_priority_reason(std::move(decision.reason));
+  }
   ticket.set_assignee(fields.assignee());
   ticket.set_queue(fields.queue());
   ticket.set_region(fields.region());
@@ -73,12 +81,29 @@ absl::StatusOr<v1::Ticket> TicketService::Create(const Principal& actor,
   TKT_ASSIGN_OR_RETURN(std::optional<storage::RequestRecord> seen,
                        store_.GetRequest(request.request_id()));
   if (seen) return ReplayCreate(*seen, fingerprint);
+  if (accounts_ == nullptr) {
+    return CommitNewTicket(actor, request, fingerprint, v1::SERVICE_TIER_STANDARD);
+  }
+  absl::StatusOr<v1::Ticket> created;
+  TKT_RETURN_IF_ERROR(accounts_->WithAccount(
+      "ticket.account_id", request.ticket().account_id(), [&](const v1::Account& account) {
+        created = CommitNewTicket(actor, request, fingerprint, account.service_tier());
+        return created.status();
+      }));
+  return created;
+}
 
+absl::StatusOr<v1::Ticket> TicketService::CommitNewTicket(const Principal& actor,
+                                                          const v1::CreateTicketRequest& request,
+                                                          uint64_t fingerprint,
+                                                          v1::ServiceTier tier) {
   // Whole milliseconds: listings order by (create_time, id), and the indexes key the time in
   // milliseconds, so the stored time must not be finer than the order the server keeps.
   const absl::Time now = absl::FromUnixMillis(absl::ToUnixMillis(clock_.Now()));
   storage::TicketChange change;
-  change.after = NewTicket(actor, request.ticket(), store_.AllocateTicketId(), now);
+  change.after = NewTicket(actor, request.ticket(), store_.AllocateTicketId(),
+                           tier == v1::SERVICE_TIER_UNSPECIFIED ? v1::SERVICE_TIER_STANDARD : tier,
+                           now);
   change.event.set_ticket_id(change.after.id());
   change.event.set_sequence(1);
   ToTimestamp(now, change.event.mutable_time());
@@ -88,11 +113,28 @@ absl::StatusOr<v1::Ticket> TicketService::Create(const Principal& actor,
   RecordChange(change.event, "status", "", StatusName(change.after.status()));
   RecordChange(change.event, "priority", "", PriorityName(change.after.priority()));
   RecordChange(change.event, "assignee", "", change.after.assignee());
+  RecordChange(change.event, "service_tier", "", TierName(change.after.service_tier()));
+  change.event.set_reason(change.after.priority_reason());
+  std::vector<v1::Alert> alerts = Escalate(change.after, change.event, now);
   TKT_RETURN_IF_ERROR(sla_.Start(change.after, change.event, now));
+  UpdateWorkOrder(change.after, key_margin_);
   change.request = storage::RequestRecord{request.request_id(),
                                           *ParseTicketId(change.after.id()), fingerprint};
+  change.alerts = &alerts;
   TKT_RETURN_IF_ERROR(store_.Commit(change));
+  if (!alerts.empty() && feed_ != nullptr) feed_->Published(alerts.back().sequence());
   return change.after;
+}
+
+std::vector<v1::Alert> TicketService::Escalate(v1::Ticket& ticket, v1::TicketEvent& event,
+                                               absl::Time now) {
+  if (escalation_ == nullptr) return {};
+  auto account = [&]() -> std::optional<v1::Account> {
+    if (accounts_ == nullptr) return std::nullopt;
+    absl::StatusOr<std::optional<v1::Account>> found = accounts_->Find(ticket.account_id());
+    return found.ok() ? *found : std::nullopt;  // alerts go out even if the lookup fails
+  };
+  return escalation_->Get()->OnEvent(ticket, event, now, account);
 }
 
 absl::StatusOr<v1::Ticket> TicketService::ReplayCreate(const storage::RequestRecord& record,
@@ -154,13 +196,10 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::CommitChan
     v1::TicketEvent event, absl::Time now) {
   std::vector<v1::Alert> raised;
   std::vector<v1::Alert>* alerts = spec.alerts != nullptr ? spec.alerts : &raised;
-  if (escalation_ != nullptr) {
-    // Before the clocks move, so a rule's priority raise re-targets them in this change.
-    for (v1::Alert& alert : escalation_->Get()->OnEvent(next, event, now)) {
-      alerts->push_back(std::move(alert));
-    }
-  }
+  // Before the clocks move, so a rule's priority raise re-targets them in this change.
+  for (v1::Alert& alert : Escalate(next, event, now)) alerts->push_back(std::move(alert));
   TKT_RETURN_IF_ERROR(sla_.Update(current, next, event, now));
+  UpdateWorkOrder(next, key_margin_);
   next.set_version(current.version() + 1);
   ToTimestamp(now, next.mutable_update_time());
   event.set_ticket_id(next.id());

@@ -8,10 +8,12 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "server/common/clock.h"
+#include "server/domain/account_service.h"
 #include "server/domain/alert_feed.h"
 #include "server/domain/authz.h"
 #include "server/domain/escalation.h"
 #include "server/domain/principal.h"
+#include "server/domain/priority.h"
 #include "server/domain/sla_clocks.h"
 #include "storage/ticket_store.h"
 #include "ticketing/v1/admin_service.pb.h"
@@ -25,7 +27,7 @@ namespace ticketing::domain {
 // Thread-safe. Changes of one ticket are serialised by a striped lock around
 // read-check-commit; changes of different tickets commit concurrently, so RocksDB can group
 // their WAL syncs. Every method reads the clock once.
-class TicketService {
+class TicketService final : public TicketRetier {
  public:
   // The actor of changes the server makes itself (SLA warnings and breaches).
   static constexpr char kSystemActor[] = "system";
@@ -39,6 +41,18 @@ class TicketService {
   void EnableEscalation(const EscalationRules* rules, AlertFeed* feed) {
     escalation_ = rules;
     feed_ = feed;
+  }
+
+  // Turns on accounts: a ticket's account must exist (else NOT_FOUND naming
+  // ticket.account_id), the ticket takes the account's tier, `priority` decides its
+  // priority, and KEY accounts' tickets rank `key_margin` earlier in work queues. Without
+  // this every account counts as STANDARD (unit tests that do not need accounts). `accounts`
+  // must outlive the service. Call before use.
+  void EnableAccounts(const AccountDirectory* accounts, PriorityRules priority,
+                      absl::Duration key_margin) {
+    accounts_ = accounts;
+    priority_ = std::move(priority);
+    key_margin_ = key_margin;
   }
 
   // Opens a ticket (NEW, or ASSIGNED when created with an assignee). A retry with a known
@@ -68,6 +82,15 @@ class TicketService {
   // Deadlines on a calendar or under a policy, without a ticket.
   absl::StatusOr<v1::PreviewDeadlineResponse> PreviewDeadline(
       const Principal& actor, const v1::PreviewDeadlineRequest& request);
+
+  // The open tickets of one assignee or queue in working order (docs/accounts.md).
+  absl::StatusOr<v1::ListWorkQueueResponse> ListWorkQueue(const Principal& actor,
+                                                          const v1::ListWorkQueueRequest& request);
+
+  // Moves every open ticket of `account_id` to `tier` (an event each, by `actor`); the SLA
+  // policy is chosen again and running clocks keep the smaller target.
+  absl::StatusOr<int> RetierAccountTickets(const std::string& account_id, v1::ServiceTier tier,
+                                           const Principal& actor) override;
 
   // Runs the store's consistency check.
   absl::StatusOr<v1::VerifyStoreResponse> VerifyStore(const Principal& actor);
@@ -118,7 +141,16 @@ class TicketService {
                                           uint64_t fingerprint);
   absl::Status CheckAssignee(absl::string_view field, absl::string_view assignee) const;
   v1::Ticket NewTicket(const Principal& actor, const v1::Ticket& fields, uint64_t id,
-                       absl::Time now) const;
+                       v1::ServiceTier tier, absl::Time now) const;
+  // Builds and commits a new ticket for `request` with the account's tier (under the
+  // request's lock).
+  absl::StatusOr<v1::Ticket> CommitNewTicket(const Principal& actor,
+                                             const v1::CreateTicketRequest& request,
+                                             uint64_t fingerprint, v1::ServiceTier tier);
+  // The alerts `event` raises on `ticket` (applying the rules' actions to it).
+  std::vector<v1::Alert> Escalate(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now);
+  // Business time left until the ticket's next_due_time on its policy's calendar.
+  std::optional<absl::Duration> BusinessTimeLeft(const v1::Ticket& ticket, absl::Time now) const;
   absl::Mutex& LockFor(uint64_t key) { return locks_[key % locks_.size()]; }
 
   storage::TicketStore& store_;
@@ -127,6 +159,9 @@ class TicketService {
   const SlaClocks& sla_;
   const EscalationRules* escalation_ = nullptr;
   AlertFeed* feed_ = nullptr;
+  const AccountDirectory* accounts_ = nullptr;
+  PriorityRules priority_;
+  absl::Duration key_margin_ = absl::Hours(1);
   // Striped locks: a ticket id (or a request id's hash) picks one. Held across commit.
   std::array<absl::Mutex, 64> locks_;
 };

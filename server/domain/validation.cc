@@ -40,6 +40,8 @@ absl::Status CheckEnum(absl::string_view field, Enum value, bool (*is_valid)(int
   return absl::OkStatus();
 }
 
+}  // namespace
+
 absl::Status CheckPhone(absl::string_view field, absl::string_view value) {
   if (value.empty()) return absl::OkStatus();
   if (value.size() < 3 || value.size() > 32) return Invalid(field, "must be 3-32 characters");
@@ -61,6 +63,8 @@ absl::Status CheckEmail(absl::string_view field, absl::string_view value) {
   }
   return absl::OkStatus();
 }
+
+namespace {
 
 }  // namespace
 
@@ -107,6 +111,15 @@ absl::Status CheckText(absl::string_view field, absl::string_view value, size_t 
   return CheckLength(field, value, max_chars, required);
 }
 
+absl::Status CheckPriorityReason(const v1::Ticket& t) {
+  if (t.priority_reason().empty()) {
+    return Invalid("ticket.priority_reason",
+                   "required when setting the priority by hand: say why it overrides the "
+                   "impact x urgency matrix");
+  }
+  return CheckLine("ticket.priority_reason", t.priority_reason(), kMaxReasonChars, true);
+}
+
 absl::Status CheckUpdatableField(const v1::Ticket& t, absl::string_view path) {
   const std::string field = absl::StrCat("ticket.", path);
   if (path == "summary") return CheckLine(field, t.summary(), kMaxSummaryChars, true);
@@ -123,7 +136,10 @@ absl::Status CheckUpdatableField(const v1::Ticket& t, absl::string_view path) {
   if (path == "serial_number") return CheckLine(field, t.serial_number(), kMaxSerialChars, false);
   if (path == "impact") return CheckEnum(field, t.impact(), v1::Impact_IsValid, false);
   if (path == "urgency") return CheckEnum(field, t.urgency(), v1::Urgency_IsValid, false);
-  if (path == "priority") return CheckEnum(field, t.priority(), v1::Priority_IsValid, true);
+  if (path == "priority") {
+    TKT_RETURN_IF_ERROR(CheckEnum(field, t.priority(), v1::Priority_IsValid, true));
+    return CheckPriorityReason(t);
+  }
   if (path == "queue") return CheckIdentifier(field, t.queue(), false);
   if (path == "region") return CheckIdentifier(field, t.region(), false);
   if (path == "status" || path == "assignee") {
@@ -142,6 +158,7 @@ absl::Status CheckNewTicket(const v1::Ticket& t) {
     TKT_RETURN_IF_ERROR(CheckUpdatableField(t, path));
   }
   TKT_RETURN_IF_ERROR(CheckEnum("ticket.priority", t.priority(), v1::Priority_IsValid, false));
+  if (t.priority() != v1::PRIORITY_UNSPECIFIED) TKT_RETURN_IF_ERROR(CheckPriorityReason(t));
   return CheckIdentifier("ticket.assignee", t.assignee(), false);
 }
 

@@ -36,6 +36,13 @@ absl::Status CheckText(absl::string_view field, absl::string_view value, size_t 
 
 // A fully checked new ticket as sent in CreateTicketRequest.ticket (prefix "ticket.").
 // Required: kind, account_id, summary, contact.name.
+// Optional contact fields: digits, spaces, + ( ) - (3-32); at most 254 with an '@'.
+absl::Status CheckPhone(absl::string_view field, absl::string_view value);
+absl::Status CheckEmail(absl::string_view field, absl::string_view value);
+
+// A hand-set priority needs a reason (ticket.priority_reason), at most 1,000 characters.
+absl::Status CheckPriorityReason(const v1::Ticket& ticket);
+
 absl::Status CheckNewTicket(const v1::Ticket& ticket);
 
 // Checks one updatable field path (see UpdateTicketRequest) of `ticket`.

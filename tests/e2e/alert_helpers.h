@@ -50,7 +50,7 @@ inline std::vector<std::string> AlertsServerFlags() {
 inline std::string CreateTicketForTom(const std::shared_ptr<grpc::Channel>& channel,
                                       v1::Priority priority) {
   v1::CreateTicketRequest request = NewTicketRequest(UniqueName("acct"));
-  request.mutable_ticket()->set_priority(priority);
+  request.mutable_ticket()->set_priority(priority); request.mutable_ticket()->set_priority_reason("test sets it");
   request.mutable_ticket()->set_assignee(kTechnicianTomName);
   absl::StatusOr<v1::Ticket> ticket = E2eClient(channel, kAgentToken).Create(request);
   EXPECT_THAT(ticket, IsOk());

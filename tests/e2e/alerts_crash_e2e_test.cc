@@ -18,6 +18,7 @@
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
+#include "ticketing/v1/account.grpc.pb.h"
 #include "ticketing/v1/alert.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
 
@@ -68,11 +69,19 @@ std::vector<v1::Alert> AllAlerts(ServerProcess& server) {
 
 void CreateTickets(ServerProcess& server, int count) {
   auto stub = v1::TicketService::NewStub(server.Channel());
+  v1::CreateAccountRequest account;
+  account.mutable_account()->set_id("acct-printers");
+  account.mutable_account()->set_name("Printer Buyers Ltd");
+  account.mutable_account()->set_channel_tier(v1::CHANNEL_TIER_BUSINESS_END_CUSTOMER);
+  v1::Account created;
+  ASSERT_TRUE(v1::AccountService::NewStub(server.Channel())
+                  ->CreateAccount(MakeClientContext(kAgentToken).get(), account, &created)
+                  .ok());
   for (int i = 0; i < count; ++i) {
     v1::CreateTicketRequest request;
     request.set_request_id(absl::StrCat("alert-crash-", i));
     request.mutable_ticket()->set_kind(v1::TICKET_KIND_REPAIR);
-    request.mutable_ticket()->set_account_id(absl::StrCat("acct-", i));
+    request.mutable_ticket()->set_account_id("acct-printers");
     request.mutable_ticket()->set_summary("Printer jams");
     request.mutable_ticket()->mutable_contact()->set_name("Li Wei");
     v1::Ticket ticket;

@@ -133,7 +133,7 @@ class LoadRunner {
   absl::Status CreateOne() {
     v1::CreateTicketRequest request = NewTicketRequest(
         UniqueName(absl::StrCat("crash-w", w_.index)), absl::StrCat("w", w_.index, " new"));
-    request.mutable_ticket()->set_priority(static_cast<v1::Priority>(1 + w_.rng() % 4));
+    request.mutable_ticket()->set_priority(static_cast<v1::Priority>(1 + w_.rng() % 4)); request.mutable_ticket()->set_priority_reason("test sets it");
     request.mutable_ticket()->set_assignee(kTechnicianTomName);
     absl::StatusOr<v1::Ticket> t = client_.Create(request);
     if (!t.ok()) {
@@ -156,7 +156,7 @@ class LoadRunner {
     request.mutable_ticket()->set_version(t.acked.version);
     request.mutable_ticket()->set_summary(want.summary);
     request.mutable_ticket()->set_description(want.description);
-    request.mutable_ticket()->set_priority(want.priority);
+    request.mutable_ticket()->set_priority(want.priority); request.mutable_ticket()->set_priority_reason("test sets it");
     for (const char* path : {"summary", "description", "priority"}) {
       request.mutable_update_mask()->add_paths(path);
     }

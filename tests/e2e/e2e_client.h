@@ -2,6 +2,7 @@
 #define TICKETING_TESTS_E2E_E2E_CLIENT_H_
 
 #include <memory>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -11,8 +12,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/client_context.h"
 #include "tests/testing/server_process.h"
+#include "ticketing/v1/account.grpc.pb.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
 
@@ -30,11 +33,53 @@ class E2eClient {
             absl::Duration timeout = absl::Seconds(10))
       : tickets_(v1::TicketService::NewStub(channel)),
         admin_(v1::AdminService::NewStub(channel)),
+        accounts_(v1::AccountService::NewStub(channel)),
         token_(std::move(token)),
         timeout_(timeout) {}
 
+  // Creates the ticket's account first when this client has not seen it (see
+  // EnsureAccount), so tests about tickets need not set up accounts.
   absl::StatusOr<v1::Ticket> Create(const v1::CreateTicketRequest& request) const {
+    EnsureAccount(request.ticket().account_id());
+    return CreateOnly(request);
+  }
+  // CreateTicket as is: an unknown account fails.
+  absl::StatusOr<v1::Ticket> CreateOnly(const v1::CreateTicketRequest& request) const {
     return Call(&v1::TicketService::Stub::CreateTicket, *tickets_, request);
+  }
+  // Creates account `id` (a STANDARD consumer named after it) unless this client did
+  // already; an account that exists, or a caller who may not create accounts, is left to
+  // the call that follows.
+  void EnsureAccount(const std::string& id) const {
+    {
+      absl::MutexLock lock(&mu_);
+      if (!known_accounts_.insert(id).second) return;
+    }
+    v1::CreateAccountRequest request;
+    request.mutable_account()->set_id(id);
+    request.mutable_account()->set_name(absl::StrCat("Customer ", id));
+    request.mutable_account()->set_channel_tier(v1::CHANNEL_TIER_CONSUMER);
+    CreateAccount(request).IgnoreError();
+  }
+  absl::StatusOr<v1::Account> CreateAccount(const v1::CreateAccountRequest& request) const {
+    return Call(&v1::AccountService::Stub::CreateAccount, *accounts_, request);
+  }
+  absl::StatusOr<v1::Account> GetAccount(const std::string& id) const {
+    v1::GetAccountRequest request;
+    request.set_id(id);
+    return Call(&v1::AccountService::Stub::GetAccount, *accounts_, request);
+  }
+  absl::StatusOr<v1::ReclassifyAccountsResponse> Reclassify(bool apply) const {
+    v1::ReclassifyAccountsRequest request;
+    request.set_apply(apply);
+    return Call(&v1::AccountService::Stub::ReclassifyAccounts, *accounts_, request);
+  }
+  absl::StatusOr<v1::Account> SetServiceTier(const v1::SetServiceTierRequest& request) const {
+    return Call(&v1::AccountService::Stub::SetServiceTier, *accounts_, request);
+  }
+  absl::StatusOr<v1::ListWorkQueueResponse> WorkQueue(
+      const v1::ListWorkQueueRequest& request) const {
+    return Call(&v1::TicketService::Stub::ListWorkQueue, *tickets_, request);
   }
   absl::StatusOr<v1::Ticket> Get(const std::string& id) const {
     v1::GetTicketRequest request;
@@ -122,8 +167,11 @@ class E2eClient {
 
   std::unique_ptr<v1::TicketService::Stub> tickets_;
   std::unique_ptr<v1::AdminService::Stub> admin_;
+  std::unique_ptr<v1::AccountService::Stub> accounts_;
   std::string token_;
   absl::Duration timeout_;
+  mutable absl::Mutex mu_;
+  mutable std::set<std::string> known_accounts_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ticketing::testing

@@ -50,7 +50,7 @@ v1::CreateTicketRequest RequestFor(int i, const Dataset& d) {
       NewTicketRequest(d.accounts[i % kAccounts], absl::StrCat("ticket ", i));
   v1::Ticket* t = request.mutable_ticket();
   t->set_kind(static_cast<v1::TicketKind>(1 + i % 3));
-  t->set_priority(static_cast<v1::Priority>(1 + (i / 3) % 4));
+  t->set_priority(static_cast<v1::Priority>(1 + (i / 3) % 4)); t->set_priority_reason("test sets it");
   if ((i / 2) % 3 == 1) t->set_queue(d.queue_a);
   if ((i / 2) % 3 == 2) t->set_queue(d.queue_b);
   const char* assignees[] = {kTechnicianTomName, kTechnicianTimName, kSupervisorName};

@@ -33,6 +33,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/json_util.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/e2e_client.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
@@ -193,14 +194,27 @@ class TktctlServerTest : public ::testing::Test {
 
   // Runs `tktctl --addr=<server> --token=<token> args...`; a run that cannot be started
   // or outlives its timeout fails the test and returns exit_code -1.
+  // A `create` with --account=X first creates account X if it does not exist yet, so tests
+  // about tickets need not set up accounts (tests of accounts create them themselves).
   CliResult Tktctl(absl::string_view token, const std::vector<std::string>& args) {
+    EnsureAccountOf(args);
     return RunTktctl(TKTCTL_PATH, server_.address(), token, args);
   }
 
   // Runs tktctl with --json and parses stdout as M; the run must exit 0.
   template <typename M>
   M TktctlJson(absl::string_view token, std::vector<std::string> args) {
+    EnsureAccountOf(args);
     return RunTktctlJson<M>(TKTCTL_PATH, server_.address(), token, std::move(args));
+  }
+
+  void EnsureAccountOf(const std::vector<std::string>& args) {
+    if (args.empty() || args[0] != "create") return;
+    for (const std::string& arg : args) {
+      if (absl::StartsWith(arg, "--account=")) {
+        E2eClient(server_.Channel(), kAgentToken).EnsureAccount(arg.substr(10));
+      }
+    }
   }
 
   ServerProcess server_;

@@ -80,7 +80,7 @@ class EscalationTest : public ::testing::Test {
     request.mutable_ticket()->set_account_id("ACME");
     request.mutable_ticket()->set_summary("Printer jams");
     request.mutable_ticket()->mutable_contact()->set_name("Li Wei");
-    request.mutable_ticket()->set_priority(priority);
+    request.mutable_ticket()->set_priority(priority); request.mutable_ticket()->set_priority_reason("test sets it");
     request.mutable_ticket()->set_assignee("tom");
     return *tickets_->Create(kAlice, request);
   }

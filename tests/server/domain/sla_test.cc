@@ -94,7 +94,7 @@ class SlaTest : public ::testing::Test {
     request.mutable_ticket()->set_account_id("ACME");
     request.mutable_ticket()->set_summary("Printer jams");
     request.mutable_ticket()->mutable_contact()->set_name("Li Wei");
-    request.mutable_ticket()->set_priority(priority);
+    request.mutable_ticket()->set_priority(priority); request.mutable_ticket()->set_priority_reason("test sets it");
     request.mutable_ticket()->set_assignee("tom");
     request.mutable_ticket()->set_region(region);
     auto ticket = service_->Create(kAlice, request);
@@ -262,7 +262,7 @@ TEST_F(SlaTest, RaisingPriorityTightensTheTargetsAndLoweringItNeverLoosensThem) 
   clock_.Advance(absl::Hours(2));
   v1::UpdateTicketRequest raise;
   *raise.mutable_ticket() = t;
-  raise.mutable_ticket()->set_priority(v1::PRIORITY_P1);
+  raise.mutable_ticket()->set_priority(v1::PRIORITY_P1); raise.mutable_ticket()->set_priority_reason("test sets it");
   raise.mutable_update_mask()->add_paths("priority");
   t = *service_->Update(kAlice, raise);
   EXPECT_EQ(t.sla_policy(), "urgent");
@@ -270,7 +270,7 @@ TEST_F(SlaTest, RaisingPriorityTightensTheTargetsAndLoweringItNeverLoosensThem) 
   EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), created + absl::Hours(8));
   v1::UpdateTicketRequest lower = raise;
   *lower.mutable_ticket() = t;
-  lower.mutable_ticket()->set_priority(v1::PRIORITY_P4);
+  lower.mutable_ticket()->set_priority(v1::PRIORITY_P4); lower.mutable_ticket()->set_priority_reason("test sets it");
   t = *service_->Update(kAlice, lower);
   EXPECT_EQ(t.sla_policy(), "standard");
   EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), created + absl::Hours(8));
@@ -327,7 +327,7 @@ TEST_F(SlaTest, ChangingPriorityWhilePausedKeepsThePauseAndItsTime) {
   clock_.Advance(absl::Hours(2));
   v1::UpdateTicketRequest raise;
   *raise.mutable_ticket() = t;
-  raise.mutable_ticket()->set_priority(v1::PRIORITY_P1);
+  raise.mutable_ticket()->set_priority(v1::PRIORITY_P1); raise.mutable_ticket()->set_priority_reason("test sets it");
   raise.mutable_update_mask()->add_paths("priority");
   t = *service_->Update(kAlice, raise);
   EXPECT_EQ(t.sla_policy(), "urgent");

@@ -138,7 +138,7 @@ TEST_F(TicketServiceTest, CreateTimeIsKeptInWholeMillisecondsTheListingOrder) {
 
 TEST_F(TicketServiceTest, ExplicitPriorityWinsOverTheMatrix) {
   v1::CreateTicketRequest request = Request("r1");
-  request.mutable_ticket()->set_priority(v1::PRIORITY_P4);
+  request.mutable_ticket()->set_priority(v1::PRIORITY_P4); request.mutable_ticket()->set_priority_reason("test sets it");
   auto t = service_->Create(kAlice, request);
   ASSERT_THAT(t, IsOk());
   EXPECT_EQ(t->priority(), v1::PRIORITY_P4);

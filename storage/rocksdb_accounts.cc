@@ -1,0 +1,132 @@
+// RocksDbTicketStore: accounts, their histories, settings scans and work queues.
+#include <memory>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/write_batch.h"
+#include "server/common/status_macros.h"
+#include "storage/rocksdb_status.h"
+#include "storage/rocksdb_ticket_store.h"
+
+namespace ticketing::storage {
+namespace {
+
+template <typename Message>
+absl::StatusOr<Message> Parse(const rocksdb::Slice& value, absl::string_view what) {
+  Message message;
+  if (!message.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+    return absl::DataLossError(absl::StrCat(what, " is corrupt"));
+  }
+  return message;
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<v1::Account>> RocksDbTicketStore::GetAccount(const std::string& id) {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), accounts_, id, &value);
+  if (s.IsNotFound()) return std::nullopt;
+  TKT_RETURN_IF_ERROR(FromRocks(s, "reading account"));
+  TKT_ASSIGN_OR_RETURN(v1::Account account,
+                       Parse<v1::Account>(value, absl::StrCat("account ", id)));
+  return account;
+}
+
+absl::Status RocksDbTicketStore::CommitAccounts(
+    const std::vector<AccountChange>& changes,
+    const std::vector<std::pair<std::string, std::string>>& settings,
+    const std::vector<std::string>& deleted_settings) {
+  rocksdb::WriteBatch batch;
+  for (const AccountChange& change : changes) {
+    const std::string& id = change.after.id();
+    TKT_RETURN_IF_ERROR(
+        FromRocks(batch.Put(accounts_, id, change.after.SerializeAsString()), "batch"));
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Put(account_events_,
+                                            AccountEventKey(id, change.event.sequence()),
+                                            change.event.SerializeAsString()),
+                                  "batch"));
+  }
+  for (const auto& [key, value] : settings) {
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[0], key, value), "batch"));
+  }
+  for (const std::string& key : deleted_settings) {
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Delete(handles_[0], key), "batch"));
+  }
+  rocksdb::WriteOptions write;
+  write.sync = options_.sync_writes;
+  return FromRocks(db_->Write(write, &batch), "committing accounts");
+}
+
+absl::StatusOr<std::vector<v1::Account>> RocksDbTicketStore::ScanAccounts(
+    const std::string& after_id, int limit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), accounts_));
+  std::vector<v1::Account> accounts;
+  it->Seek(after_id);
+  if (it->Valid() && !after_id.empty() && it->key() == rocksdb::Slice(after_id)) it->Next();
+  for (; it->Valid() && static_cast<int>(accounts.size()) < limit; it->Next()) {
+    TKT_ASSIGN_OR_RETURN(v1::Account account,
+                         Parse<v1::Account>(it->value(), "an account record"));
+    accounts.push_back(std::move(account));
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "scanning accounts"));
+  return accounts;
+}
+
+absl::StatusOr<std::vector<v1::AccountEvent>> RocksDbTicketStore::ListAccountEvents(
+    const std::string& account_id, int64_t after_sequence, int limit) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), account_events_));
+  const std::string prefix = AccountEventPrefix(account_id);
+  std::vector<v1::AccountEvent> events;
+  for (it->Seek(AccountEventKey(account_id, after_sequence + 1));
+       it->Valid() && it->key().starts_with(prefix) && static_cast<int>(events.size()) < limit;
+       it->Next()) {
+    TKT_ASSIGN_OR_RETURN(v1::AccountEvent event,
+                         Parse<v1::AccountEvent>(it->value(), "an account event"));
+    events.push_back(std::move(event));
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading account events"));
+  return events;
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> RocksDbTicketStore::ListSettings(
+    const std::string& prefix) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[0]));
+  std::vector<std::pair<std::string, std::string>> settings;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    settings.emplace_back(it->key().ToString(), it->value().ToString());
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "scanning settings"));
+  return settings;
+}
+
+absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const std::string& prefix,
+                                                                const std::string& after,
+                                                                int limit) {
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, indexes_));
+  std::vector<std::string> keys;
+  it->Seek(after.empty() ? prefix : after);
+  if (!after.empty() && it->Valid() && it->key() == rocksdb::Slice(after)) it->Next();
+  for (; it->Valid() && it->key().starts_with(prefix) && static_cast<int>(keys.size()) <= limit;
+       it->Next()) {
+    keys.push_back(it->key().ToString());
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "scanning work queue"));
+  WorkQueuePage page;
+  const bool more = static_cast<int>(keys.size()) > limit;
+  if (more) keys.pop_back();
+  for (const std::string& key : keys) {
+    TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
+                         ReadTicket(WorkKeyTicketId(key), read.snapshot));
+    if (!ticket) return absl::DataLossError(absl::StrCat("work queue entry without a ticket"));
+    page.tickets.push_back(*std::move(ticket));
+  }
+  if (more) page.resume_after = keys.back();
+  return page;
+}
+
+}  // namespace ticketing::storage

@@ -1,0 +1,175 @@
+#ifndef TICKETING_TESTS_SERVER_DOMAIN_ACCOUNT_FIXTURE_H_
+#define TICKETING_TESTS_SERVER_DOMAIN_ACCOUNT_FIXTURE_H_
+
+// A fixture wired like main(): a real store under TempDir, accounts, tickets, escalation and
+// the SLA monitor on a fake clock. Shared by the account, work-queue and key-account tests.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/text_format.h"
+#include "gtest/gtest.h"
+#include "server/domain/account_service.h"
+#include "server/domain/alert_service.h"
+#include "server/domain/escalation.h"
+#include "server/domain/sla_monitor.h"
+#include "server/domain/ticket_service.h"
+#include "storage/rocksdb_ticket_store.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/status_matchers.h"
+#include "ticketing/v1/config.pb.h"
+
+namespace ticketing::domain {
+
+inline const Principal kAlice{"alice", v1::ROLE_AGENT};
+inline const Principal kTom{"tom", v1::ROLE_TECHNICIAN};
+inline const Principal kTim{"tim", v1::ROLE_TECHNICIAN};
+inline const Principal kSue{"sue", v1::ROLE_SUPERVISOR};
+inline const Principal kRoot{"root", v1::ROLE_ADMIN};
+inline const Principal kMia{"mia", v1::ROLE_AGENT};  // an account manager
+
+// KEY accounts run on the "key" policy (30 min first response), everyone else on
+// "standard" (1 h); 24x7 so that times are easy to follow.
+inline constexpr char kAccountTestConfig[] = R"pb(
+  calendars { name: "always" time_zone: "UTC" always_open: true }
+  sla_policies { name: "key" match { tiers: SERVICE_TIER_KEY } first_response: "30m"
+                 resolution: "4h" calendar: "always" }
+  sla_policies { name: "standard" first_response: "1h" resolution: "8h" calendar: "always" }
+  escalation_levels { level: 1 name: "team lead" roles: ROLE_SUPERVISOR reescalate_after: "30m" }
+  escalation_levels { level: 2 name: "key-account team" users: "root" }
+  escalation_rules { name: "key-complaint" condition: ESCALATION_CONDITION_KEY_ACCOUNT_COMPLAINT
+                     level: 2 urgent: true notify_account_manager: true notify_key_persons: true }
+  escalation_rules { name: "key-breach" condition: ESCALATION_CONDITION_SLA_BREACH
+                     tiers: SERVICE_TIER_KEY level: 2 notify_key_persons: true
+                     reescalate_after: "10m" }
+  escalation_rules { name: "breach" condition: ESCALATION_CONDITION_SLA_BREACH level: 1 }
+)pb";
+
+class AccountFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(kAccountTestConfig, &config_));
+    auto policies = SlaPolicySet::Create(config_.calendars(), config_.sla_policies(),
+                                         absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
+    ASSERT_THAT(policies, testing::IsOk());
+    sla_ = std::make_unique<SlaClocks>(std::shared_ptr<const SlaPolicySet>(*std::move(policies)));
+    auto escalation =
+        EscalationPolicy::Create(config_.escalation_levels(), config_.escalation_rules(), users_);
+    ASSERT_THAT(escalation, testing::IsOk());
+    rules_ = std::make_unique<EscalationRules>(
+        std::shared_ptr<const EscalationPolicy>(*std::move(escalation)));
+    dir_ = ::testing::TempDir() + "/accounts_" +
+           ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    std::filesystem::remove_all(dir_);
+    Open();
+  }
+  void TearDown() override {
+    if (store_ == nullptr) return;
+    auto report = store_->Verify();
+    ASSERT_THAT(report, testing::IsOk());
+    EXPECT_THAT(report->problems, ::testing::IsEmpty()) << "store inconsistent after the test";
+  }
+  // (Re)opens everything on the same data directory, like a restart.
+  void Open() {
+    alerts_.reset();
+    monitor_.reset();
+    accounts_.reset();
+    tickets_.reset();
+    feed_.reset();
+    store_.reset();
+    store_ = *storage::RocksDbTicketStore::Open(dir_);
+    feed_ = std::make_unique<AlertFeed>(store_->LastAlertSequence());
+    tickets_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
+    accounts_ = std::make_unique<AccountService>(*store_, clock_, users_, classification_);
+    accounts_->SetRetier(tickets_.get());
+    tickets_->EnableAccounts(accounts_.get(), priority_, key_margin_);
+    tickets_->EnableEscalation(rules_.get(), feed_.get());
+    monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr);
+    alerts_ = std::make_unique<AlertService>(*store_, *feed_, *tickets_);
+  }
+
+  static v1::Account NewAccount(const std::string& id, v1::ChannelTier channel, int64_t sales,
+                                int64_t profit = 0) {
+    v1::Account a;
+    a.set_id(id);
+    a.set_name(absl::StrCat("Account ", id));
+    a.set_channel_tier(channel);
+    a.set_region("cn/zhejiang/hangzhou");
+    a.set_sales_current(sales);
+    a.set_profit_current(profit);
+    return a;
+  }
+  v1::Account AddAccount(const v1::Account& account) {
+    v1::CreateAccountRequest request;
+    *request.mutable_account() = account;
+    absl::StatusOr<v1::Account> created = accounts_->Create(kAlice, request);
+    EXPECT_THAT(created, testing::IsOk());
+    return created.ok() ? *created : v1::Account();
+  }
+  // Makes `id` KEY by a manual override.
+  v1::Account MakeKey(const std::string& id) {
+    v1::SetServiceTierRequest request;
+    request.set_account_id(id);
+    request.set_version(accounts_->Get(kSue, Named(id))->version());
+    request.set_tier(v1::SERVICE_TIER_KEY);
+    request.set_reason("strategic customer");
+    absl::StatusOr<v1::Account> account = accounts_->SetServiceTier(kSue, request);
+    EXPECT_THAT(account, testing::IsOk());
+    return account.ok() ? *account : v1::Account();
+  }
+  static v1::GetAccountRequest Named(const std::string& id) {
+    v1::GetAccountRequest request;
+    request.set_id(id);
+    return request;
+  }
+  v1::CreateTicketRequest TicketFor(const std::string& account,
+                                    v1::TicketKind kind = v1::TICKET_KIND_REPAIR) {
+    v1::CreateTicketRequest request;
+    request.set_request_id(absl::StrCat("r", ++requests_));
+    request.mutable_ticket()->set_kind(kind);
+    request.mutable_ticket()->set_account_id(account);
+    request.mutable_ticket()->set_summary("Printer jams");
+    request.mutable_ticket()->mutable_contact()->set_name("Li Wei");
+    request.mutable_ticket()->set_impact(v1::IMPACT_MEDIUM);
+    request.mutable_ticket()->set_urgency(v1::URGENCY_MEDIUM);
+    return request;
+  }
+  v1::Ticket CreateTicket(const std::string& account, const std::string& assignee = "",
+                          v1::TicketKind kind = v1::TICKET_KIND_REPAIR) {
+    v1::CreateTicketRequest request = TicketFor(account, kind);
+    request.mutable_ticket()->set_assignee(assignee);
+    request.mutable_ticket()->set_queue("repairs");
+    absl::StatusOr<v1::Ticket> t = tickets_->Create(kAlice, request);
+    EXPECT_THAT(t, testing::IsOk());
+    return t.ok() ? *t : v1::Ticket();
+  }
+  std::vector<v1::Alert> AllAlerts() {
+    auto response = alerts_->List(kSue, v1::ListAlertsRequest());
+    EXPECT_THAT(response, testing::IsOk());
+    return {response->alerts().begin(), response->alerts().end()};
+  }
+
+  v1::ServerConfig config_;
+  testing::FakeClock clock_{absl::FromUnixSeconds(1704096000)};  // 2024-01-01T08:00:00Z
+  UserDirectory users_{{kAlice, kTom, kTim, kSue, kRoot, kMia}};
+  ClassificationRules classification_;
+  PriorityRules priority_;
+  absl::Duration key_margin_ = absl::Hours(1);
+  std::unique_ptr<SlaClocks> sla_;
+  std::unique_ptr<EscalationRules> rules_;
+  std::string dir_;
+  std::unique_ptr<storage::RocksDbTicketStore> store_;
+  std::unique_ptr<AlertFeed> feed_;
+  std::unique_ptr<TicketService> tickets_;
+  std::unique_ptr<AccountService> accounts_;
+  std::unique_ptr<SlaMonitor> monitor_;
+  std::unique_ptr<AlertService> alerts_;
+  int requests_ = 0;
+};
+
+}  // namespace ticketing::domain
+
+#endif  // TICKETING_TESTS_SERVER_DOMAIN_ACCOUNT_FIXTURE_H_
