@@ -174,6 +174,11 @@ std::vector<std::string> TimerKeys(const v1::Ticket& ticket) {
       keys.push_back(TimerKey(CeilMillis(c.due_time()), id, c.kind(), 'B'));
     }
   }
+  for (const v1::PendingEscalation& p : ticket.pending_escalations()) {
+    keys.push_back(TimerKey(CeilMillis(p.due_time()), id, p.clock(), 'E'));
+  }
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());  // rules due together
   return keys;
 }
 

@@ -38,6 +38,9 @@ std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
     if (change.field() == field && change.new_value() == "BREACHED") {
       return std::make_pair(kind, v1::ESCALATION_CONDITION_SLA_BREACH);
     }
+    if (change.field() == field + ".breach_age" && !change.new_value().empty()) {
+      return std::make_pair(kind, v1::ESCALATION_CONDITION_BREACH_AGE);
+    }
   }
   return std::nullopt;
 }
@@ -87,6 +90,8 @@ std::string DescribeCondition(v1::EscalationCondition condition, v1::SlaClockKin
       return "new complaint from a KEY account";
     case v1::ESCALATION_CONDITION_SLA_BREACH:
       return absl::StrCat(ClockName(clock), " breached");
+    case v1::ESCALATION_CONDITION_BREACH_AGE:
+      return absl::StrCat(ClockName(clock), " still breached");
     default:
       return absl::StrCat(ClockName(clock), " warning");
   }
@@ -137,6 +142,12 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
     if (rule.condition() == v1::ESCALATION_CONDITION_UNSPECIFIED ||
         !v1::EscalationCondition_IsValid(rule.condition())) {
       return Invalid(field + ".condition", "must be set");
+    }
+    absl::Duration after;
+    if (rule.condition() == v1::ESCALATION_CONDITION_BREACH_AGE &&
+        (!absl::ParseDuration(rule.after_breach(), &after) || after <= absl::ZeroDuration())) {
+      return Invalid(field + ".after_breach",
+                     "a BREACH_AGE rule needs a positive business time like 2h");
     }
     if (rule.condition() == v1::ESCALATION_CONDITION_CHASE_COUNT && rule.chase_count() < 1) {
       return Invalid(field + ".chase_count", "must be 1 or more for a CHASE_COUNT rule");
@@ -201,9 +212,7 @@ const v1::EscalationRule* EscalationPolicy::Match(const v1::Ticket& ticket,
   for (const v1::EscalationRule& rule : rules_) {
     const bool count_ok = condition != v1::ESCALATION_CONDITION_CHASE_COUNT ||
                           rule.chase_count() == ticket.chase_count();
-    if (rule.condition() == condition && count_ok && Accepts(rule.clocks(), clock) &&
-        Accepts(rule.tiers(), TierOf(ticket)) && Accepts(rule.kinds(), ticket.kind()) &&
-        Accepts(rule.priorities(), ticket.priority()) && Accepts(rule.queues(), ticket.queue())) {
+    if (rule.condition() == condition && count_ok && Selects(rule, ticket, clock)) {
       return &rule;
     }
   }
@@ -238,7 +247,8 @@ v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::Escalat
   Address(alert, rule.level(), rule.urgent(), ticket, now);
   alert.set_rule(rule.name());
   if (const v1::SlaClock* c = FindClock(ticket, clock);
-      c != nullptr && rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH) {
+      c != nullptr && (rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH ||
+                       rule.condition() == v1::ESCALATION_CONDITION_BREACH_AGE)) {
     ToDurationProto(std::max(absl::ZeroDuration(), now - FromTimestamp(c->due_time())),
                     alert.mutable_past_target());
   }
@@ -246,6 +256,70 @@ v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::Escalat
   alert.set_summary(absl::StrCat(ticket.id(), " ", what, " (", PriorityName(ticket.priority()),
                                  ", ", ticket.account_id(), "): ", ticket.summary()));
   return alert;
+}
+
+const v1::EscalationRule* EscalationPolicy::FindRule(absl::string_view name) const {
+  for (const v1::EscalationRule& rule : rules_) {
+    if (rule.name() == name) return &rule;
+  }
+  return nullptr;  // the rule left the configuration since the breach
+}
+
+bool EscalationPolicy::Selects(const v1::EscalationRule& rule, const v1::Ticket& ticket,
+                               v1::SlaClockKind clock) const {
+  return Accepts(rule.clocks(), clock) && Accepts(rule.tiers(), TierOf(ticket)) &&
+         Accepts(rule.kinds(), ticket.kind()) && Accepts(rule.priorities(), ticket.priority()) &&
+         Accepts(rule.queues(), ticket.queue());
+}
+
+void EscalationPolicy::ScheduleBreachAge(v1::Ticket& ticket, v1::SlaClockKind clock,
+                                         absl::Time now) const {
+  const v1::SlaClock* c = FindClock(ticket, clock);
+  if (c == nullptr || !c->has_due_time()) return;
+  const SlaPolicy* policy = calendars_ ? calendars_->Find(ticket.sla_policy()) : nullptr;
+  for (const v1::EscalationRule& rule : rules_) {
+    absl::Duration after;
+    if (rule.condition() != v1::ESCALATION_CONDITION_BREACH_AGE || !Selects(rule, ticket, clock) ||
+        !absl::ParseDuration(rule.after_breach(), &after)) {
+      continue;
+    }
+    const absl::Time breach = FromTimestamp(c->due_time());
+    // The committed date is a wall-clock promise; the others count business time.
+    absl::StatusOr<absl::Time> due = breach + after;
+    if (clock != v1::SLA_CLOCK_KIND_COMMITTED_DATE && policy != nullptr && policy->calendar != nullptr) {
+      due = policy->calendar->Add(breach, after);
+    }
+    if (!due.ok()) continue;
+    v1::PendingEscalation* pending = ticket.add_pending_escalations();
+    pending->set_rule(rule.name());
+    pending->set_clock(clock);
+    ToTimestamp(std::max(*due, now), pending->mutable_due_time());
+  }
+}
+
+void FirePendingEscalations(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now) {
+  auto* pending = ticket.mutable_pending_escalations();
+  for (int i = 0; i < pending->size();) {
+    const v1::PendingEscalation& p = pending->Get(i);
+    if (FromTimestamp(p.due_time()) > now) {
+      ++i;
+      continue;
+    }
+    RecordChange(event, absl::StrCat("sla.", ClockName(p.clock()), ".breach_age"), "", p.rule());
+    pending->DeleteSubrange(i, 1);
+  }
+}
+
+void PrunePendingEscalations(v1::Ticket& ticket) {
+  auto* pending = ticket.mutable_pending_escalations();
+  for (int i = 0; i < pending->size();) {
+    const v1::SlaClock* c = FindClock(ticket, pending->Get(i).clock());
+    if (c != nullptr && c->state() == v1::SLA_CLOCK_STATE_BREACHED) {
+      ++i;
+    } else {
+      pending->DeleteSubrange(i, 1);
+    }
+  }
 }
 
 std::optional<v1::Alert> EscalationPolicy::Reescalate(const v1::Alert& unacknowledged,
@@ -268,7 +342,8 @@ std::optional<v1::Alert> EscalationPolicy::Reescalate(const v1::Alert& unacknowl
   alert.set_queue(ticket.queue());
   alert.set_assignee(ticket.assignee());
   if (const v1::SlaClock* c = FindClock(ticket, alert.clock());
-      c != nullptr && alert.condition() == v1::ESCALATION_CONDITION_SLA_BREACH) {
+      c != nullptr && (alert.condition() == v1::ESCALATION_CONDITION_SLA_BREACH ||
+                       alert.condition() == v1::ESCALATION_CONDITION_BREACH_AGE)) {
     ToDurationProto(std::max(absl::ZeroDuration(), now - FromTimestamp(c->due_time())),
                     alert.mutable_past_target());
   }
@@ -286,7 +361,13 @@ std::vector<v1::Alert> EscalationPolicy::OnEvent(v1::Ticket& ticket, v1::TicketE
   for (int i = 0; i < changes; ++i) {
     const auto condition = ConditionOf(event.changes(i), ticket);
     if (!condition) continue;
-    const v1::EscalationRule* rule = Match(ticket, condition->second, condition->first);
+    if (condition->second == v1::ESCALATION_CONDITION_SLA_BREACH) {
+      ScheduleBreachAge(ticket, condition->first, now);
+    }
+    const v1::EscalationRule* rule =
+        condition->second == v1::ESCALATION_CONDITION_BREACH_AGE
+            ? FindRule(event.changes(i).new_value())
+            : Match(ticket, condition->second, condition->first);
     if (rule == nullptr) continue;
     if (!account && (rule->notify_account_manager() || rule->notify_key_persons())) {
       account = fetch ? fetch() : std::nullopt;

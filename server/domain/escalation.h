@@ -76,6 +76,13 @@ class EscalationPolicy {
                absl::Time now) const;
   const v1::EscalationRule* Match(const v1::Ticket& ticket, v1::EscalationCondition condition,
                                   v1::SlaClockKind clock) const;
+  const v1::EscalationRule* FindRule(absl::string_view name) const;
+  // The rule's selectors (clocks, tiers, kinds, priorities, queues) accept the ticket.
+  bool Selects(const v1::EscalationRule& rule, const v1::Ticket& ticket,
+               v1::SlaClockKind clock) const;
+  // Adds a pending escalation to `ticket` for every BREACH_AGE rule that selects it, due
+  // after_breach of business time after the clock's due instant.
+  void ScheduleBreachAge(v1::Ticket& ticket, v1::SlaClockKind clock, absl::Time now) const;
   v1::Alert NewAlert(const v1::Ticket& ticket, const v1::EscalationRule& rule,
                      v1::SlaClockKind clock, absl::Time now,
                      const std::optional<v1::Account>& account) const;
@@ -84,6 +91,14 @@ class EscalationPolicy {
   std::shared_ptr<const SlaPolicySet> calendars_;
   std::vector<v1::EscalationRule> rules_;
 };
+
+// Records each pending BREACH_AGE escalation of `ticket` that is due by `now` as a change
+// "sla.<clock>.breach_age" -> rule name in `event` (which OnEvent turns into the rule's
+// alert) and removes it from the ticket.
+void FirePendingEscalations(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now);
+
+// Drops the pending escalations whose clock is no longer breached (met, stopped, restarted).
+void PrunePendingEscalations(v1::Ticket& ticket);
 
 // The escalation policy in force; replaced as a whole with the SLA configuration
 // (SlaConfigService). Thread-safe.

@@ -199,6 +199,7 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::CommitChan
   // Before the clocks move, so a rule's priority raise re-targets them in this change.
   for (v1::Alert& alert : Escalate(next, event, now)) alerts->push_back(std::move(alert));
   TKT_RETURN_IF_ERROR(sla_.Update(current, next, event, now));
+  PrunePendingEscalations(next);
   UpdateWorkOrder(next, key_margin_);
   next.set_version(current.version() + 1);
   ToTimestamp(now, next.mutable_update_time());
@@ -219,6 +220,7 @@ absl::StatusOr<bool> TicketService::FireSlaTimers(uint64_t id) {
   MutationSpec spec{"id", ticket_id, 0, false, Action::kInternal};
   auto fire = [&](const v1::Ticket&, absl::Time now, v1::Ticket& next, v1::TicketEvent& event) {
     event.set_type(v1::EVENT_TYPE_SLA);
+    FirePendingEscalations(next, event, now);
     return sla_.Fire(next, event, now);  // Mutate raises the alerts the event calls for
   };
   TKT_ASSIGN_OR_RETURN(auto result, Mutate(Principal{kSystemActor, v1::ROLE_UNSPECIFIED}, spec, fire));

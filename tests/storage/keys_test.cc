@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_cat.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "storage/ticket_id.h"
@@ -56,9 +58,34 @@ TEST(KeysTest, IndexKeysCoverEveryFilterAndSkipEmptyNames) {
   t.set_assignee("tom");
   t.set_queue("field");
   keys = IndexKeys(t);
-  EXPECT_THAT(keys, SizeIs(7));
+  EXPECT_THAT(keys, SizeIs(9));  // and the two work queues
   EXPECT_THAT(keys, Contains(AssigneePrefix("tom") + suffix));
   EXPECT_THAT(keys, Contains(QueuePrefix("field") + suffix));
+  t.set_status(v1::TICKET_STATUS_RESOLVED);
+  EXPECT_THAT(IndexKeys(t), SizeIs(7)) << "resolved work leaves the work queues";
+}
+
+TEST(KeysTest, WorkQueueKeysOrderBreachedFirstThenByRankThenId) {
+  const auto key = [](uint64_t id, bool breached, int64_t rank_seconds) {
+    v1::Ticket t;
+    t.set_id(absl::StrCat("T-", id));
+    t.set_status(v1::TICKET_STATUS_ASSIGNED);
+    t.set_queue("field");
+    t.set_sla_breached(breached);
+    if (rank_seconds >= 0) t.mutable_queue_rank_time()->set_seconds(rank_seconds);
+    for (const std::string& k : IndexKeys(t)) {
+      if (k.rfind(WorkQueuePrefix("field"), 0) == 0) {
+        EXPECT_EQ(WorkKeyTicketId(k), id);
+        return k;
+      }
+    }
+    ADD_FAILURE() << "no work-queue key";
+    return std::string();
+  };
+  const std::vector<std::string> ordered = {key(9, true, 5000), key(3, false, 100),
+                                            key(4, false, 100), key(1, false, 200),
+                                            key(2, false, -1)};
+  EXPECT_TRUE(std::is_sorted(ordered.begin(), ordered.end()));
 }
 
 TEST(KeysTest, NamePrefixesDoNotCollide) {

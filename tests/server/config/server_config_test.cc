@@ -1,5 +1,7 @@
 #include "server/config/server_config.h"
 
+#include "server/domain/escalation.h"
+
 #include "server/domain/sla_policy.h"
 
 #include <fstream>
@@ -68,7 +70,34 @@ TEST(ServerConfigTest, ExampleConfigShippedInDeployIsValid) {
   EXPECT_GE(config->users_size(), 4);
   auto policies = domain::SlaPolicySet::Create(config->calendars(), config->sla_policies());
   ASSERT_THAT(policies, IsOk());
-  EXPECT_EQ((*policies)->policies().size(), 3u);
+  EXPECT_EQ((*policies)->policies().size(), 4u);
+  std::vector<domain::Principal> users;
+  for (const v1::User& user : config->users()) users.push_back({user.name(), user.role()});
+  const domain::UserDirectory directory(users);
+  EXPECT_THAT(domain::EscalationPolicy::Create(config->escalation_levels(),
+                                               config->escalation_rules(), directory,
+                                               std::shared_ptr<const domain::SlaPolicySet>(
+                                                   *std::move(policies))),
+              IsOk());
+  auto accounts = AccountSettingsOf(*config);
+  ASSERT_THAT(accounts, IsOk());
+  EXPECT_EQ(accounts->key_account_margin, absl::Hours(1));
+  EXPECT_EQ(accounts->classification.potential_growth_percent, 20);
+}
+
+TEST(ServerConfigTest, BadAccountSettingsAreRefusedNamingTheField) {
+  auto config = ParseServerConfig(R"pb(classification { key_share_percent: 101 })pb", "t");
+  ASSERT_THAT(config, IsOk());
+  EXPECT_THAT(ValidateServerConfig(*config),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("key_share_percent")));
+  config = ParseServerConfig(R"pb(key_account_margin: "soon")pb", "t");
+  ASSERT_THAT(config, IsOk());
+  EXPECT_THAT(ValidateServerConfig(*config),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("key_account_margin")));
+  config = ParseServerConfig(R"pb(priority { potential_key_raise: 7 })pb", "t");
+  ASSERT_THAT(config, IsOk());
+  EXPECT_THAT(ValidateServerConfig(*config),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("potential_key_raise")));
 }
 
 TEST(ServerConfigTest, TheNameSystemIsReserved) {

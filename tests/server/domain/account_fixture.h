@@ -46,6 +46,8 @@ inline constexpr char kAccountTestConfig[] = R"pb(
                      tiers: SERVICE_TIER_KEY level: 2 notify_key_persons: true
                      reescalate_after: "10m" }
   escalation_rules { name: "breach" condition: ESCALATION_CONDITION_SLA_BREACH level: 1 }
+  escalation_rules { name: "still-breached" condition: ESCALATION_CONDITION_BREACH_AGE
+                     clocks: SLA_CLOCK_KIND_FIRST_RESPONSE after_breach: "2h" level: 2 }
 )pb";
 
 class AccountFixture : public ::testing::Test {
@@ -56,8 +58,8 @@ class AccountFixture : public ::testing::Test {
                                          absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
     ASSERT_THAT(policies, testing::IsOk());
     sla_ = std::make_unique<SlaClocks>(std::shared_ptr<const SlaPolicySet>(*std::move(policies)));
-    auto escalation =
-        EscalationPolicy::Create(config_.escalation_levels(), config_.escalation_rules(), users_);
+    auto escalation = EscalationPolicy::Create(config_.escalation_levels(),
+                                               config_.escalation_rules(), users_, sla_->policies());
     ASSERT_THAT(escalation, testing::IsOk());
     rules_ = std::make_unique<EscalationRules>(
         std::shared_ptr<const EscalationPolicy>(*std::move(escalation)));

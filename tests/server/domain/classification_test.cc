@@ -92,6 +92,27 @@ TEST(ClassificationTest, SalesAndProfitSetsOfAHandComputedTierDiffer) {
             "the 80% sets");
 }
 
+// The table of docs/accounts.md, "Worked example", in thousands.
+TEST(ClassificationTest, TheWorkedExampleOfDocsAccountsMd) {
+  const v1::ChannelTier ka = v1::CHANNEL_TIER_KA_RETAIL_CHAIN;
+  const std::vector<AccountFigures> tier = {
+      Account("KA-A", ka, 500, 10), Account("KA-B", ka, 300, 40), Account("KA-C", ka, 200, 30),
+      Account("KA-D", ka, 100, -20), Account("KA-E", ka, 60, 5), Account("KA-F", ka, 40, 0)};
+  const std::vector<Classification> result = Classify(tier, ClassificationRules());
+  EXPECT_THAT(TiersOf(result), ElementsAre(kKey, kKey, kKey, kStandard, kStandard, kStandard));
+  EXPECT_THAT(result[0].reason, HasSubstr("key by sales: rank 1 of 6 in KA_RETAIL_CHAIN, cumulative 41.6%"));
+  EXPECT_THAT(result[1].reason, HasSubstr("66.6%"));
+  EXPECT_THAT(result[1].reason, HasSubstr("by profit (rank 1 of 6, cumulative 47.0%)"));
+  EXPECT_THAT(result[2].reason, HasSubstr("82.3%"));
+  AccountFigures grown = tier[4];
+  grown.sales_previous = 40;
+  ClassificationRules rules;
+  rules.potential_growth_percent = 20;
+  std::vector<AccountFigures> with_growth = tier;
+  with_growth[4] = grown;
+  EXPECT_EQ(Classify(with_growth, rules)[4].tier, kPotential);
+}
+
 TEST(ClassificationTest, TopShareSetReturnsIndexesLargestFirst) {
   // 10, 70, 20 of 100 at share 80: 70 (70%), then 20 (90%).
   EXPECT_THAT(TopShareSet({10, 70, 20}, {"a", "b", "c"}, 80), ElementsAre(1, 2));

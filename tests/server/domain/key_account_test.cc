@@ -217,6 +217,43 @@ TEST_F(KeyAccountTest, WorkQueueRunsBreachedFirstThenByDueWithKeyAccountsAheadWi
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("scope")));
 }
 
+TEST_F(KeyAccountTest, AClockStillBreachedAfterTheRulesBusinessTimeEscalatesOnceMore) {
+  AddAccount(NewAccount("STD", v1::CHANNEL_TIER_CONSUMER, 1));
+  const v1::Ticket late = CreateTicket("STD", "tom");
+  const v1::Ticket answered = CreateTicket("STD", "tom");
+  clock_.Advance(absl::Minutes(61));  // both first responses breached at 09:00
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  v1::GetTicketRequest get;
+  get.set_id(late.id());
+  ASSERT_THAT(tickets_->Get(kSue, get)->pending_escalations(), SizeIs(1));
+  v1::AddCommentRequest reply;  // the customer hears from us: first response met (late)
+  reply.set_ticket_id(answered.id());
+  reply.set_body("technician on the way");
+  reply.set_visibility(v1::VISIBILITY_CUSTOMER);
+  ASSERT_THAT(tickets_->AddComment(kTom, reply), IsOk());
+  for (const v1::Alert& alert : AllAlerts()) {  // acknowledged: no re-escalations
+    v1::AckAlertRequest ack;
+    ack.set_sequence(alert.sequence());
+    ASSERT_THAT(tickets_->AckAlert(kSue, ack), IsOk());
+  }
+  Open();  // a restart keeps the pending escalation
+  clock_.Advance(absl::Minutes(118));  // 10:59: not yet
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  EXPECT_THAT(AllAlerts(), SizeIs(2));  // the two breaches
+  clock_.Advance(absl::Minutes(2));   // 11:01: two hours past the breach
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  const std::vector<v1::Alert> alerts = AllAlerts();
+  ASSERT_THAT(alerts, SizeIs(3));
+  EXPECT_EQ(alerts[2].ticket_id(), late.id());
+  EXPECT_EQ(alerts[2].rule(), "still-breached");
+  EXPECT_EQ(alerts[2].condition(), v1::ESCALATION_CONDITION_BREACH_AGE);
+  EXPECT_EQ(alerts[2].level(), 2);
+  EXPECT_EQ(alerts[2].past_target().seconds(), 2 * 3600 + 60);  // fired at 11:01
+  EXPECT_THAT(alerts[2].summary(), HasSubstr("first_response still breached"));
+  EXPECT_THAT(tickets_->Get(kSue, get)->pending_escalations(), IsEmpty());
+}
+
 TEST(WorkOrderTest, PausedAndClocklessTicketsHaveNoRankAndKeyMarginShiftsTheRank) {
   v1::Ticket t;
   UpdateWorkOrder(t, absl::Hours(1));
