@@ -26,6 +26,7 @@ constexpr CommandEntry kCommands[] = {
     {"whoami", RunWhoAmI},   {"verify", RunVerify},     {"clock", RunClock},
     {"commit", RunCommit},   {"explain", RunExplain},   {"preview", RunPreview},
     {"sla", RunSla},         {"alerts", RunAlerts},     {"contact", RunContact},
+    {"accounts", RunAccounts}, {"queue", RunQueue},
 };
 
 const std::string& Arg(const CommandContext& ctx, size_t i) {

@@ -35,7 +35,8 @@ absl::Status RunCommand(CommandContext& ctx);
 // The subcommands, declared here so that RunCommand can dispatch to the files that
 // define them (cli_commands.cc: reads; cli_mutations.cc: changes; cli_clock.cc: the
 // test clock; cli_sla.cc and cli_sla_config.cc: SLA dates, explanations, previews and
-// the SLA configuration; cli_alerts.cc and cli_alerts_watch.cc: escalation alerts).
+// the SLA configuration; cli_alerts.cc and cli_alerts_watch.cc: escalation alerts;
+// cli_accounts*.cc: customer accounts; cli_queue.cc: work queues).
 absl::Status RunGet(CommandContext& ctx);
 absl::Status RunList(CommandContext& ctx);
 absl::Status RunHistory(CommandContext& ctx);
@@ -53,6 +54,8 @@ absl::Status RunExplain(CommandContext& ctx);  // cli_sla.cc
 absl::Status RunPreview(CommandContext& ctx);  // cli_sla.cc
 absl::Status RunSla(CommandContext& ctx);      // cli_sla_config.cc
 absl::Status RunAlerts(CommandContext& ctx);   // cli_alerts.cc, cli_alerts_watch.cc
+absl::Status RunAccounts(CommandContext& ctx);  // cli_accounts.cc, cli_accounts_import.cc
+absl::Status RunQueue(CommandContext& ctx);     // cli_queue.cc
 
 // Checks that the subcommand got between `min` and `max` arguments (after its name);
 // `synopsis` ("get ID") is quoted in the UsageError otherwise.

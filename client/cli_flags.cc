@@ -34,6 +34,8 @@ ABSL_FLAG(std::string, queue, "", "team or work queue");
 ABSL_FLAG(std::string, region, "", "region, e.g. cn/zhejiang/hangzhou");
 ABSL_FLAG(std::string, assignee, "", "user name of the assignee");
 ABSL_FLAG(std::string, request_id, "", "idempotency key of create (default: random UUID)");
+ABSL_FLAG(std::string, priority_reason, "",
+          "create, update: why --priority overrides the impact x urgency matrix (required)");
 
 ABSL_FLAG(std::string, status, "", "list: comma-separated statuses");
 ABSL_FLAG(std::string, created_from, "", "list: created at or after (RFC 3339 or date)");
@@ -63,6 +65,20 @@ ABSL_FLAG(bool, unacked, false, "alerts list|watch: only unacknowledged alerts")
 ABSL_FLAG(int64_t, from, 0, "alerts watch: start after this sequence");
 ABSL_FLAG(int64_t, max, 0, "alerts watch: exit after this many alerts (0: never)");
 ABSL_FLAG(bool, once, false, "alerts watch: stop at the first break instead of reconnecting");
+
+ABSL_FLAG(std::string, name, "", "accounts create: the account's name");
+ABSL_FLAG(std::string, channel, "", "accounts create, list: the channel tier (distributor, ...)");
+ABSL_FLAG(std::string, sales, "", "accounts create: sales of the current period (1234.56)");
+ABSL_FLAG(std::string, sales_previous, "", "accounts create: sales of the previous period");
+ABSL_FLAG(std::string, profit, "", "accounts create: profit of the current period");
+ABSL_FLAG(std::string, profit_previous, "", "accounts create: profit of the previous period");
+ABSL_FLAG(std::string, manager, "", "accounts create: user name of the account manager");
+ABSL_FLAG(std::string, loyalty, "", "accounts create: loyalty note");
+ABSL_FLAG(bool, potential_key, false, "accounts create: flag the account as a potential key");
+ABSL_FLAG(std::string, tier, "", "accounts list: key | potential_key | standard");
+ABSL_FLAG(bool, apply, false, "accounts reclassify: commit the moves (default: dry run)");
+ABSL_FLAG(bool, skip_invalid, false, "accounts import: import the valid rows, skip the others");
+ABSL_FLAG(bool, dry_run, false, "accounts import: validate and count, write nothing");
 
 namespace ticketing::client {
 
@@ -123,6 +139,38 @@ Subcommands:
                           alert first); reconnects after a break, 1 s apart, from the
                           last alert printed; exits 0 on SIGINT/SIGTERM (--timeout
                           does not limit the stream)
+  accounts create ID --name=NAME --channel=CHANNEL [flags]
+                          open a customer account (agent, supervisor, admin; see
+                          "accounts flags")
+  accounts show ID        one account, a field a line: figures, manager, key persons,
+                          service tier and where it came from (COMPUTED or MANUAL)
+  accounts list           accounts by id: ID, NAME, CHANNEL, REGION, TIER, SALES,
+                          PROFIT; filters --channel, --region (prefix), --tier; --all
+  accounts history ID     the account's history (all pages)
+  accounts tier ID TIER   set the manual tier override (key, potential_key, standard)
+                          or "clear" it; needs --reason; --version=N (default: the
+                          current one, read first) (supervisor, admin)
+  accounts reclassify     compute every account's tier (80/20 per channel tier) and show
+                          the moves: ACCOUNT, CHANNEL, MOVE (from -> to), REASON, then
+                          "N accounts, U up, D down, applied: yes/no, tickets moved: T";
+                          a dry run unless --apply (supervisor, admin)
+  accounts import FILE    create or update the accounts of a CSV file (admin; see "CSV
+                          format"); FILE "-" is stdin. Every row that cannot be read is
+                          listed ("line 7, column sales_current: not a number: 12,x") and
+                          nothing is sent; the server's objections name the line too.
+                          --skip_invalid imports the good rows and lists the others;
+                          --dry_run only checks. Ends with "created C, updated U,
+                          unchanged N, skipped S" (--json: the server's answer, and
+                          the rows left out on stderr). One call for the whole file:
+                          a large one may need a longer --timeout
+  accounts export [FILE]  write all accounts (or those of --channel, --region, --tier)
+                          as CSV to FILE, or to stdout; import reads it back unchanged
+  queue mine              my open tickets in working order (see "queue flags"):
+                          POS, TICKET, PRI, TIER, BREACHED, NEXT DUE (UTC), LEFT
+                          (working time to the next due instant; negative: overdue),
+                          STATUS, SUMMARY
+  queue user USER         the same for USER's tickets (technicians: only their own)
+  queue team QUEUE        the same for the team queue QUEUE
   help                    show this text
 
 Global flags:
@@ -142,10 +190,12 @@ create flags:
   --queue=QUEUE   --region=REGION
   --assignee=USER (a ticket created with an assignee starts assigned)
   --request_id=ID (default: a random UUID; repeat it to retry without duplicates)
+  --priority_reason=TEXT (required with --priority: why it overrides the matrix)
 
 update flags (only the flags given are changed; an empty value clears a field):
   --summary --description --contact_name --contact_phone --contact_email
   --product --serial --impact --urgency --priority --queue --region
+  --priority_reason=TEXT (required with --priority)
   --version=N (the version you saw; default: read with get first)   --note=TEXT
 
 transition flags:  --reason=TEXT (required for cancelled and reopened)
@@ -179,6 +229,34 @@ alerts flags:
   --max=N                 watch: exit 0 after N alerts (default: run until stopped)
   --once                  watch: exit at the first break (1 + gRPC code) instead of
                           reconnecting
+
+accounts flags:
+  create: --name=NAME (required)   --channel=CHANNEL (required): distributor,
+          second_tier_wholesaler, ka_retail_chain, small_retail,
+          business_end_customer, consumer
+          --region=REGION   --manager=USER   --loyalty=TEXT   --potential_key
+          --sales=MONEY --sales_previous=MONEY --profit=MONEY --profit_previous=MONEY
+          MONEY: major units with up to 2 decimals (1234.56); profit may be negative
+  list, export: --channel=CHANNEL   --region=PREFIX   --tier=key|potential_key|standard
+  list:   --page_size=N (1-500, default 50)   --page_token=TOKEN   --all
+  tier:   --reason=TEXT (required)   --version=N
+  reclassify: --apply (default: a dry run that changes nothing)
+  import: --skip_invalid   --dry_run
+
+CSV format (RFC 4180, UTF-8, CRLF or LF; what export writes and import reads):
+  the first line is the header; columns in any order, matched by name:
+    id,name,channel_tier,region,sales_current,sales_previous,profit_current,
+    profit_previous,loyalty_note,account_manager,potential_key_flag,key_persons
+  id, name and channel_tier are required; a missing column reads as empty, which
+  clears the field of an existing account. Quote fields with commas, quotes or line
+  breaks ("Acme, ""the best"" Ltd"). channel_tier as --channel (any case, or the full
+  name CHANNEL_TIER_DISTRIBUTOR); money as MONEY; potential_key_flag true/false, 1/0,
+  yes/no or empty; key_persons: entries "name|role|phone|email|notify" separated by
+  ';' (role buyer, decision_maker, influencer, user, other; notify true/false; a
+  backslash escapes ; | and \)
+
+queue flags:
+  --page_size=N (1-500, default 50)   --page_token=TOKEN   --all (every page)
 
 Enum values: short lowercase names (in_progress, p1, high) or the full proto names
 (TICKET_STATUS_IN_PROGRESS).

@@ -40,6 +40,7 @@ ABSL_DECLARE_FLAG(std::string, queue);
 ABSL_DECLARE_FLAG(std::string, region);
 ABSL_DECLARE_FLAG(std::string, assignee);
 ABSL_DECLARE_FLAG(std::string, request_id);
+ABSL_DECLARE_FLAG(std::string, priority_reason);
 
 // list.
 ABSL_DECLARE_FLAG(std::string, status);
@@ -72,6 +73,22 @@ ABSL_DECLARE_FLAG(bool, unacked);
 ABSL_DECLARE_FLAG(int64_t, from);
 ABSL_DECLARE_FLAG(int64_t, max);
 ABSL_DECLARE_FLAG(bool, once);
+
+// accounts (create, list, tier, reclassify, import). Money flags are text in major units
+// ("1234.56"), parsed by ParseMoney (cli_accounts_csv.h).
+ABSL_DECLARE_FLAG(std::string, name);
+ABSL_DECLARE_FLAG(std::string, channel);
+ABSL_DECLARE_FLAG(std::string, sales);
+ABSL_DECLARE_FLAG(std::string, sales_previous);
+ABSL_DECLARE_FLAG(std::string, profit);
+ABSL_DECLARE_FLAG(std::string, profit_previous);
+ABSL_DECLARE_FLAG(std::string, manager);
+ABSL_DECLARE_FLAG(std::string, loyalty);
+ABSL_DECLARE_FLAG(bool, potential_key);
+ABSL_DECLARE_FLAG(std::string, tier);
+ABSL_DECLARE_FLAG(bool, apply);
+ABSL_DECLARE_FLAG(bool, skip_invalid);
+ABSL_DECLARE_FLAG(bool, dry_run);
 
 namespace ticketing::client {
 

@@ -230,10 +230,6 @@ absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& o
   return absl::OkStatus();
 }
 
-namespace {
-
-// Prints "name:" padded to a common width, then the value; continuation lines of a
-// multi-line value are indented under the first.
 void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields,
                  std::ostream& out) {
   size_t width = 0;
@@ -244,6 +240,8 @@ void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields,
         << absl::StrReplaceAll(value, {{"\n", "\n" + indent}}) << "\n";
   }
 }
+
+namespace {
 
 std::string FormatContact(const v1::Contact& contact) {
   std::vector<std::string> parts;
@@ -286,9 +284,11 @@ void PrintTicket(const v1::Ticket& t, std::ostream& out) {
                {"status", ShortName(t.status())},
                {"status_reason", OrDash(t.status_reason())},
                {"priority", ShortName(t.priority())},
+               {"priority_reason", OrDash(t.priority_reason())},
                {"impact", ShortName(t.impact())},
                {"urgency", ShortName(t.urgency())},
                {"account", t.account_id()},
+               {"tier", ShortName(t.service_tier())},
                {"contact", FormatContact(t.contact())},
                {"product", OrDash(t.product())},
                {"serial_number", OrDash(t.serial_number())},

@@ -5,6 +5,7 @@
 
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <google/protobuf/descriptor.h>
@@ -95,6 +96,11 @@ class Table {
 
 // Prints `message` as indented protobuf JSON (proto field names) plus a newline.
 absl::Status PrintJson(const google::protobuf::Message& message, std::ostream& out);
+
+// Prints "name:" padded to a common width, then the value, one field a line;
+// continuation lines of a multi-line value are indented under the first.
+void PrintFields(const std::vector<std::pair<std::string, std::string>>& fields,
+                 std::ostream& out);
 
 // Human-readable renderings used by the subcommands.
 void PrintTicket(const v1::Ticket& ticket, std::ostream& out);        // one field a line

@@ -94,6 +94,7 @@ absl::StatusOr<v1::Ticket> TicketFromFlags() {
   t.set_queue(absl::GetFlag(FLAGS_queue));
   t.set_region(absl::GetFlag(FLAGS_region));
   t.set_assignee(absl::GetFlag(FLAGS_assignee));
+  t.set_priority_reason(absl::GetFlag(FLAGS_priority_reason));
   if (absl::Status s = SetEnumsFromFlags(t); !s.ok()) return s;
   return t;
 }
@@ -107,6 +108,9 @@ absl::Status CheckNotUpdatable(const CommandContext& ctx) {
   }
   if (Specified(ctx.args, "assignee")) {
     return UsageError("update does not change the assignee; use: tktctl assign ID USER");
+  }
+  if (Specified(ctx.args, "priority_reason") && !Specified(ctx.args, "priority")) {
+    return UsageError("--priority_reason goes with --priority (the reason for setting it)");
   }
   return absl::OkStatus();
 }

@@ -48,6 +48,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view add
   // that reconnects every second would otherwise wait that long for a restarted server.
   grpc::ChannelArguments arguments;
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  arguments.SetMaxSendMessageSize(kMaxMessageBytes);
+  arguments.SetMaxReceiveMessageSize(kMaxMessageBytes);
   return grpc::CreateCustomChannel(std::string(address), credentials, arguments);
 }
 
@@ -57,6 +59,7 @@ TicketClient::TicketClient(std::shared_ptr<grpc::Channel> channel, std::string t
       tickets_(v1::TicketService::NewStub(channel_)),
       admin_(v1::AdminService::NewStub(channel_)),
       alerts_(v1::AlertService::NewStub(channel_)),
+      accounts_(v1::AccountService::NewStub(channel_)),
       token_(std::move(token)),
       timeout_(timeout) {}
 
@@ -168,6 +171,14 @@ absl::StatusOr<v1::PreviewDeadlineResponse> TicketClient::PreviewDeadline(
       });
 }
 
+absl::StatusOr<v1::ListWorkQueueResponse> TicketClient::ListWorkQueue(
+    const v1::ListWorkQueueRequest& request) const {
+  return Invoke<v1::ListWorkQueueResponse>(
+      [&](grpc::ClientContext* context, v1::ListWorkQueueResponse* response) {
+        return tickets_->ListWorkQueue(context, request, response);
+      });
+}
+
 absl::StatusOr<v1::VerifyStoreResponse> TicketClient::VerifyStore() const {
   return Invoke<v1::VerifyStoreResponse>(
       [&](grpc::ClientContext* context, v1::VerifyStoreResponse* response) {
@@ -223,6 +234,67 @@ absl::StatusOr<v1::Alert> TicketClient::AckAlert(const v1::AckAlertRequest& requ
   return Invoke<v1::Alert>([&](grpc::ClientContext* context, v1::Alert* response) {
     return alerts_->AckAlert(context, request, response);
   });
+}
+
+absl::StatusOr<v1::Account> TicketClient::CreateAccount(
+    const v1::CreateAccountRequest& request) const {
+  return Invoke<v1::Account>([&](grpc::ClientContext* context, v1::Account* response) {
+    return accounts_->CreateAccount(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Account> TicketClient::GetAccount(absl::string_view id) const {
+  v1::GetAccountRequest request;
+  request.set_id(std::string(id));
+  return Invoke<v1::Account>([&](grpc::ClientContext* context, v1::Account* response) {
+    return accounts_->GetAccount(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::ListAccountsResponse> TicketClient::ListAccounts(
+    const v1::ListAccountsRequest& request) const {
+  return Invoke<v1::ListAccountsResponse>(
+      [&](grpc::ClientContext* context, v1::ListAccountsResponse* response) {
+        return accounts_->ListAccounts(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::Account> TicketClient::UpdateAccount(
+    const v1::UpdateAccountRequest& request) const {
+  return Invoke<v1::Account>([&](grpc::ClientContext* context, v1::Account* response) {
+    return accounts_->UpdateAccount(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::ListAccountEventsResponse> TicketClient::ListAccountEvents(
+    const v1::ListAccountEventsRequest& request) const {
+  return Invoke<v1::ListAccountEventsResponse>(
+      [&](grpc::ClientContext* context, v1::ListAccountEventsResponse* response) {
+        return accounts_->ListAccountEvents(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::Account> TicketClient::SetServiceTier(
+    const v1::SetServiceTierRequest& request) const {
+  return Invoke<v1::Account>([&](grpc::ClientContext* context, v1::Account* response) {
+    return accounts_->SetServiceTier(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::ReclassifyAccountsResponse> TicketClient::ReclassifyAccounts(
+    const v1::ReclassifyAccountsRequest& request) const {
+  return Invoke<v1::ReclassifyAccountsResponse>(
+      [&](grpc::ClientContext* context, v1::ReclassifyAccountsResponse* response) {
+        return accounts_->ReclassifyAccounts(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::ImportAccountsResponse> TicketClient::ImportAccounts(
+    const v1::ImportAccountsRequest& request) const {
+  return Invoke<v1::ImportAccountsResponse>(
+      [&](grpc::ClientContext* context, v1::ImportAccountsResponse* response) {
+        return accounts_->ImportAccounts(context, request, response);
+      });
 }
 
 absl::Status TicketClient::WatchAlerts(

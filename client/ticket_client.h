@@ -1,5 +1,6 @@
-// A small synchronous client for the ticket server: TicketService, AdminService and
-// AlertService behind one object whose methods return absl::StatusOr instead of grpc::Status.
+// A small synchronous client for the ticket server: TicketService, AdminService,
+// AlertService and AccountService behind one object whose methods return absl::StatusOr
+// instead of grpc::Status.
 //
 // Example:
 //   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
@@ -20,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "ticketing/v1/account.grpc.pb.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
 #include "ticketing/v1/alert.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
@@ -28,6 +30,10 @@ namespace ticketing::client {
 
 // Deadline applied to every call unless the caller sets another one.
 inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(10);
+
+// The largest message a channel made by MakeChannel sends or receives (gRPC's default
+// receive limit is 4 MiB): an ImportAccounts request carries a whole CSV file.
+inline constexpr int kMaxMessageBytes = 64 << 20;
 
 // Converts a gRPC status to an absl::Status with the same code (both use the
 // google.rpc numbering) and message. grpc::Status::OK becomes absl::OkStatus().
@@ -39,12 +45,13 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 // `ca_file` is empty. Returns NOT_FOUND / INVALID_ARGUMENT when `ca_file` cannot be
 // read or is empty. The channel connects lazily: an unreachable server shows up as
 // UNAVAILABLE on the first call, not here. After a lost connection it tries again at
-// most a second apart (gRPC's default backoff grows to 2 minutes).
+// most a second apart (gRPC's default backoff grows to 2 minutes). Messages of up to
+// kMaxMessageBytes pass both ways (the server may still refuse large requests).
 absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view address,
                                                            bool tls,
                                                            absl::string_view ca_file);
 
-// Wraps the TicketService, AdminService and AlertService stubs. Every call sends
+// Wraps the TicketService, AdminService, AlertService and AccountService stubs. Every call sends
 // "authorization: Bearer <token>" (nothing when the token is empty, which the server
 // answers with UNAUTHENTICATED) and gets a deadline of `timeout` from the moment
 // the call starts; a call that runs out of time fails with DEADLINE_EXCEEDED.
@@ -81,6 +88,11 @@ class TicketClient {
   absl::StatusOr<v1::SlaExplanation> ExplainSla(absl::string_view id) const;
   absl::StatusOr<v1::PreviewDeadlineResponse> PreviewDeadline(
       const v1::PreviewDeadlineRequest& request) const;
+  // One page of the open tickets of the caller, a user or a team queue (request.scope), in
+  // working order: breached first, then by the nearest due instant. PERMISSION_DENIED when
+  // a technician asks for someone else's queue.
+  absl::StatusOr<v1::ListWorkQueueResponse> ListWorkQueue(
+      const v1::ListWorkQueueRequest& request) const;
 
   // AdminService.
   absl::StatusOr<v1::VerifyStoreResponse> VerifyStore() const;
@@ -118,6 +130,30 @@ class TicketClient {
   absl::Status WatchAlerts(grpc::ClientContext& context, const v1::WatchAlertsRequest& request,
                            const std::function<bool(const v1::Alert&)>& on_alert) const;
 
+  // AccountService. Each returns the server's response message.
+  // ALREADY_EXISTS for a taken id; INVALID_ARGUMENT naming the field ("account.name: ...").
+  absl::StatusOr<v1::Account> CreateAccount(const v1::CreateAccountRequest& request) const;
+  // NOT_FOUND for an unknown id.
+  absl::StatusOr<v1::Account> GetAccount(absl::string_view id) const;
+  // One page, ordered by id; continue with response.next_page_token until it is empty.
+  absl::StatusOr<v1::ListAccountsResponse> ListAccounts(
+      const v1::ListAccountsRequest& request) const;
+  // Version-checked: ABORTED when request.account.version is not the current one.
+  absl::StatusOr<v1::Account> UpdateAccount(const v1::UpdateAccountRequest& request) const;
+  absl::StatusOr<v1::ListAccountEventsResponse> ListAccountEvents(
+      const v1::ListAccountEventsRequest& request) const;
+  // Sets or clears (tier UNSPECIFIED) the manual tier override; supervisors and admins;
+  // version-checked like UpdateAccount.
+  absl::StatusOr<v1::Account> SetServiceTier(const v1::SetServiceTierRequest& request) const;
+  // Classifies every account; with request.apply, commits the moves. Supervisors, admins.
+  absl::StatusOr<v1::ReclassifyAccountsResponse> ReclassifyAccounts(
+      const v1::ReclassifyAccountsRequest& request) const;
+  // Upserts many accounts at once (admins). Without skip_invalid any bad row fails the
+  // call with INVALID_ARGUMENT listing "accounts[i].field: ..." lines and nothing is
+  // written; with it the bad rows come back in response.errors.
+  absl::StatusOr<v1::ImportAccountsResponse> ImportAccounts(
+      const v1::ImportAccountsRequest& request) const;
+
  private:
   // Adds the authorization metadata and the deadline to `context`.
   void Prepare(grpc::ClientContext* context) const;
@@ -130,6 +166,7 @@ class TicketClient {
   const std::unique_ptr<v1::TicketService::Stub> tickets_;
   const std::unique_ptr<v1::AdminService::Stub> admin_;
   const std::unique_ptr<v1::AlertService::Stub> alerts_;
+  const std::unique_ptr<v1::AccountService::Stub> accounts_;
   const std::string token_;
   const absl::Duration timeout_;
 };

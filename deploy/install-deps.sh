@@ -24,6 +24,7 @@ PACKAGES=(
   libgtest-dev
   libgmock-dev
   libbenchmark-dev
+  libcsv-dev
   tzdata
 )
 

@@ -87,7 +87,7 @@ TEST_F(TktctlE2eTest, CreateWithJsonPrintsATicketWithTheGivenFields) {
   const v1::Ticket t = TktctlJson<v1::Ticket>(
       kAgentToken, CreateArgs(account_, {"--description=Water on the floor", "--product=WM-100",
                                          "--serial=SN-42", "--impact=high", "--urgency=low",
-                                         "--priority=p2", "--queue=repairs", "--region=cn/hz"}));
+                                         "--priority=p2", "--priority_reason=line down", "--queue=repairs", "--region=cn/hz"}));
   EXPECT_GT(TicketNumber(t.id()), 0) << t.id();
   EXPECT_EQ(t.kind(), v1::TICKET_KIND_REPAIR);
   EXPECT_EQ(t.account_id(), account_);
