@@ -221,6 +221,7 @@ int Run(const sigset_t& stop_signals) {
   accounts.SetRetier(&tickets);
   tickets.EnableAccounts(&accounts, account_settings->priority,
                          account_settings->key_account_margin);
+  if (config->dissatisfied_below() != 0) tickets.SetDissatisfiedBelow(config->dissatisfied_below());
   domain::AlertFeed feed((*store)->LastAlertSequence());
   tickets.EnableEscalation(&(*sla_config)->escalation(), &feed);
   if (absl::Status resumed = accounts.ResumeRetierJobs(); !resumed.ok()) return Fail(resumed);

@@ -249,4 +249,25 @@ grpc::Status AccountGrpcService::ImportAccounts(grpc::ServerContext* context, co
   });
 }
 
+grpc::Status TicketGrpcService::ScheduleVisit(grpc::ServerContext* context, const v1::ScheduleVisitRequest* request,
+                                              v1::Ticket* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.ScheduleVisit(who, *request);
+  });
+}
+
+grpc::Status TicketGrpcService::RecordVisit(grpc::ServerContext* context, const v1::RecordVisitRequest* request,
+                                            v1::Ticket* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.RecordVisit(who, *request);
+  });
+}
+
+grpc::Status TicketGrpcService::SubmitSurvey(grpc::ServerContext* context, const v1::SubmitSurveyRequest* request,
+                                             v1::Ticket* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.SubmitSurvey(who, *request);
+  });
+}
+
 }  // namespace ticketing::api

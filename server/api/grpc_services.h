@@ -52,6 +52,12 @@ class TicketGrpcService final : public v1::TicketService::Service {
                                v1::PreviewDeadlineResponse* response) override;
   grpc::Status ListWorkQueue(grpc::ServerContext* context, const v1::ListWorkQueueRequest* request,
                              v1::ListWorkQueueResponse* response) override;
+  grpc::Status ScheduleVisit(grpc::ServerContext* context, const v1::ScheduleVisitRequest* request,
+                             v1::Ticket* response) override;
+  grpc::Status RecordVisit(grpc::ServerContext* context, const v1::RecordVisitRequest* request,
+                           v1::Ticket* response) override;
+  grpc::Status SubmitSurvey(grpc::ServerContext* context, const v1::SubmitSurveyRequest* request,
+                            v1::Ticket* response) override;
 
  private:
   domain::TicketService& tickets_;

@@ -89,6 +89,9 @@ absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
   if (config.has_tls() && (config.tls().cert_file().empty() || config.tls().key_file().empty())) {
     return absl::InvalidArgumentError("tls: cert_file and key_file are both required");
   }
+  if (config.dissatisfied_below() < 0 || config.dissatisfied_below() > 6) {
+    return absl::InvalidArgumentError("dissatisfied_below: must be 1-6 (0 for the default 3)");
+  }
   return AccountSettingsOf(config).status();
 }
 

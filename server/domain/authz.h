@@ -19,6 +19,7 @@ namespace ticketing::domain {
 //   kVerifyStore   admin, supervisor
 //   kSetTestClock  admin
 //   kReplaceSlaConfig  admin
+//   kSurvey        agent, supervisor (the desk asks the customer)
 //   kEditAccount   agent, supervisor, admin (create and update accounts)
 //   kSetTier       supervisor, admin (tier overrides, reclassification)
 //   kImportAccounts admin
@@ -26,7 +27,7 @@ namespace ticketing::domain {
 //   kInternal      the server's own work (SLA timers); never reachable from a request
 enum class Action {
   kRead, kCreate, kAssign, kCommitDate, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kReplaceSlaConfig,
-  kEditAccount, kSetTier, kImportAccounts, kReadQueueOf,
+  kEditAccount, kSetTier, kImportAccounts, kReadQueueOf, kSurvey,
   kInternal
 };
 

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
 #include "server/common/status_macros.h"
 #include "server/domain/selectors.h"
@@ -28,6 +30,15 @@ std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
   }
   if (change.field() == "chase_count") {
     return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED, v1::ESCALATION_CONDITION_CHASE_COUNT);
+  }
+  if (absl::StartsWith(change.field(), "visit.") && absl::EndsWith(change.field(), ".outcome") &&
+      absl::StartsWith(change.new_value(), "NOT_FIXED")) {
+    return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
+                          v1::ESCALATION_CONDITION_VISIT_NOT_FIXED);
+  }
+  if (change.field() == "survey" && change.new_value() == "dissatisfied") {
+    return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
+                          v1::ESCALATION_CONDITION_DISSATISFIED_SURVEY);
   }
   for (int k = v1::SLA_CLOCK_KIND_FIRST_RESPONSE; k <= v1::SLA_CLOCK_KIND_COMMITTED_DATE; ++k) {
     const auto kind = static_cast<v1::SlaClockKind>(k);
@@ -88,6 +99,18 @@ std::string DescribeCondition(v1::EscalationCondition condition, v1::SlaClockKin
       return absl::StrCat("customer chased ", ticket.chase_count(), " times");
     case v1::ESCALATION_CONDITION_KEY_ACCOUNT_COMPLAINT:
       return "new complaint from a KEY account";
+    case v1::ESCALATION_CONDITION_VISIT_NOT_FIXED: {
+      for (auto v = ticket.visits().rbegin(); v != ticket.visits().rend(); ++v) {
+        if (v->outcome() == v1::VISIT_OUTCOME_NOT_FIXED) {
+          return absl::StrCat("visit ", v->number(), " by ", v->technician(), " not fixed: ",
+                              absl::AsciiStrToLower(absl::StripPrefix(
+                                  v1::NotFixedReason_Name(v->not_fixed_reason()), "NOT_FIXED_REASON_")));
+        }
+      }
+      return "visit not fixed";
+    }
+    case v1::ESCALATION_CONDITION_DISSATISFIED_SURVEY:
+      return absl::StrCat("customer dissatisfied (overall ", ticket.survey().overall(), " of 5)");
     case v1::ESCALATION_CONDITION_SLA_BREACH:
       return absl::StrCat(ClockName(clock), " breached");
     case v1::ESCALATION_CONDITION_BREACH_AGE:

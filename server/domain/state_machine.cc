@@ -75,4 +75,13 @@ v1::TicketStatus StatusAfterAssignment(v1::TicketStatus status, bool has_new_ass
   }
 }
 
+absl::Status CheckOpen(const v1::Ticket& ticket, absl::string_view what) {
+  if (IsOpen(ticket.status())) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat("cannot ", what, " ticket ", ticket.id(),
+                                                    ": it is ", StatusName(ticket.status()),
+                                                    ticket.status() == v1::TICKET_STATUS_CLOSED
+                                                        ? "; reopen it first"
+                                                        : ""));
+}
+
 }  // namespace ticketing::domain

@@ -28,6 +28,9 @@ std::string StatusName(v1::TicketStatus status);
 // True for every status from which work can still happen (all but CLOSED and CANCELLED).
 bool IsOpen(v1::TicketStatus status);
 
+// OK when `ticket` is open; else FAILED_PRECONDITION "cannot <what> ticket T-1: it is CLOSED".
+absl::Status CheckOpen(const v1::Ticket& ticket, absl::string_view what);
+
 // The statuses `from` may move to, in enum order.
 std::vector<v1::TicketStatus> AllowedTransitions(v1::TicketStatus from);
 

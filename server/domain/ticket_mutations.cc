@@ -16,15 +16,6 @@ namespace {
 
 using google::protobuf::util::FieldMaskUtil;
 
-absl::Status CheckOpen(const v1::Ticket& ticket, absl::string_view what) {
-  if (IsOpen(ticket.status())) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat("cannot ", what, " ticket ", ticket.id(),
-                                                    ": it is ", StatusName(ticket.status()),
-                                                    ticket.status() == v1::TICKET_STATUS_CLOSED
-                                                        ? "; reopen it first"
-                                                        : ""));
-}
-
 // Status-specific requirements of a transition beyond the state machine's edges.
 absl::Status CheckTransitionRequirements(const v1::Ticket& ticket,
                                          const v1::TransitionTicketRequest& request) {

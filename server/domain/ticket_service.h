@@ -83,6 +83,17 @@ class TicketService final : public TicketRetier {
   absl::StatusOr<v1::PreviewDeadlineResponse> PreviewDeadline(
       const Principal& actor, const v1::PreviewDeadlineRequest& request);
 
+  // Sets the survey threshold: an overall score below it is dissatisfied (default 3).
+  void SetDissatisfiedBelow(int score) { dissatisfied_below_ = score; }
+
+  // Field visits and the customer's survey (docs/fieldwork.md).
+  absl::StatusOr<v1::Ticket> ScheduleVisit(const Principal& actor,
+                                           const v1::ScheduleVisitRequest& request);
+  absl::StatusOr<v1::Ticket> RecordVisit(const Principal& actor,
+                                         const v1::RecordVisitRequest& request);
+  absl::StatusOr<v1::Ticket> SubmitSurvey(const Principal& actor,
+                                          const v1::SubmitSurveyRequest& request);
+
   // The open tickets of one assignee or queue in working order (docs/accounts.md).
   absl::StatusOr<v1::ListWorkQueueResponse> ListWorkQueue(const Principal& actor,
                                                           const v1::ListWorkQueueRequest& request);
@@ -162,6 +173,7 @@ class TicketService final : public TicketRetier {
   const AccountDirectory* accounts_ = nullptr;
   PriorityRules priority_;
   absl::Duration key_margin_ = absl::Hours(1);
+  int dissatisfied_below_ = 3;
   // Striped locks: a ticket id (or a request id's hash) picks one. Held across commit.
   std::array<absl::Mutex, 64> locks_;
 };

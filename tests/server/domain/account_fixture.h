@@ -46,6 +46,9 @@ inline constexpr char kAccountTestConfig[] = R"pb(
                      tiers: SERVICE_TIER_KEY level: 2 notify_key_persons: true
                      reescalate_after: "10m" }
   escalation_rules { name: "breach" condition: ESCALATION_CONDITION_SLA_BREACH level: 1 }
+  escalation_rules { name: "not-fixed" condition: ESCALATION_CONDITION_VISIT_NOT_FIXED level: 1
+                     notify_account_manager: true }
+  escalation_rules { name: "unhappy" condition: ESCALATION_CONDITION_DISSATISFIED_SURVEY level: 2 }
   escalation_rules { name: "still-breached" condition: ESCALATION_CONDITION_BREACH_AGE
                      clocks: SLA_CLOCK_KIND_FIRST_RESPONSE after_breach: "2h" level: 2 }
 )pb";
