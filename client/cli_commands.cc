@@ -26,7 +26,8 @@ constexpr CommandEntry kCommands[] = {
     {"whoami", RunWhoAmI},   {"verify", RunVerify},     {"clock", RunClock},
     {"commit", RunCommit},   {"explain", RunExplain},   {"preview", RunPreview},
     {"sla", RunSla},         {"alerts", RunAlerts},     {"contact", RunContact},
-    {"accounts", RunAccounts}, {"queue", RunQueue},
+    {"accounts", RunAccounts}, {"queue", RunQueue},     {"visit", RunVisit},
+    {"survey", RunSurvey},
 };
 
 const std::string& Arg(const CommandContext& ctx, size_t i) {

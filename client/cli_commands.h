@@ -54,6 +54,8 @@ absl::Status RunExplain(CommandContext& ctx);  // cli_sla.cc
 absl::Status RunPreview(CommandContext& ctx);  // cli_sla.cc
 absl::Status RunSla(CommandContext& ctx);      // cli_sla_config.cc
 absl::Status RunAlerts(CommandContext& ctx);   // cli_alerts.cc, cli_alerts_watch.cc
+absl::Status RunVisit(CommandContext& ctx);    // cli_field.cc
+absl::Status RunSurvey(CommandContext& ctx);   // cli_field.cc
 absl::Status RunAccounts(CommandContext& ctx);  // cli_accounts.cc, cli_accounts_import.cc
 absl::Status RunQueue(CommandContext& ctx);     // cli_queue.cc
 

@@ -47,6 +47,24 @@ ABSL_FLAG(bool, all, false, "list: follow next_page_token to the end");
 ABSL_FLAG(int64_t, ticket_version, 0,
           "--version on the command line: the ticket version you saw (default: fetched)");
 ABSL_FLAG(std::string, note, "", "note stored with the change");
+ABSL_FLAG(std::string, technician, "", "visit schedule: the technician (default: the assignee)");
+ABSL_FLAG(std::string, window_start, "", "visit schedule: window start (RFC 3339 or +DURATION)");
+ABSL_FLAG(std::string, window_end, "", "visit schedule: window end (RFC 3339 or +DURATION)");
+ABSL_FLAG(std::string, arrived, "", "visit record: arrival (RFC 3339 or +DURATION; default now)");
+ABSL_FLAG(std::string, left, "", "visit record: departure (RFC 3339 or +DURATION; default now)");
+ABSL_FLAG(std::string, outcome, "", "visit record: fixed or not_fixed");
+ABSL_FLAG(std::string, why, "",
+          "visit record: why not fixed: missing_part, missing_tool, needs_specialist, "
+          "customer_absent, other");
+ABSL_FLAG(std::string, diagnosis, "", "visit record: the diagnosis");
+ABSL_FLAG(int32_t, overall, 0, "survey: overall score 1-5");
+ABSL_FLAG(int32_t, skill, 0, "survey: score 1-5");
+ABSL_FLAG(int32_t, charges, 0, "survey: score 1-5");
+ABSL_FLAG(int32_t, timeliness, 0, "survey: score 1-5");
+ABSL_FLAG(int32_t, attitude, 0, "survey: score 1-5");
+ABSL_FLAG(int32_t, parts, 0, "survey: score 1-5");
+ABSL_FLAG(int32_t, facilities, 0, "survey: score 1-5");
+ABSL_FLAG(std::string, importance, "", "survey: dimensions by importance, e.g. timeliness,skill");
 ABSL_FLAG(std::string, reason, "",
           "why: transition (cancelled, reopened), commit and sla replace (required there)");
 ABSL_FLAG(bool, customer, false, "comment: a customer-visible reply (default internal)");
@@ -103,6 +121,17 @@ Subcommands:
   contact ID CHANNEL [NOTE...]
                           record that the customer chased the ticket (phone, email,
                           chat, in_person, other); counts toward escalation
+  visit schedule ID --window_start=TIME --window_end=TIME [--technician=USER]
+                          schedule a field visit (TIME: RFC 3339 or +DURATION)
+  visit record ID N --outcome=fixed|not_fixed [--why=REASON] [--reason=TEXT]
+        [--arrived=TIME] [--left=TIME] [--diagnosis=TEXT] [--note=TEXT]
+                          record visit N: not_fixed needs --why (missing_part,
+                          missing_tool, needs_specialist, customer_absent, other;
+                          other needs --reason); a failed visit escalates
+  survey ID --overall=N [--skill=N --charges=N --timeliness=N --attitude=N
+        --parts=N --facilities=N] [--importance=timeliness,skill,...] [--note=TEXT]
+                          the customer's satisfaction survey of a resolved ticket
+                          (scores 1-5; --note is the customer's comment)
   history ID              show the ticket's history (all pages)
   whoami                  show the user and role of the token
   verify                  check the store's indexes, histories and SLA timers

@@ -55,6 +55,22 @@ ABSL_DECLARE_FLAG(bool, all);
 // the flag name "version".
 ABSL_DECLARE_FLAG(int64_t, ticket_version);
 ABSL_DECLARE_FLAG(std::string, note);
+ABSL_DECLARE_FLAG(std::string, technician);
+ABSL_DECLARE_FLAG(std::string, window_start);
+ABSL_DECLARE_FLAG(std::string, window_end);
+ABSL_DECLARE_FLAG(std::string, arrived);
+ABSL_DECLARE_FLAG(std::string, left);
+ABSL_DECLARE_FLAG(std::string, outcome);
+ABSL_DECLARE_FLAG(std::string, why);
+ABSL_DECLARE_FLAG(std::string, diagnosis);
+ABSL_DECLARE_FLAG(int32_t, overall);
+ABSL_DECLARE_FLAG(int32_t, skill);
+ABSL_DECLARE_FLAG(int32_t, charges);
+ABSL_DECLARE_FLAG(int32_t, timeliness);
+ABSL_DECLARE_FLAG(int32_t, attitude);
+ABSL_DECLARE_FLAG(int32_t, parts);
+ABSL_DECLARE_FLAG(int32_t, facilities);
+ABSL_DECLARE_FLAG(std::string, importance);
 ABSL_DECLARE_FLAG(std::string, reason);
 ABSL_DECLARE_FLAG(bool, customer);
 

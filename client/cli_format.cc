@@ -277,6 +277,27 @@ std::string FormatEventText(const v1::TicketEvent& event) {
 
 }  // namespace
 
+// One line per visit ("visit 1  tom  window ...  NOT_FIXED MISSING_PART"), then the survey.
+void PrintVisitsAndSurvey(const v1::Ticket& t, std::ostream& out) {
+  for (const v1::Visit& v : t.visits()) {
+    out << "visit " << v.number() << ": " << v.technician() << "  window "
+        << FormatTime(v.window_start(), false) << " - " << FormatTime(v.window_end(), false)
+        << "  " << (v.outcome() == v1::VISIT_OUTCOME_UNSPECIFIED ? "scheduled" : ShortName(v.outcome()))
+        << (v.not_fixed_reason() == v1::NOT_FIXED_REASON_UNSPECIFIED ? "" : " " + ShortName(v.not_fixed_reason()))
+        << (v.diagnosis().empty() ? "" : "  " + OneLine(v.diagnosis())) << "\n";
+  }
+  if (t.has_first_time_fix()) out << "first_time_fix: " << (t.first_time_fix() ? "yes" : "no") << "\n";
+  if (t.has_survey()) {
+    const v1::Survey& s = t.survey();
+    out << "survey: overall " << s.overall() << (s.dissatisfied() ? " (dissatisfied)" : "")
+        << "  skill " << s.skill() << " charges " << s.charges() << " timeliness "
+        << s.timeliness() << " attitude " << s.attitude() << " parts " << s.parts()
+        << " facilities " << s.facilities()
+        << (s.importance().empty() ? "" : "  importance " + absl::StrJoin(s.importance(), ">"))
+        << (s.comment().empty() ? "" : "  \"" + OneLine(s.comment()) + "\"") << "\n";
+  }
+}
+
 void PrintTicket(const v1::Ticket& t, std::ostream& out) {
   PrintFields({{"id", t.id()},
                {"summary", t.summary()},
@@ -306,6 +327,7 @@ void PrintTicket(const v1::Ticket& t, std::ostream& out) {
                {"committed", FormatTime(t.committed_time(), true)}},
               out);
   PrintSlaClocks(t, out);
+  PrintVisitsAndSurvey(t, out);
 }
 
 void PrintTicketTable(const std::vector<v1::Ticket>& tickets, std::ostream& out) {

@@ -131,6 +131,24 @@ absl::StatusOr<v1::Ticket> TicketClient::RecordContact(
   });
 }
 
+absl::StatusOr<v1::Ticket> TicketClient::ScheduleVisit(const v1::ScheduleVisitRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->ScheduleVisit(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::RecordVisit(const v1::RecordVisitRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->RecordVisit(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::SubmitSurvey(const v1::SubmitSurveyRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->SubmitSurvey(context, request, response);
+  });
+}
+
 absl::StatusOr<v1::AddCommentResponse> TicketClient::AddComment(
     const v1::AddCommentRequest& request) const {
   return Invoke<v1::AddCommentResponse>(

@@ -79,6 +79,9 @@ class TicketClient {
   absl::StatusOr<v1::AddCommentResponse> AddComment(
       const v1::AddCommentRequest& request) const;
   absl::StatusOr<v1::Ticket> RecordContact(const v1::RecordContactRequest& request) const;
+  absl::StatusOr<v1::Ticket> ScheduleVisit(const v1::ScheduleVisitRequest& request) const;
+  absl::StatusOr<v1::Ticket> RecordVisit(const v1::RecordVisitRequest& request) const;
+  absl::StatusOr<v1::Ticket> SubmitSurvey(const v1::SubmitSurveyRequest& request) const;
   absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
       const v1::ListTicketEventsRequest& request) const;
   // Promises the customer a date (agents and supervisors; the time must be in the

@@ -339,5 +339,35 @@ TEST_F(TktctlTestClockE2eTest, ClockAdvanceAsNonAdminIsPermissionDeniedAndVerify
   EXPECT_THAT(Tktctl(kAdminToken, {"verify"}).out, ContainsRegex("\ntimers: +[1-9][0-9]*\n"));
 }
 
+TEST_F(TktctlE2eTest, VisitAndSurveyCommandsRecordTheRepairAndItsJudgement) {
+  const v1::Ticket t = TktctlJson<v1::Ticket>(
+      kAgentToken, CreateArgs(account_, {absl::StrCat("--assignee=", kTechnicianTomName)}));
+  ASSERT_THAT(Tktctl(kAgentToken, {"visit", "schedule", t.id(), "--window_start=+1h",
+                                   "--window_end=+3h"}),
+              ExitsWith(0));
+  EXPECT_THAT(Tktctl(kTechnicianTomToken, {"visit", "record", t.id(), "1", "--outcome=not_fixed"}),
+              ExitsWith(4))
+      << "not fixed needs --why";
+  const CliResult failed =
+      Tktctl(kTechnicianTomToken, {"visit", "record", t.id(), "1", "--outcome=not_fixed",
+                                   "--why=missing_part", "--diagnosis=print head broken"});
+  ASSERT_THAT(failed, ExitsWith(0));
+  EXPECT_THAT(failed.out, HasSubstr("visit 1: tom"));
+  EXPECT_THAT(failed.out, HasSubstr("not_fixed missing_part  print head broken"));
+  EXPECT_THAT(failed.out, HasSubstr("first_time_fix: no"));
+  EXPECT_THAT(Tktctl(kAgentToken, {"survey", t.id(), "--overall=2"}), ExitsWith(10))
+      << "not resolved yet: FAILED_PRECONDITION";
+  for (const char* status : {"in_progress", "resolved"}) {
+    ASSERT_THAT(Tktctl(kTechnicianTomToken, {"transition", t.id(), status}), ExitsWith(0));
+  }
+  const CliResult survey = Tktctl(kAgentToken, {"survey", t.id(), "--overall=2", "--timeliness=1",
+                                                "--importance=timeliness,parts",
+                                                "--note=twenty days"});
+  ASSERT_THAT(survey, ExitsWith(0));
+  EXPECT_THAT(survey.out, HasSubstr("survey: overall 2 (dissatisfied)"));
+  EXPECT_THAT(survey.out, HasSubstr("importance timeliness>parts"));
+  EXPECT_THAT(Tktctl(kAgentToken, {"visit", "record", t.id(), "x"}), ExitsWith(2));
+}
+
 }  // namespace
 }  // namespace ticketing::testing
