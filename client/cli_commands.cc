@@ -27,7 +27,7 @@ constexpr CommandEntry kCommands[] = {
     {"commit", RunCommit},   {"explain", RunExplain},   {"preview", RunPreview},
     {"sla", RunSla},         {"alerts", RunAlerts},     {"contact", RunContact},
     {"accounts", RunAccounts}, {"queue", RunQueue},     {"visit", RunVisit},
-    {"survey", RunSurvey},
+    {"survey", RunSurvey},   {"part", RunPart},         {"quote", RunQuote},
 };
 
 const std::string& Arg(const CommandContext& ctx, size_t i) {

@@ -56,6 +56,8 @@ absl::Status RunSla(CommandContext& ctx);      // cli_sla_config.cc
 absl::Status RunAlerts(CommandContext& ctx);   // cli_alerts.cc, cli_alerts_watch.cc
 absl::Status RunVisit(CommandContext& ctx);    // cli_field.cc
 absl::Status RunSurvey(CommandContext& ctx);   // cli_field.cc
+absl::Status RunPart(CommandContext& ctx);     // cli_field.cc
+absl::Status RunQuote(CommandContext& ctx);    // cli_field.cc
 absl::Status RunAccounts(CommandContext& ctx);  // cli_accounts.cc, cli_accounts_import.cc
 absl::Status RunQueue(CommandContext& ctx);     // cli_queue.cc
 

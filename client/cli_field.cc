@@ -1,5 +1,5 @@
-// tktctl visit (schedule, record) and survey: a technician's visits and the customer's
-// judgement of the service.
+// tktctl visit, part, quote and survey: a repair in the field, its parts and charges, and
+// the customer's judgement of the service.
 #include <string>
 #include <vector>
 
@@ -28,6 +28,11 @@ absl::StatusOr<google::protobuf::Timestamp> TimeFlag(absl::string_view flag,
   return ParseTimeOrOffset(flag, value, absl::Now());
 }
 
+absl::Status PrintOrFail(CommandContext& ctx, const absl::StatusOr<v1::Ticket>& ticket) {
+  if (!ticket.ok()) return ticket.status();
+  return PrintTicketResult(ctx, *ticket);
+}
+
 absl::Status RunSchedule(CommandContext& ctx) {
   if (absl::Status s = ExpectArgs(ctx, 2, 2, "visit schedule ID"); !s.ok()) return s;
   v1::ScheduleVisitRequest request;
@@ -42,9 +47,7 @@ absl::Status RunSchedule(CommandContext& ctx) {
   *request.mutable_window_start() = *start;
   *request.mutable_window_end() = *end;
   request.set_note(absl::GetFlag(FLAGS_note));
-  absl::StatusOr<v1::Ticket> ticket = ctx.client.ScheduleVisit(request);
-  if (!ticket.ok()) return ticket.status();
-  return PrintTicketResult(ctx, *ticket);
+  return PrintOrFail(ctx, ctx.client.ScheduleVisit(request));
 }
 
 absl::Status RunRecord(CommandContext& ctx) {
@@ -76,16 +79,151 @@ absl::Status RunRecord(CommandContext& ctx) {
   *request.mutable_leave_time() = *left;
   request.set_diagnosis(absl::GetFlag(FLAGS_diagnosis));
   request.set_notes(absl::GetFlag(FLAGS_note));
-  absl::StatusOr<v1::Ticket> ticket = ctx.client.RecordVisit(request);
-  if (!ticket.ok()) return ticket.status();
-  return PrintTicketResult(ctx, *ticket);
+  return PrintOrFail(ctx, ctx.client.RecordVisit(request));
+}
+
+// "80.00" or "80" -> 8000 minor units; UsageError naming `what` otherwise.
+absl::StatusOr<int64_t> ParseMoney(absl::string_view what, absl::string_view text) {
+  std::vector<std::string> parts = absl::StrSplit(text, '.');
+  int64_t major = 0, minor = 0;
+  const bool ok = parts.size() <= 2 && absl::SimpleAtoi(parts[0], &major) && major >= 0 &&
+                  (parts.size() == 1 || (parts[1].size() <= 2 && !parts[1].empty() &&
+                                         absl::SimpleAtoi(parts[1], &minor)));
+  if (!ok) return UsageError(absl::StrCat(what, ": '", text, "' is not an amount like 80.00"));
+  if (parts.size() == 2 && parts[1].size() == 1) minor *= 10;
+  return major * 100 + minor;
+}
+
+absl::StatusOr<std::vector<v1::ChargeLine>> ParseLines(const std::string& text) {
+  std::vector<v1::ChargeLine> lines;
+  for (absl::string_view item : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
+    std::vector<std::string> fields = absl::StrSplit(item, absl::MaxSplits(':', 2));
+    if (fields.size() != 3) {
+      return UsageError(absl::StrCat("--lines: '", item, "' is not KIND:AMOUNT:TEXT"));
+    }
+    absl::StatusOr<v1::ChargeKind> kind = ParseEnum<v1::ChargeKind>("--lines", fields[0]);
+    if (!kind.ok()) return kind.status();
+    absl::StatusOr<int64_t> amount = ParseMoney("--lines", fields[1]);
+    if (!amount.ok()) return amount.status();
+    v1::ChargeLine line;
+    line.set_kind(*kind);
+    line.set_amount(*amount);
+    line.set_description(fields[2]);
+    lines.push_back(std::move(line));
+  }
+  return lines;
+}
+
+absl::Status RunPartRequest(CommandContext& ctx) {
+  if (absl::Status s = ExpectArgs(ctx, 4, 4, "part request ID PART_NUMBER QUANTITY"); !s.ok()) return s;
+  v1::RequestPartRequest request;
+  request.set_ticket_id(Arg(ctx, 1));
+  request.set_part_number(Arg(ctx, 2));
+  int quantity = 0;
+  if (!absl::SimpleAtoi(Arg(ctx, 3), &quantity)) {
+    return UsageError(absl::StrCat("QUANTITY '", Arg(ctx, 3), "' is not a number"));
+  }
+  request.set_quantity(quantity);
+  request.set_description(absl::GetFlag(FLAGS_description));
+  if (const std::string promised = absl::GetFlag(FLAGS_promised); !promised.empty()) {
+    absl::StatusOr<google::protobuf::Timestamp> at = TimeFlag("--promised", promised, false);
+    if (!at.ok()) return at.status();
+    *request.mutable_promised_arrival() = *at;
+  }
+  request.set_note(absl::GetFlag(FLAGS_note));
+  return PrintOrFail(ctx, ctx.client.RequestPart(request));
+}
+
+absl::Status RunPartUpdate(CommandContext& ctx) {
+  if (absl::Status s = ExpectArgs(ctx, 4, 4, "part update ID N STATUS"); !s.ok()) return s;
+  v1::UpdatePartRequest request;
+  request.set_ticket_id(Arg(ctx, 1));
+  int number = 0;
+  if (!absl::SimpleAtoi(Arg(ctx, 2), &number)) {
+    return UsageError(absl::StrCat("N '", Arg(ctx, 2), "' is not a part number on the ticket"));
+  }
+  request.set_part(number);
+  absl::StatusOr<v1::PartStatus> status = ParseEnum<v1::PartStatus>("STATUS", Arg(ctx, 3));
+  if (!status.ok()) return status.status();
+  request.set_status(*status);
+  if (const std::string promised = absl::GetFlag(FLAGS_promised); !promised.empty()) {
+    absl::StatusOr<google::protobuf::Timestamp> at = TimeFlag("--promised", promised, false);
+    if (!at.ok()) return at.status();
+    *request.mutable_promised_arrival() = *at;
+  }
+  if (const std::string arrived = absl::GetFlag(FLAGS_arrived); !arrived.empty()) {
+    absl::StatusOr<google::protobuf::Timestamp> at = TimeFlag("--arrived", arrived, false);
+    if (!at.ok()) return at.status();
+    *request.mutable_arrival_time() = *at;
+  }
+  request.set_note(absl::GetFlag(FLAGS_note));
+  return PrintOrFail(ctx, ctx.client.UpdatePart(request));
+}
+
+absl::Status RunQuoteSet(CommandContext& ctx) {
+  if (absl::Status s = ExpectArgs(ctx, 2, 2, "quote set ID"); !s.ok()) return s;
+  v1::SetQuoteRequest request;
+  request.set_ticket_id(Arg(ctx, 1));
+  absl::StatusOr<std::vector<v1::ChargeLine>> lines = ParseLines(absl::GetFlag(FLAGS_lines));
+  if (!lines.ok()) return lines.status();
+  for (v1::ChargeLine& line : *lines) *request.add_lines() = std::move(line);
+  request.set_explanation(absl::GetFlag(FLAGS_explanation));
+  request.set_warranty_reference(absl::GetFlag(FLAGS_warranty));
+  request.set_warranty(!request.warranty_reference().empty());
+  return PrintOrFail(ctx, ctx.client.SetQuote(request));
+}
+
+absl::Status RunQuoteDecide(CommandContext& ctx) {
+  if (absl::Status s = ExpectArgs(ctx, 4, 4, "quote decide ID REVISION accepted|declined"); !s.ok()) return s;
+  v1::RecordQuoteDecisionRequest request;
+  request.set_ticket_id(Arg(ctx, 1));
+  int revision = 0;
+  if (!absl::SimpleAtoi(Arg(ctx, 2), &revision)) {
+    return UsageError(absl::StrCat("REVISION '", Arg(ctx, 2), "' is not a number"));
+  }
+  request.set_revision(revision);
+  absl::StatusOr<v1::QuoteDecision> decision = ParseEnum<v1::QuoteDecision>("decision", Arg(ctx, 3));
+  if (!decision.ok()) return decision.status();
+  request.set_decision(*decision);
+  request.set_decided_by(absl::GetFlag(FLAGS_by));
+  request.set_note(absl::GetFlag(FLAGS_note));
+  return PrintOrFail(ctx, ctx.client.RecordQuoteDecision(request));
+}
+
+absl::Status RunQuotePay(CommandContext& ctx) {
+  if (absl::Status s = ExpectArgs(ctx, 3, 3, "quote pay ID due|paid|waived"); !s.ok()) return s;
+  v1::SetPaymentStatusRequest request;
+  request.set_ticket_id(Arg(ctx, 1));
+  absl::StatusOr<v1::PaymentStatus> payment = ParseEnum<v1::PaymentStatus>("payment", Arg(ctx, 2));
+  if (!payment.ok()) return payment.status();
+  request.set_payment(*payment);
+  request.set_note(absl::GetFlag(FLAGS_note));
+  return PrintOrFail(ctx, ctx.client.SetPaymentStatus(request));
+}
+
+// The subcommand word after the command ("visit schedule"), or "".
+std::string Sub(const CommandContext& ctx) {
+  return ctx.args.positional.size() >= 2 ? ctx.args.positional[1] : "";
 }
 
 }  // namespace
 
+absl::Status RunPart(CommandContext& ctx) {
+  if (Sub(ctx) == "request") return RunPartRequest(ctx);
+  if (Sub(ctx) == "update") return RunPartUpdate(ctx);
+  return UsageError("part needs 'request ID PART_NUMBER QUANTITY' or 'update ID N STATUS'");
+}
+
+absl::Status RunQuote(CommandContext& ctx) {
+  if (Sub(ctx) == "set") return RunQuoteSet(ctx);
+  if (Sub(ctx) == "decide") return RunQuoteDecide(ctx);
+  if (Sub(ctx) == "pay") return RunQuotePay(ctx);
+  return UsageError("quote needs 'set ID', 'decide ID REVISION DECISION' or 'pay ID STATUS'");
+}
+
 absl::Status RunVisit(CommandContext& ctx) {
-  if (ctx.args.positional.size() >= 2 && ctx.args.positional[1] == "schedule") return RunSchedule(ctx);
-  if (ctx.args.positional.size() >= 2 && ctx.args.positional[1] == "record") return RunRecord(ctx);
+  if (Sub(ctx) == "schedule") return RunSchedule(ctx);
+  if (Sub(ctx) == "record") return RunRecord(ctx);
   return UsageError("visit needs 'schedule ID' or 'record ID N'");
 }
 
@@ -106,9 +244,7 @@ absl::Status RunSurvey(CommandContext& ctx) {
        absl::StrSplit(absl::GetFlag(FLAGS_importance), ',', absl::SkipWhitespace())) {
     survey.add_importance(std::string(name));
   }
-  absl::StatusOr<v1::Ticket> ticket = ctx.client.SubmitSurvey(request);
-  if (!ticket.ok()) return ticket.status();
-  return PrintTicketResult(ctx, *ticket);
+  return PrintOrFail(ctx, ctx.client.SubmitSurvey(request));
 }
 
 }  // namespace ticketing::client

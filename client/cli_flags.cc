@@ -47,6 +47,19 @@ ABSL_FLAG(bool, all, false, "list: follow next_page_token to the end");
 ABSL_FLAG(int64_t, ticket_version, 0,
           "--version on the command line: the ticket version you saw (default: fetched)");
 ABSL_FLAG(std::string, note, "", "note stored with the change");
+ABSL_FLAG(std::string, action_taken, "", "transition resolved: what was done");
+ABSL_FLAG(std::string, fault_category, "", "transition resolved: fault category (identifier)");
+ABSL_FLAG(std::string, root_cause, "", "transition resolved: the root cause");
+ABSL_FLAG(std::string, confirmed_by, "",
+          "transition closed: the customer's person who confirmed the fix");
+ABSL_FLAG(std::string, not_fixed_by, "",
+          "transition reopened: the customer's person who said it is not fixed");
+ABSL_FLAG(std::string, promised, "", "part: promised arrival (RFC 3339 or +DURATION)");
+ABSL_FLAG(std::string, lines, "",
+          "quote set: KIND:AMOUNT:TEXT;... e.g. labour:80.00:one hour;parts:180.00:print head");
+ABSL_FLAG(std::string, explanation, "", "quote set: what the charges are for");
+ABSL_FLAG(std::string, warranty, "", "quote set: warranty reference (warranty work, free)");
+ABSL_FLAG(std::string, by, "", "quote decide: the customer's person who decided");
 ABSL_FLAG(std::string, technician, "", "visit schedule: the technician (default: the assignee)");
 ABSL_FLAG(std::string, window_start, "", "visit schedule: window start (RFC 3339 or +DURATION)");
 ABSL_FLAG(std::string, window_end, "", "visit schedule: window end (RFC 3339 or +DURATION)");
@@ -121,6 +134,23 @@ Subcommands:
   contact ID CHANNEL [NOTE...]
                           record that the customer chased the ticket (phone, email,
                           chat, in_person, other); counts toward escalation
+  transition ID resolved --action_taken=TEXT --fault_category=ID --root_cause=TEXT
+                          resolving needs the resolution (for product feedback)
+  transition ID closed --confirmed_by=NAME
+                          closing needs the customer's confirmation of the fix
+  transition ID reopened --reason=TEXT [--not_fixed_by=NAME]
+                          the follow-up call found it not fixed
+  part request ID PART_NUMBER QUANTITY --description=TEXT [--promised=TIME]
+                          request a spare part (clocks keep running while we wait)
+  part update ID N STATUS [--promised=TIME] [--arrived=TIME] [--note=TEXT]
+                          move part N: ordered, shipped, arrived, installed, cancelled
+  quote set ID --lines=KIND:AMOUNT:TEXT;... --explanation=TEXT [--warranty=REF]
+                          quote the charges (KIND labour, parts, travel, other; AMOUNT
+                          like 80.00); --warranty=REF for free warranty work
+  quote decide ID REVISION accepted|declined --by=NAME
+                          the customer's decision on quote REVISION
+  quote pay ID due|paid|waived [--note=TEXT]
+                          the payment of the accepted quote (agent, supervisor)
   visit schedule ID --window_start=TIME --window_end=TIME [--technician=USER]
                           schedule a field visit (TIME: RFC 3339 or +DURATION)
   visit record ID N --outcome=fixed|not_fixed [--why=REASON] [--reason=TEXT]

@@ -55,6 +55,16 @@ ABSL_DECLARE_FLAG(bool, all);
 // the flag name "version".
 ABSL_DECLARE_FLAG(int64_t, ticket_version);
 ABSL_DECLARE_FLAG(std::string, note);
+ABSL_DECLARE_FLAG(std::string, action_taken);
+ABSL_DECLARE_FLAG(std::string, fault_category);
+ABSL_DECLARE_FLAG(std::string, root_cause);
+ABSL_DECLARE_FLAG(std::string, confirmed_by);
+ABSL_DECLARE_FLAG(std::string, not_fixed_by);
+ABSL_DECLARE_FLAG(std::string, promised);
+ABSL_DECLARE_FLAG(std::string, lines);
+ABSL_DECLARE_FLAG(std::string, explanation);
+ABSL_DECLARE_FLAG(std::string, warranty);
+ABSL_DECLARE_FLAG(std::string, by);
 ABSL_DECLARE_FLAG(std::string, technician);
 ABSL_DECLARE_FLAG(std::string, window_start);
 ABSL_DECLARE_FLAG(std::string, window_end);

@@ -287,6 +287,31 @@ void PrintVisitsAndSurvey(const v1::Ticket& t, std::ostream& out) {
         << (v.diagnosis().empty() ? "" : "  " + OneLine(v.diagnosis())) << "\n";
   }
   if (t.has_first_time_fix()) out << "first_time_fix: " << (t.first_time_fix() ? "yes" : "no") << "\n";
+  for (const v1::PartRequest& p : t.parts()) {
+    out << "part " << p.number() << ": " << p.quantity() << " x " << p.part_number() << " ("
+        << OneLine(p.description()) << ")  " << ShortName(p.status()) << " since "
+        << FormatTime(p.status_time(), false) << "  requested " << FormatTime(p.request_time(), false)
+        << "  promised " << FormatTime(p.promised_arrival(), false) << "\n";
+  }
+  if (t.has_quote()) {
+    const v1::Quote& q = t.quote();
+    out << "quote " << q.revision() << ": total " << q.total() / 100 << "." << (q.total() % 100 < 10 ? "0" : "")
+        << q.total() % 100 << (q.warranty() ? " (warranty " + q.warranty_reference() + ")" : "")
+        << "  " << (q.decision() == v1::QUOTE_DECISION_UNSPECIFIED ? "undecided" : ShortName(q.decision()) + " by " + q.decided_by())
+        << "  payment " << ShortName(q.payment()) << "\n";
+  }
+  if (t.has_resolution()) {
+    out << "resolution: " << t.resolution().fault_category() << ": " << OneLine(t.resolution().action_taken())
+        << " (root cause: " << OneLine(t.resolution().root_cause()) << ")\n";
+  }
+  if (t.has_verification()) {
+    out << "verification: " << ShortName(t.verification().outcome()) << " by "
+        << t.verification().customer_contact() << " (" << t.verification().verified_by() << ")\n";
+  }
+  if (t.has_verify_by() || t.verification_overdue()) {
+    out << "verify_by: " << FormatTime(t.verify_by(), false)
+        << (t.verification_overdue() ? "  OVERDUE (service omission)" : "") << "\n";
+  }
   if (t.has_survey()) {
     const v1::Survey& s = t.survey();
     out << "survey: overall " << s.overall() << (s.dissatisfied() ? " (dissatisfied)" : "")

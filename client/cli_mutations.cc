@@ -179,6 +179,19 @@ absl::Status RunTransition(CommandContext& ctx) {
   request.set_status(*status);
   request.set_reason(absl::GetFlag(FLAGS_reason));
   request.set_note(absl::GetFlag(FLAGS_note));
+  if (*status == v1::TICKET_STATUS_RESOLVED) {
+    request.mutable_resolution()->set_action_taken(absl::GetFlag(FLAGS_action_taken));
+    request.mutable_resolution()->set_fault_category(absl::GetFlag(FLAGS_fault_category));
+    request.mutable_resolution()->set_root_cause(absl::GetFlag(FLAGS_root_cause));
+  }
+  if (const std::string by = absl::GetFlag(FLAGS_confirmed_by); !by.empty()) {
+    request.mutable_verification()->set_outcome(v1::VERIFICATION_OUTCOME_CONFIRMED_FIXED);
+    request.mutable_verification()->set_customer_contact(by);
+  }
+  if (const std::string by = absl::GetFlag(FLAGS_not_fixed_by); !by.empty()) {
+    request.mutable_verification()->set_outcome(v1::VERIFICATION_OUTCOME_NOT_FIXED);
+    request.mutable_verification()->set_customer_contact(by);
+  }
   absl::StatusOr<v1::Ticket> moved = ctx.client.TransitionTicket(request);
   if (!moved.ok()) return moved.status();
   return PrintTicketResult(ctx, *moved);

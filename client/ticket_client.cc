@@ -149,6 +149,36 @@ absl::StatusOr<v1::Ticket> TicketClient::SubmitSurvey(const v1::SubmitSurveyRequ
   });
 }
 
+absl::StatusOr<v1::Ticket> TicketClient::RequestPart(const v1::RequestPartRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->RequestPart(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::UpdatePart(const v1::UpdatePartRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->UpdatePart(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::SetQuote(const v1::SetQuoteRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->SetQuote(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::RecordQuoteDecision(const v1::RecordQuoteDecisionRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->RecordQuoteDecision(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::Ticket> TicketClient::SetPaymentStatus(const v1::SetPaymentStatusRequest& request) const {
+  return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
+    return tickets_->SetPaymentStatus(context, request, response);
+  });
+}
+
 absl::StatusOr<v1::AddCommentResponse> TicketClient::AddComment(
     const v1::AddCommentRequest& request) const {
   return Invoke<v1::AddCommentResponse>(

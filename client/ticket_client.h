@@ -82,6 +82,11 @@ class TicketClient {
   absl::StatusOr<v1::Ticket> ScheduleVisit(const v1::ScheduleVisitRequest& request) const;
   absl::StatusOr<v1::Ticket> RecordVisit(const v1::RecordVisitRequest& request) const;
   absl::StatusOr<v1::Ticket> SubmitSurvey(const v1::SubmitSurveyRequest& request) const;
+  absl::StatusOr<v1::Ticket> RequestPart(const v1::RequestPartRequest& request) const;
+  absl::StatusOr<v1::Ticket> UpdatePart(const v1::UpdatePartRequest& request) const;
+  absl::StatusOr<v1::Ticket> SetQuote(const v1::SetQuoteRequest& request) const;
+  absl::StatusOr<v1::Ticket> RecordQuoteDecision(const v1::RecordQuoteDecisionRequest& request) const;
+  absl::StatusOr<v1::Ticket> SetPaymentStatus(const v1::SetPaymentStatusRequest& request) const;
   absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
       const v1::ListTicketEventsRequest& request) const;
   // Promises the customer a date (agents and supervisors; the time must be in the

@@ -222,6 +222,9 @@ int Run(const sigset_t& stop_signals) {
   tickets.EnableAccounts(&accounts, account_settings->priority,
                          account_settings->key_account_margin);
   if (config->dissatisfied_below() != 0) tickets.SetDissatisfiedBelow(config->dissatisfied_below());
+  if (absl::Duration within; absl::ParseDuration(config->verify_within(), &within)) {
+    tickets.SetVerifyWithin(within);  // validated with the config
+  }
   domain::AlertFeed feed((*store)->LastAlertSequence());
   tickets.EnableEscalation(&(*sla_config)->escalation(), &feed);
   if (absl::Status resumed = accounts.ResumeRetierJobs(); !resumed.ok()) return Fail(resumed);

@@ -26,7 +26,8 @@
 //       'W' 'Q' <queue> 0x00 <rank>                 a team queue
 //       where <rank> = <class:1><rank_ms:8><id:8>; class 0 = a clock breached, 1 = a clock
 //       counting, 2 = none counting; rank_ms = queue_rank_time (0 for class 2).
-//   CF "timers"    <due_ms:8><id:8><clock kind:1><'W' warning | 'B' breach | 'E' breach age:1>
+//   CF "timers"    <due_ms:8><id:8><clock kind:1><'W' warning | 'B' breach | 'E' breach age |
+//                  'V' verification due (clock kind 0):1>
 //                  -> empty; one entry per pending SLA warning/breach of a running clock
 //                  and per pending BREACH_AGE escalation (ticket.pending_escalations); due_ms is
 //                  rounded up, so an entry at or before now is really due. Derived from the

@@ -270,4 +270,39 @@ grpc::Status TicketGrpcService::SubmitSurvey(grpc::ServerContext* context, const
   });
 }
 
+grpc::Status TicketGrpcService::RequestPart(grpc::ServerContext* context, const v1::RequestPartRequest* request,
+                                     v1::Ticket* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.RequestPart(who, *request);
+  });
+}
+
+grpc::Status TicketGrpcService::UpdatePart(grpc::ServerContext* context, const v1::UpdatePartRequest* request,
+                                     v1::Ticket* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.UpdatePart(who, *request);
+  });
+}
+
+grpc::Status TicketGrpcService::SetQuote(grpc::ServerContext* context, const v1::SetQuoteRequest* request,
+                                     v1::Ticket* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.SetQuote(who, *request);
+  });
+}
+
+grpc::Status TicketGrpcService::RecordQuoteDecision(grpc::ServerContext* context, const v1::RecordQuoteDecisionRequest* request,
+                                     v1::Ticket* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.RecordQuoteDecision(who, *request);
+  });
+}
+
+grpc::Status TicketGrpcService::SetPaymentStatus(grpc::ServerContext* context, const v1::SetPaymentStatusRequest* request,
+                                     v1::Ticket* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return tickets_.SetPaymentStatus(who, *request);
+  });
+}
+
 }  // namespace ticketing::api

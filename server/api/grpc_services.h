@@ -58,6 +58,16 @@ class TicketGrpcService final : public v1::TicketService::Service {
                            v1::Ticket* response) override;
   grpc::Status SubmitSurvey(grpc::ServerContext* context, const v1::SubmitSurveyRequest* request,
                             v1::Ticket* response) override;
+  grpc::Status RequestPart(grpc::ServerContext* context, const v1::RequestPartRequest* request,
+      v1::Ticket* response) override;
+  grpc::Status UpdatePart(grpc::ServerContext* context, const v1::UpdatePartRequest* request,
+      v1::Ticket* response) override;
+  grpc::Status SetQuote(grpc::ServerContext* context, const v1::SetQuoteRequest* request,
+      v1::Ticket* response) override;
+  grpc::Status RecordQuoteDecision(grpc::ServerContext* context, const v1::RecordQuoteDecisionRequest* request,
+      v1::Ticket* response) override;
+  grpc::Status SetPaymentStatus(grpc::ServerContext* context, const v1::SetPaymentStatusRequest* request,
+      v1::Ticket* response) override;
 
  private:
   domain::TicketService& tickets_;

@@ -92,6 +92,10 @@ absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
   if (config.dissatisfied_below() < 0 || config.dissatisfied_below() > 6) {
     return absl::InvalidArgumentError("dissatisfied_below: must be 1-6 (0 for the default 3)");
   }
+  if (absl::Duration within; !config.verify_within().empty() &&
+      (!absl::ParseDuration(config.verify_within(), &within) || within <= absl::ZeroDuration())) {
+    return absl::InvalidArgumentError("verify_within: must be a positive duration like 48h");
+  }
   return AccountSettingsOf(config).status();
 }
 

@@ -19,7 +19,7 @@ namespace ticketing::domain {
 //   kVerifyStore   admin, supervisor
 //   kSetTestClock  admin
 //   kReplaceSlaConfig  admin
-//   kSurvey        agent, supervisor (the desk asks the customer)
+//   kSurvey        agent, supervisor (surveys and payments: the desk deals with the customer)
 //   kEditAccount   agent, supervisor, admin (create and update accounts)
 //   kSetTier       supervisor, admin (tier overrides, reclassification)
 //   kImportAccounts admin

@@ -36,6 +36,10 @@ std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
     return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
                           v1::ESCALATION_CONDITION_VISIT_NOT_FIXED);
   }
+  if (change.field() == "verification_overdue" && change.new_value() == "true") {
+    return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
+                          v1::ESCALATION_CONDITION_VERIFICATION_OVERDUE);
+  }
   if (change.field() == "survey" && change.new_value() == "dissatisfied") {
     return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
                           v1::ESCALATION_CONDITION_DISSATISFIED_SURVEY);
@@ -109,6 +113,8 @@ std::string DescribeCondition(v1::EscalationCondition condition, v1::SlaClockKin
       }
       return "visit not fixed";
     }
+    case v1::ESCALATION_CONDITION_VERIFICATION_OVERDUE:
+      return "resolved but not verified with the customer in time";
     case v1::ESCALATION_CONDITION_DISSATISFIED_SURVEY:
       return absl::StrCat("customer dissatisfied (overall ", ticket.survey().overall(), " of 5)");
     case v1::ESCALATION_CONDITION_SLA_BREACH:

@@ -17,6 +17,10 @@ namespace {
 using google::protobuf::util::FieldMaskUtil;
 
 // Status-specific requirements of a transition beyond the state machine's edges.
+std::string ShortVerification(v1::VerificationOutcome outcome) {
+  return std::string(absl::StripPrefix(v1::VerificationOutcome_Name(outcome), "VERIFICATION_OUTCOME_"));
+}
+
 absl::Status CheckTransitionRequirements(const v1::Ticket& ticket,
                                          const v1::TransitionTicketRequest& request) {
   const v1::TicketStatus to = request.status();
@@ -24,6 +28,31 @@ absl::Status CheckTransitionRequirements(const v1::Ticket& ticket,
       request.reason().empty()) {
     return absl::InvalidArgumentError(
         absl::StrCat("reason: required when moving a ticket to ", StatusName(to)));
+  }
+  if (to == v1::TICKET_STATUS_RESOLVED) {
+    const v1::Resolution& r = request.resolution();
+    TKT_RETURN_IF_ERROR(CheckText("resolution.action_taken", r.action_taken(), kMaxLongTextChars, true));
+    TKT_RETURN_IF_ERROR(CheckIdentifier("resolution.fault_category", r.fault_category(), true));
+    TKT_RETURN_IF_ERROR(CheckLine("resolution.root_cause", r.root_cause(), kMaxReasonChars, true));
+  }
+  const v1::Verification& v = request.verification();
+  if (to == v1::TICKET_STATUS_CLOSED &&
+      v.outcome() != v1::VERIFICATION_OUTCOME_CONFIRMED_FIXED) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ticket ", ticket.id(), " can be closed only after the customer confirmed the fix: ",
+        "send verification with outcome CONFIRMED_FIXED (or reopen it with NOT_FIXED)"));
+  }
+  if (v.outcome() != v1::VERIFICATION_OUTCOME_UNSPECIFIED) {
+    if (!v1::VerificationOutcome_IsValid(v.outcome()) ||
+        (v.outcome() == v1::VERIFICATION_OUTCOME_NOT_FIXED) != (to == v1::TICKET_STATUS_REOPENED) ||
+        ticket.status() != v1::TICKET_STATUS_RESOLVED) {
+      return absl::InvalidArgumentError(
+          "verification: only with RESOLVED -> CLOSED (CONFIRMED_FIXED) or RESOLVED -> "
+          "REOPENED (NOT_FIXED)");
+    }
+    TKT_RETURN_IF_ERROR(CheckLine("verification.customer_contact", v.customer_contact(),
+                                  kMaxNameChars, true));
+    TKT_RETURN_IF_ERROR(CheckText("verification.note", v.note(), kMaxLongTextChars, false));
   }
   if ((to == v1::TICKET_STATUS_ASSIGNED || to == v1::TICKET_STATUS_IN_PROGRESS) &&
       ticket.assignee().empty()) {
@@ -37,6 +66,31 @@ absl::Status CheckTransitionRequirements(const v1::Ticket& ticket,
 void StampStatusTimes(v1::TicketStatus to, absl::Time now, v1::Ticket& next) {
   if (to == v1::TICKET_STATUS_RESOLVED) ToTimestamp(now, next.mutable_resolve_time());
   if (to == v1::TICKET_STATUS_CLOSED) ToTimestamp(now, next.mutable_close_time());
+}
+
+// The resolution (to RESOLVED) and the customer's verification (RESOLVED to CLOSED or
+// REOPENED), recorded on the ticket and in the event; the verification deadline.
+void ApplyResolutionAndVerification(const Principal& actor,
+                                    const v1::TransitionTicketRequest& request,
+                                    std::optional<absl::Duration> verify_within, absl::Time now,
+                                    v1::Ticket& next, v1::TicketEvent& event) {
+  const v1::TicketStatus to = request.status();
+  next.clear_verify_by();
+  if (to == v1::TICKET_STATUS_RESOLVED) {
+    *next.mutable_resolution() = request.resolution();
+    next.clear_verification();
+    RecordChange(event, "resolution.fault_category", "", request.resolution().fault_category());
+    RecordChange(event, "resolution.root_cause", "", request.resolution().root_cause());
+    if (verify_within) ToTimestamp(now + *verify_within, next.mutable_verify_by());
+  }
+  if (request.verification().outcome() != v1::VERIFICATION_OUTCOME_UNSPECIFIED) {
+    v1::Verification& v = *next.mutable_verification();
+    v = request.verification();
+    ToTimestamp(now, v.mutable_verify_time());
+    v.set_verified_by(actor.name);
+    RecordChange(event, "verification",  "",
+                 absl::StrCat(ShortVerification(v.outcome()), " by ", v.customer_contact()));
+  }
 }
 
 }  // namespace
@@ -90,6 +144,7 @@ absl::StatusOr<v1::Ticket> TicketService::Transition(const Principal& actor,
     next.set_status(request.status());
     next.set_status_reason(request.reason());
     StampStatusTimes(request.status(), now, next);
+    ApplyResolutionAndVerification(actor, request, verify_within_, now, next, event);
     event.set_type(v1::EVENT_TYPE_TRANSITIONED);
     RecordChange(event, "status", StatusName(current.status()), StatusName(next.status()));
     event.set_reason(request.reason());

@@ -221,6 +221,11 @@ absl::StatusOr<bool> TicketService::FireSlaTimers(uint64_t id) {
   auto fire = [&](const v1::Ticket&, absl::Time now, v1::Ticket& next, v1::TicketEvent& event) {
     event.set_type(v1::EVENT_TYPE_SLA);
     FirePendingEscalations(next, event, now);
+    if (next.has_verify_by() && !next.verification_overdue() &&
+        FromTimestamp(next.verify_by()) <= now) {
+      next.set_verification_overdue(true);  // a service omission; escalates
+      RecordChange(event, "verification_overdue", "false", "true");
+    }
     return sla_.Fire(next, event, now);  // Mutate raises the alerts the event calls for
   };
   TKT_ASSIGN_OR_RETURN(auto result, Mutate(Principal{kSystemActor, v1::ROLE_UNSPECIFIED}, spec, fire));

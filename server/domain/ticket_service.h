@@ -85,6 +85,8 @@ class TicketService final : public TicketRetier {
 
   // Sets the survey threshold: an overall score below it is dissatisfied (default 3).
   void SetDissatisfiedBelow(int score) { dissatisfied_below_ = score; }
+  // A resolved ticket not verified within this time is overdue (VERIFICATION_OVERDUE).
+  void SetVerifyWithin(std::optional<absl::Duration> within) { verify_within_ = within; }
 
   // Field visits and the customer's survey (docs/fieldwork.md).
   absl::StatusOr<v1::Ticket> ScheduleVisit(const Principal& actor,
@@ -93,6 +95,17 @@ class TicketService final : public TicketRetier {
                                          const v1::RecordVisitRequest& request);
   absl::StatusOr<v1::Ticket> SubmitSurvey(const Principal& actor,
                                           const v1::SubmitSurveyRequest& request);
+
+  // Spare parts and charges (docs/fieldwork.md).
+  absl::StatusOr<v1::Ticket> RequestPart(const Principal& actor,
+                                         const v1::RequestPartRequest& request);
+  absl::StatusOr<v1::Ticket> UpdatePart(const Principal& actor,
+                                        const v1::UpdatePartRequest& request);
+  absl::StatusOr<v1::Ticket> SetQuote(const Principal& actor, const v1::SetQuoteRequest& request);
+  absl::StatusOr<v1::Ticket> RecordQuoteDecision(const Principal& actor,
+                                                 const v1::RecordQuoteDecisionRequest& request);
+  absl::StatusOr<v1::Ticket> SetPaymentStatus(const Principal& actor,
+                                              const v1::SetPaymentStatusRequest& request);
 
   // The open tickets of one assignee or queue in working order (docs/accounts.md).
   absl::StatusOr<v1::ListWorkQueueResponse> ListWorkQueue(const Principal& actor,
@@ -174,6 +187,7 @@ class TicketService final : public TicketRetier {
   PriorityRules priority_;
   absl::Duration key_margin_ = absl::Hours(1);
   int dissatisfied_below_ = 3;
+  std::optional<absl::Duration> verify_within_;
   // Striped locks: a ticket id (or a request id's hash) picks one. Held across commit.
   std::array<absl::Mutex, 64> locks_;
 };

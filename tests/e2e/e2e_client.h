@@ -18,6 +18,7 @@
 #include "ticketing/v1/account.grpc.pb.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
+#include "tests/testing/transitions.h"
 
 namespace ticketing::testing {
 
@@ -120,6 +121,7 @@ class E2eClient {
     request.set_version(version);
     request.set_status(status);
     request.set_reason(reason);
+    AddCompletion(request);
     return Transition(request);
   }
 

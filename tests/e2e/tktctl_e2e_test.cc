@@ -357,15 +357,44 @@ TEST_F(TktctlE2eTest, VisitAndSurveyCommandsRecordTheRepairAndItsJudgement) {
   EXPECT_THAT(failed.out, HasSubstr("first_time_fix: no"));
   EXPECT_THAT(Tktctl(kAgentToken, {"survey", t.id(), "--overall=2"}), ExitsWith(10))
       << "not resolved yet: FAILED_PRECONDITION";
-  for (const char* status : {"in_progress", "resolved"}) {
-    ASSERT_THAT(Tktctl(kTechnicianTomToken, {"transition", t.id(), status}), ExitsWith(0));
-  }
+  const CliResult part = Tktctl(kTechnicianTomToken, {"part", "request", t.id(), "PH-5200", "1",
+                                                     "--description=print head", "--promised=+48h"});
+  ASSERT_THAT(part, ExitsWith(0));
+  EXPECT_THAT(part.out, HasSubstr("part 1: 1 x PH-5200 (print head)  requested since"));
+  ASSERT_THAT(Tktctl(kTechnicianTomToken, {"part", "update", t.id(), "1", "arrived"}), ExitsWith(0));
+  EXPECT_THAT(Tktctl(kTechnicianTomToken, {"part", "update", t.id(), "1", "ordered"}), ExitsWith(10));
+  const CliResult quote = Tktctl(kTechnicianTomToken,
+                                 {"quote", "set", t.id(), "--lines=parts:180.00:print head;labour:80:one hour",
+                                  "--explanation=head out of warranty"});
+  ASSERT_THAT(quote, ExitsWith(0));
+  EXPECT_THAT(quote.out, HasSubstr("quote 1: total 260.00  undecided"));
+  EXPECT_THAT(Tktctl(kTechnicianTomToken, {"quote", "set", t.id(), "--lines=parts:1,80:x",
+                                           "--explanation=x"}),
+              ExitsWith(2));
+  ASSERT_THAT(Tktctl(kTechnicianTomToken, {"quote", "decide", t.id(), "1", "accepted", "--by=Li Wei"}),
+              ExitsWith(0));
+  const CliResult paid = Tktctl(kAgentToken, {"quote", "pay", t.id(), "paid"});
+  ASSERT_THAT(paid, ExitsWith(0));
+  EXPECT_THAT(paid.out, HasSubstr("accepted by Li Wei  payment paid"));
+  ASSERT_THAT(Tktctl(kTechnicianTomToken, {"transition", t.id(), "in_progress"}), ExitsWith(0));
+  EXPECT_THAT(Tktctl(kTechnicianTomToken, {"transition", t.id(), "resolved"}), ExitsWith(4))
+      << "resolving needs the resolution";
+  ASSERT_THAT(Tktctl(kTechnicianTomToken,
+                     {"transition", t.id(), "resolved", "--action_taken=replaced the head",
+                      "--fault_category=print-head", "--root_cause=worn head"}),
+              ExitsWith(0));
   const CliResult survey = Tktctl(kAgentToken, {"survey", t.id(), "--overall=2", "--timeliness=1",
                                                 "--importance=timeliness,parts",
                                                 "--note=twenty days"});
   ASSERT_THAT(survey, ExitsWith(0));
   EXPECT_THAT(survey.out, HasSubstr("survey: overall 2 (dissatisfied)"));
   EXPECT_THAT(survey.out, HasSubstr("importance timeliness>parts"));
+  EXPECT_THAT(Tktctl(kAgentToken, {"transition", t.id(), "closed"}), ExitsWith(10))
+      << "closing needs the customer's confirmation";
+  const CliResult closed = Tktctl(kAgentToken, {"transition", t.id(), "closed", "--confirmed_by=Li Wei"});
+  ASSERT_THAT(closed, ExitsWith(0));
+  EXPECT_THAT(closed.out, HasSubstr("verification: confirmed_fixed by Li Wei (alice)"));
+  EXPECT_THAT(closed.out, HasSubstr("resolution: print-head: replaced the head (root cause: worn head)"));
   EXPECT_THAT(Tktctl(kAgentToken, {"visit", "record", t.id(), "x"}), ExitsWith(2));
 }
 

@@ -49,6 +49,7 @@ inline constexpr char kAccountTestConfig[] = R"pb(
   escalation_rules { name: "not-fixed" condition: ESCALATION_CONDITION_VISIT_NOT_FIXED level: 1
                      notify_account_manager: true }
   escalation_rules { name: "unhappy" condition: ESCALATION_CONDITION_DISSATISFIED_SURVEY level: 2 }
+  escalation_rules { name: "not-verified" condition: ESCALATION_CONDITION_VERIFICATION_OVERDUE level: 1 }
   escalation_rules { name: "still-breached" condition: ESCALATION_CONDITION_BREACH_AGE
                      clocks: SLA_CLOCK_KIND_FIRST_RESPONSE after_breach: "2h" level: 2 }
 )pb";

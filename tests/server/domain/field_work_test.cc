@@ -1,6 +1,7 @@
 // Field visits and surveys: first-time fix, failed visits and unhappy customers escalate.
 #include "server/domain/ticket_events.h"
 #include "tests/server/domain/account_fixture.h"
+#include "tests/testing/transitions.h"
 
 namespace ticketing::domain {
 namespace {
@@ -40,12 +41,19 @@ class FieldWorkTest : public AccountFixture {
     request.set_not_fixed_reason(reason);
     return request;
   }
+  // Answers the customer (first response met), then works and resolves the ticket.
   v1::Ticket Resolved(v1::Ticket t) {
+    v1::AddCommentRequest reply;
+    reply.set_ticket_id(t.id());
+    reply.set_body("we are on it");
+    reply.set_visibility(v1::VISIBILITY_CUSTOMER);
+    t = tickets_->AddComment(kTom, reply)->ticket();
     for (v1::TicketStatus s : {v1::TICKET_STATUS_IN_PROGRESS, v1::TICKET_STATUS_RESOLVED}) {
       v1::TransitionTicketRequest move;
       move.set_id(t.id());
       move.set_version(t.version());
       move.set_status(s);
+      testing::AddCompletion(move);
       t = *tickets_->Transition(kTom, move);
     }
     return t;
@@ -146,6 +154,155 @@ TEST_F(FieldWorkTest, ASatisfiedSurveyRaisesNothing) {
   ASSERT_THAT(surveyed, IsOk());
   EXPECT_FALSE(surveyed->survey().dissatisfied());
   EXPECT_THAT(AllAlerts(), IsEmpty());
+}
+
+TEST_F(FieldWorkTest, PartsMoveForwardOnlyAndShowWhatTheTicketWaitsFor) {
+  const v1::Ticket t = CreateTicket("ACME", "tom");
+  v1::RequestPartRequest request;
+  request.set_ticket_id(t.id());
+  request.set_part_number("PH-5200");
+  request.set_description("print head");
+  request.set_quantity(1);
+  ToTimestamp(clock_.Now() + absl::Hours(48), request.mutable_promised_arrival());
+  auto requested = tickets_->RequestPart(kTom, request);
+  ASSERT_THAT(requested, IsOk());
+  ASSERT_THAT(requested->parts(), SizeIs(1));
+  EXPECT_EQ(requested->parts(0).status(), v1::PART_STATUS_REQUESTED);
+  EXPECT_EQ(requested->parts(0).requested_by(), "tom");
+  request.set_quantity(0);
+  EXPECT_THAT(tickets_->RequestPart(kTom, request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("quantity")));
+
+  v1::UpdatePartRequest update;
+  update.set_ticket_id(t.id());
+  update.set_part(1);
+  update.set_status(v1::PART_STATUS_SHIPPED);
+  ASSERT_THAT(tickets_->UpdatePart(kTom, update), IsOk());
+  update.set_status(v1::PART_STATUS_ORDERED);
+  EXPECT_THAT(tickets_->UpdatePart(kTom, update),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("SHIPPED")));
+  clock_.Advance(absl::Hours(30));
+  update.set_status(v1::PART_STATUS_ARRIVED);
+  auto arrived = tickets_->UpdatePart(kTom, update);
+  ASSERT_THAT(arrived, IsOk());
+  EXPECT_EQ(FromTimestamp(arrived->parts(0).arrival_time()), clock_.Now());
+  update.set_part(2);
+  EXPECT_THAT(tickets_->UpdatePart(kTom, update), StatusIs(absl::StatusCode::kNotFound, HasSubstr("part")));
+}
+
+TEST_F(FieldWorkTest, AQuoteIsExplainedDecidedByTheCustomerAndPaid) {
+  const v1::Ticket t = CreateTicket("ACME", "tom");
+  v1::SetQuoteRequest quote;
+  quote.set_ticket_id(t.id());
+  quote.set_explanation("print head out of warranty; labour one hour");
+  for (const auto& [kind, amount] : {std::pair<v1::ChargeKind, int64_t>{v1::CHARGE_KIND_PARTS, 18000},
+                                     {v1::CHARGE_KIND_LABOUR, 8000}, {v1::CHARGE_KIND_TRAVEL, 2500}}) {
+    v1::ChargeLine* line = quote.add_lines();
+    line->set_kind(kind);
+    line->set_description("item");
+    line->set_amount(amount);
+  }
+  auto quoted = tickets_->SetQuote(kTom, quote);
+  ASSERT_THAT(quoted, IsOk());
+  EXPECT_EQ(quoted->quote().total(), 28500);
+  EXPECT_EQ(quoted->quote().revision(), 1);
+  v1::SetPaymentStatusRequest pay;
+  pay.set_ticket_id(t.id());
+  pay.set_payment(v1::PAYMENT_STATUS_PAID);
+  EXPECT_THAT(tickets_->SetPaymentStatus(kAlice, pay),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("accepted")));
+  v1::RecordQuoteDecisionRequest decision;
+  decision.set_ticket_id(t.id());
+  decision.set_revision(2);
+  decision.set_decision(v1::QUOTE_DECISION_ACCEPTED);
+  decision.set_decided_by("Li Wei");
+  EXPECT_THAT(tickets_->RecordQuoteDecision(kTom, decision), StatusIs(absl::StatusCode::kAborted, HasSubstr("revision 1")));
+  decision.set_revision(1);
+  auto accepted = tickets_->RecordQuoteDecision(kTom, decision);
+  ASSERT_THAT(accepted, IsOk());
+  EXPECT_EQ(accepted->quote().payment(), v1::PAYMENT_STATUS_DUE);
+  EXPECT_THAT(tickets_->SetPaymentStatus(kTom, pay), StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
+  auto paid = tickets_->SetPaymentStatus(kAlice, pay);
+  ASSERT_THAT(paid, IsOk());
+  EXPECT_EQ(paid->quote().payment(), v1::PAYMENT_STATUS_PAID);
+
+  v1::SetQuoteRequest warranty;
+  warranty.set_ticket_id(t.id());
+  warranty.set_explanation("covered");
+  warranty.set_warranty(true);
+  EXPECT_THAT(tickets_->SetQuote(kTom, warranty),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("warranty_reference")));
+  warranty.set_warranty_reference("W-2024-118");
+  *warranty.add_lines() = quote.lines(0);
+  EXPECT_THAT(tickets_->SetQuote(kTom, warranty),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lines[0].amount")));
+  warranty.mutable_lines(0)->set_amount(0);
+  auto free = tickets_->SetQuote(kTom, warranty);
+  ASSERT_THAT(free, IsOk());
+  EXPECT_EQ(free->quote().revision(), 2);
+  EXPECT_EQ(free->quote().total(), 0);
+  EXPECT_EQ(free->quote().decision(), v1::QUOTE_DECISION_UNSPECIFIED) << "a new quote needs a new decision";
+}
+
+TEST_F(FieldWorkTest, ResolvingNeedsAResolutionAndClosingTheCustomersConfirmation) {
+  v1::Ticket t = CreateTicket("ACME", "tom");
+  v1::TransitionTicketRequest move;
+  move.set_id(t.id());
+  move.set_version(t.version());
+  move.set_status(v1::TICKET_STATUS_IN_PROGRESS);
+  t = *tickets_->Transition(kTom, move);
+  move.set_version(t.version());
+  move.set_status(v1::TICKET_STATUS_RESOLVED);
+  EXPECT_THAT(tickets_->Transition(kTom, move),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("resolution.action_taken")));
+  testing::AddCompletion(move);
+  t = *tickets_->Transition(kTom, move);
+  EXPECT_EQ(t.resolution().fault_category(), "print-head");
+  move.clear_resolution();
+  move.set_version(t.version());
+  move.set_status(v1::TICKET_STATUS_CLOSED);
+  EXPECT_THAT(tickets_->Transition(kAlice, move),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("confirmed")));
+  move.mutable_verification()->set_outcome(v1::VERIFICATION_OUTCOME_NOT_FIXED);
+  move.mutable_verification()->set_customer_contact("Li Wei");
+  EXPECT_THAT(tickets_->Transition(kAlice, move),
+              StatusIs(absl::StatusCode::kFailedPrecondition, ::testing::_));
+  move.set_status(v1::TICKET_STATUS_REOPENED);  // the customer says it still jams
+  move.set_reason("still jams");
+  auto reopened = tickets_->Transition(kAlice, move);
+  ASSERT_THAT(reopened, IsOk());
+  EXPECT_EQ(reopened->verification().outcome(), v1::VERIFICATION_OUTCOME_NOT_FIXED);
+  EXPECT_EQ(reopened->verification().verified_by(), "alice");
+}
+
+TEST_F(FieldWorkTest, AResolutionNotVerifiedInTimeIsAnOmissionAndEscalates) {
+  tickets_->SetVerifyWithin(absl::Hours(48));
+  v1::Ticket t = Resolved(CreateTicket("ACME", "tom"));
+  ASSERT_TRUE(t.has_verify_by());
+  EXPECT_EQ(FromTimestamp(t.verify_by()), clock_.Now() + absl::Hours(48));
+  clock_.Advance(absl::Hours(47));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  EXPECT_THAT(AllAlerts(), IsEmpty());
+  clock_.Advance(absl::Hours(2));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  const std::vector<v1::Alert> alerts = AllAlerts();
+  ASSERT_THAT(alerts, SizeIs(1));
+  EXPECT_EQ(alerts[0].condition(), v1::ESCALATION_CONDITION_VERIFICATION_OVERDUE);
+  v1::GetTicketRequest get;
+  get.set_id(t.id());
+  t = *tickets_->Get(kSue, get);
+  EXPECT_TRUE(t.verification_overdue());
+  // Verified late: closed, and the omission stays on record.
+  v1::TransitionTicketRequest close;
+  close.set_id(t.id());
+  close.set_version(t.version());
+  close.set_status(v1::TICKET_STATUS_CLOSED);
+  testing::AddCompletion(close);
+  auto closed = tickets_->Transition(kAlice, close);
+  ASSERT_THAT(closed, IsOk());
+  EXPECT_TRUE(closed->verification_overdue());
+  EXPECT_FALSE(closed->has_verify_by());
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include "server/domain/priority.h"
 #include "server/domain/work_queue.h"
 #include "tests/server/domain/account_fixture.h"
+#include "tests/testing/transitions.h"
 
 namespace ticketing::domain {
 namespace {
@@ -211,6 +212,7 @@ TEST_F(KeyAccountTest, WorkQueueRunsBreachedFirstThenByDueWithKeyAccountsAheadWi
   ASSERT_THAT(moved, IsOk());
   resolve.set_version(moved->version());
   resolve.set_status(v1::TICKET_STATUS_RESOLVED);
+  testing::AddCompletion(resolve);
   ASSERT_THAT(tickets_->Transition(kTom, resolve), IsOk());
   EXPECT_THAT(QueueIds(kTom, mine), ElementsAre(k1.id(), s2.id()));
   EXPECT_THAT(tickets_->ListWorkQueue(kTom, v1::ListWorkQueueRequest()),

@@ -13,6 +13,7 @@
 #include "storage/rocksdb_ticket_store.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/transitions.h"
 #include "ticketing/v1/config.pb.h"
 
 namespace ticketing::domain {
@@ -112,6 +113,7 @@ class SlaTest : public ::testing::Test {
     request.set_version(t.version());
     request.set_status(to);
     request.set_reason(reason);
+    testing::AddCompletion(request);
     auto moved = service_->Transition(kAlice, request);
     EXPECT_THAT(moved, IsOk());
     return moved.ok() ? *moved : t;

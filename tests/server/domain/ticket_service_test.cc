@@ -13,6 +13,7 @@
 #include "storage/rocksdb_ticket_store.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
+#include "tests/testing/transitions.h"
 
 namespace ticketing::domain {
 namespace {
@@ -75,6 +76,7 @@ class TicketServiceTest : public ::testing::Test {
     request.set_version(t.version());
     request.set_status(to);
     request.set_reason(reason);
+    testing::AddCompletion(request);
     return service_->Transition(who, request);
   }
   absl::StatusOr<v1::Ticket> AssignTo(const v1::Ticket& t, const std::string& who,
