@@ -328,6 +328,12 @@ std::string KeyPersonsField(const v1::Account& account) {
 
 }  // namespace
 
+std::string CsvLine(const std::vector<std::string>& fields) {
+  std::vector<std::string> quoted;
+  for (const std::string& field : fields) quoted.push_back(CsvField(field));
+  return absl::StrCat(absl::StrJoin(quoted, ","), "\r\n");
+}
+
 absl::StatusOr<AccountCsv> ParseAccountCsv(absl::string_view text) {
   absl::ConsumePrefix(&text, "\xEF\xBB\xBF");  // the byte order mark spreadsheets write
   absl::StatusOr<std::vector<CsvRecord>> records = ReadCsvRecords(text);

@@ -79,6 +79,9 @@ std::string AccountCsvHeader();
 // end with a blank, so that ParseAccountCsv reads back the same settable fields.
 std::string AccountCsvRecord(const v1::Account& account);
 
+// One CSV record of any fields (RFC 4180, quoted only where needed), ending in CRLF.
+std::string CsvLine(const std::vector<std::string>& fields);
+
 // Money typed in major units ("1234.56", "-0.5", "12") as minor units (123456). Returns
 // INVALID_ARGUMENT without a location: "not a number: 12,x", "more than 2 decimals:
 // 1.234", "must not be negative: -5" (unless `allow_negative`), "out of range: ...".

@@ -28,6 +28,7 @@ constexpr CommandEntry kCommands[] = {
     {"sla", RunSla},         {"alerts", RunAlerts},     {"contact", RunContact},
     {"accounts", RunAccounts}, {"queue", RunQueue},     {"visit", RunVisit},
     {"survey", RunSurvey},   {"part", RunPart},         {"quote", RunQuote},
+    {"report", RunReport},
 };
 
 const std::string& Arg(const CommandContext& ctx, size_t i) {

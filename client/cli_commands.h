@@ -58,6 +58,7 @@ absl::Status RunVisit(CommandContext& ctx);    // cli_field.cc
 absl::Status RunSurvey(CommandContext& ctx);   // cli_field.cc
 absl::Status RunPart(CommandContext& ctx);     // cli_field.cc
 absl::Status RunQuote(CommandContext& ctx);    // cli_field.cc
+absl::Status RunReport(CommandContext& ctx);   // cli_report.cc
 absl::Status RunAccounts(CommandContext& ctx);  // cli_accounts.cc, cli_accounts_import.cc
 absl::Status RunQueue(CommandContext& ctx);     // cli_queue.cc
 

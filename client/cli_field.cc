@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "client/cli_accounts_csv.h"
 #include "client/cli_commands.h"
 #include "client/cli_flags.h"
 #include "client/cli_format.h"
@@ -82,18 +83,6 @@ absl::Status RunRecord(CommandContext& ctx) {
   return PrintOrFail(ctx, ctx.client.RecordVisit(request));
 }
 
-// "80.00" or "80" -> 8000 minor units; UsageError naming `what` otherwise.
-absl::StatusOr<int64_t> ParseMoney(absl::string_view what, absl::string_view text) {
-  std::vector<std::string> parts = absl::StrSplit(text, '.');
-  int64_t major = 0, minor = 0;
-  const bool ok = parts.size() <= 2 && absl::SimpleAtoi(parts[0], &major) && major >= 0 &&
-                  (parts.size() == 1 || (parts[1].size() <= 2 && !parts[1].empty() &&
-                                         absl::SimpleAtoi(parts[1], &minor)));
-  if (!ok) return UsageError(absl::StrCat(what, ": '", text, "' is not an amount like 80.00"));
-  if (parts.size() == 2 && parts[1].size() == 1) minor *= 10;
-  return major * 100 + minor;
-}
-
 absl::StatusOr<std::vector<v1::ChargeLine>> ParseLines(const std::string& text) {
   std::vector<v1::ChargeLine> lines;
   for (absl::string_view item : absl::StrSplit(text, ';', absl::SkipWhitespace())) {
@@ -103,8 +92,8 @@ absl::StatusOr<std::vector<v1::ChargeLine>> ParseLines(const std::string& text) 
     }
     absl::StatusOr<v1::ChargeKind> kind = ParseEnum<v1::ChargeKind>("--lines", fields[0]);
     if (!kind.ok()) return kind.status();
-    absl::StatusOr<int64_t> amount = ParseMoney("--lines", fields[1]);
-    if (!amount.ok()) return amount.status();
+    absl::StatusOr<int64_t> amount = ParseMoney(fields[1], /*allow_negative=*/false);
+    if (!amount.ok()) return UsageError(absl::StrCat("--lines: ", amount.status().message()));
     v1::ChargeLine line;
     line.set_kind(*kind);
     line.set_amount(*amount);

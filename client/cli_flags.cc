@@ -47,6 +47,8 @@ ABSL_FLAG(bool, all, false, "list: follow next_page_token to the end");
 ABSL_FLAG(int64_t, ticket_version, 0,
           "--version on the command line: the ticket version you saw (default: fetched)");
 ABSL_FLAG(std::string, note, "", "note stored with the change");
+ABSL_FLAG(std::string, group, "", "report service: tier, region, queue, technician, product");
+ABSL_FLAG(bool, csv, false, "report: print CSV instead of a table");
 ABSL_FLAG(std::string, action_taken, "", "transition resolved: what was done");
 ABSL_FLAG(std::string, fault_category, "", "transition resolved: fault category (identifier)");
 ABSL_FLAG(std::string, root_cause, "", "transition resolved: the root cause");
@@ -151,6 +153,15 @@ Subcommands:
                           the customer's decision on quote REVISION
   quote pay ID due|paid|waived [--note=TEXT]
                           the payment of the accepted quote (agent, supervisor)
+  report service --created_from=DATE --created_to=DATE [--group=tier|region|queue|technician|product]
+                          the service report of tickets created in the period: SLA
+                          compliance (first response, resolution), mean and p90 business
+                          time to respond and resolve, first-time-fix rate, committed
+                          dates kept/missed, backlog by age (<1d/1-3d/3-7d/7-30d/>=30d),
+                          the three controls (complaints per 100 accounts, omission rate,
+                          dissatisfaction rate); --csv or --json (supervisor, admin)
+  report feedback --created_from=DATE --created_to=DATE
+                          fault categories and root causes by product, with counts
   visit schedule ID --window_start=TIME --window_end=TIME [--technician=USER]
                           schedule a field visit (TIME: RFC 3339 or +DURATION)
   visit record ID N --outcome=fixed|not_fixed [--why=REASON] [--reason=TEXT]

@@ -60,6 +60,7 @@ TicketClient::TicketClient(std::shared_ptr<grpc::Channel> channel, std::string t
       admin_(v1::AdminService::NewStub(channel_)),
       alerts_(v1::AlertService::NewStub(channel_)),
       accounts_(v1::AccountService::NewStub(channel_)),
+      reports_(v1::ReportService::NewStub(channel_)),
       token_(std::move(token)),
       timeout_(timeout) {}
 
@@ -176,6 +177,20 @@ absl::StatusOr<v1::Ticket> TicketClient::RecordQuoteDecision(const v1::RecordQuo
 absl::StatusOr<v1::Ticket> TicketClient::SetPaymentStatus(const v1::SetPaymentStatusRequest& request) const {
   return Invoke<v1::Ticket>([&](grpc::ClientContext* context, v1::Ticket* response) {
     return tickets_->SetPaymentStatus(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::ServiceReport> TicketClient::GetServiceReport(
+    const v1::ServiceReportRequest& request) const {
+  return Invoke<v1::ServiceReport>([&](grpc::ClientContext* context, v1::ServiceReport* response) {
+    return reports_->GetServiceReport(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::ProductFeedback> TicketClient::GetProductFeedback(
+    const v1::ProductFeedbackRequest& request) const {
+  return Invoke<v1::ProductFeedback>([&](grpc::ClientContext* context, v1::ProductFeedback* response) {
+    return reports_->GetProductFeedback(context, request, response);
   });
 }
 

@@ -24,6 +24,7 @@
 #include "ticketing/v1/account.grpc.pb.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
 #include "ticketing/v1/alert.grpc.pb.h"
+#include "ticketing/v1/report.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
 
 namespace ticketing::client {
@@ -87,6 +88,9 @@ class TicketClient {
   absl::StatusOr<v1::Ticket> SetQuote(const v1::SetQuoteRequest& request) const;
   absl::StatusOr<v1::Ticket> RecordQuoteDecision(const v1::RecordQuoteDecisionRequest& request) const;
   absl::StatusOr<v1::Ticket> SetPaymentStatus(const v1::SetPaymentStatusRequest& request) const;
+  absl::StatusOr<v1::ServiceReport> GetServiceReport(const v1::ServiceReportRequest& request) const;
+  absl::StatusOr<v1::ProductFeedback> GetProductFeedback(
+      const v1::ProductFeedbackRequest& request) const;
   absl::StatusOr<v1::ListTicketEventsResponse> ListTicketEvents(
       const v1::ListTicketEventsRequest& request) const;
   // Promises the customer a date (agents and supervisors; the time must be in the
@@ -175,6 +179,7 @@ class TicketClient {
   const std::unique_ptr<v1::AdminService::Stub> admin_;
   const std::unique_ptr<v1::AlertService::Stub> alerts_;
   const std::unique_ptr<v1::AccountService::Stub> accounts_;
+  const std::unique_ptr<v1::ReportService::Stub> reports_;
   const std::string token_;
   const absl::Duration timeout_;
 };

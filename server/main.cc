@@ -235,6 +235,8 @@ int Run(const sigset_t& stop_signals) {
   api::AdminGrpcService admin_service(tickets, monitor, **sla_config, auth);
   api::AlertGrpcService alert_service(alerts, auth);
   api::AccountGrpcService account_service(accounts, auth);
+  domain::ReportService reports(**store, clock);
+  api::ReportGrpcService report_service(reports, auth);
   // Catch up before serving: record what came due while the server was down.
   if (absl::StatusOr<int> fired = monitor.RunOnce(); fired.ok()) {
     LogInfo("SLA timers due while stopped recorded", {{"tickets", std::to_string(*fired)}});
@@ -242,7 +244,8 @@ int Run(const sigset_t& stop_signals) {
     return Fail(fired.status());
   }
   std::unique_ptr<grpc::Server> server =
-      StartServer(*config, *credentials, {&ticket_service, &admin_service, &alert_service, &account_service});
+      StartServer(*config, *credentials, {&ticket_service, &admin_service, &alert_service, &account_service,
+                     &report_service});
   if (server == nullptr) return 1;
   ServeUntilStopSignal(*server, monitor, feed, /*run_monitor=*/!*test_clock, stop_signals,
                        config->shutdown_grace_seconds());

@@ -37,6 +37,9 @@
 //                  if unacknowledged (derived from the alert by AlertTimerKey())
 //   CF "accounts"  <account id bytes>               -> v1::Account
 //   CF "account_events" <account id> 0x00 <sequence:8> -> v1::AccountEvent
+//   CF "report_facts" <create_ms:8><id:8>           -> v1::TicketFacts, the compact facts of
+//                  each ticket that reports scan (storage/report_facts.h), derived from the
+//                  ticket and rewritten with it
 //   CF "default"   jobs/retier/<account id>         -> "" while the account's open tickets
 //                  still have to move to its new tier (written with the tier change,
 //                  deleted when done; resumed at start)
@@ -66,6 +69,7 @@ inline constexpr char kAlertsFamily[] = "alerts";
 inline constexpr char kAlertTimersFamily[] = "alert_timers";
 inline constexpr char kAccountsFamily[] = "accounts";
 inline constexpr char kAccountEventsFamily[] = "account_events";
+inline constexpr char kReportFactsFamily[] = "report_facts";
 inline constexpr char kRetierJobPrefix[] = "jobs/retier/";
 inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
 inline constexpr char kSchemaVersion[] = "1";

@@ -1,4 +1,5 @@
 // RocksDbTicketStore: accounts, their histories, settings scans and work queues.
+#include <algorithm>
 #include <memory>
 #include <utility>
 
@@ -127,6 +128,27 @@ absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const std::strin
   }
   if (more) page.resume_after = keys.back();
   return page;
+}
+
+absl::Status RocksDbTicketStore::ScanFacts(
+    absl::Time from, absl::Time to,
+    const std::function<absl::Status(const v1::TicketFacts&)>& fn) {
+  rocksdb::ManagedSnapshot snapshot(db_.get());
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot.snapshot();
+  const std::string end = EncodePosition(Position{absl::ToUnixMillis(to), 0});
+  const rocksdb::Slice upper(end);
+  read.iterate_upper_bound = &upper;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, report_facts_));
+  v1::TicketFacts facts;
+  for (it->Seek(EncodePosition(Position{std::max<int64_t>(0, absl::ToUnixMillis(from)), 0}));
+       it->Valid(); it->Next()) {
+    if (!facts.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a report facts record is corrupt");
+    }
+    TKT_RETURN_IF_ERROR(fn(facts));
+  }
+  return FromRocks(it->status(), "scanning report facts");
 }
 
 }  // namespace ticketing::storage

@@ -12,6 +12,7 @@
 #include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
 #include "server/common/status_macros.h"
+#include "storage/report_facts.h"
 #include "storage/rocksdb_status.h"
 #include "storage/ticket_id.h"
 
@@ -30,7 +31,7 @@ const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
       kIndexesFamily, kTimersFamily, kAlertsFamily, kAlertTimersFamily, kAccountsFamily,
-      kAccountEventsFamily};
+      kAccountEventsFamily, kReportFactsFamily};
   return *names;
 }
 
@@ -105,6 +106,7 @@ RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
       alert_timers_(handles_[7]),
       accounts_(handles_[8]),
       account_events_(handles_[9]),
+      report_facts_(handles_[10]),
       options_(options) {}
 
 RocksDbTicketStore::~RocksDbTicketStore() {
@@ -188,6 +190,9 @@ absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
       timers_, change.before ? TimerKeys(*change.before) : std::vector<std::string>(),
       TimerKeys(change.after), batch));
   TKT_RETURN_IF_ERROR(AddAlertUpdates(change, batch));
+  TKT_RETURN_IF_ERROR(FromRocks(batch.Put(report_facts_, FactsKey(change.after),
+                                          FactsOf(change.after).SerializeAsString()),
+                                "batch"));
   if (change.request) {
     TKT_RETURN_IF_ERROR(FromRocks(
         batch.Put(requests_, change.request->request_id, EncodeRequestValue(*change.request)),

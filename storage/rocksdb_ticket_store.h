@@ -2,6 +2,7 @@
 #define TICKETING_STORAGE_ROCKSDB_TICKET_STORE_H_
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -67,6 +68,8 @@ class RocksDbTicketStore final : public TicketStore {
       const std::string& prefix) override;
   absl::StatusOr<WorkQueuePage> ListWorkQueue(const std::string& prefix, const std::string& after,
                                               int limit) override;
+  absl::Status ScanFacts(absl::Time from, absl::Time to,
+                         const std::function<absl::Status(const v1::TicketFacts&)>& fn) override;
 
  private:
   RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
@@ -83,13 +86,14 @@ class RocksDbTicketStore final : public TicketStore {
   void VerifyAlerts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   absl::Status AddAlertUpdates(const TicketChange& change, rocksdb::WriteBatch& batch);
   void VerifyAccounts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
+  void VerifyFacts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   void VerifyEvents(const rocksdb::Snapshot* snapshot,
                     const std::vector<std::pair<uint64_t, int64_t>>& versions,
                     VerifyReport* report);
 
   std::unique_ptr<rocksdb::DB> db_;
   // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes, timers,
-  // alerts, alert_timers, accounts, account_events.
+  // alerts, alert_timers, accounts, account_events, report_facts.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* tickets_;
   rocksdb::ColumnFamilyHandle* events_;
@@ -100,6 +104,7 @@ class RocksDbTicketStore final : public TicketStore {
   rocksdb::ColumnFamilyHandle* alert_timers_;
   rocksdb::ColumnFamilyHandle* accounts_;
   rocksdb::ColumnFamilyHandle* account_events_;
+  rocksdb::ColumnFamilyHandle* report_facts_;
   StoreOptions options_;
   std::atomic<uint64_t> next_ticket_id_{1};
   // Commits that append alerts are serialised so sequences are assigned in commit order

@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "storage/report_facts.h"
 #include "storage/rocksdb_ticket_store.h"
 #include "storage/ticket_id.h"
 
@@ -46,7 +47,31 @@ absl::StatusOr<VerifyReport> RocksDbTicketStore::Verify() {
   VerifyEvents(read.snapshot, versions, &report);
   VerifyAlerts(read.snapshot, &report);
   VerifyAccounts(read.snapshot, &report);
+  VerifyFacts(read.snapshot, &report);
   return report;
+}
+
+void RocksDbTicketStore::VerifyFacts(const rocksdb::Snapshot* snapshot, VerifyReport* report) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> tickets(db_->NewIterator(read, tickets_));
+  int64_t expected = 0;
+  for (tickets->SeekToFirst(); tickets->Valid(); tickets->Next()) {
+    v1::Ticket ticket;
+    if (!ticket.ParseFromArray(tickets->value().data(), tickets->value().size())) continue;
+    ++expected;
+    std::string value;
+    if (!db_->Get(read, report_facts_, FactsKey(ticket), &value).ok() ||
+        value != FactsOf(ticket).SerializeAsString()) {
+      report->AddProblem(absl::StrCat("report facts of ", ticket.id(), " missing or stale"));
+    }
+  }
+  std::unique_ptr<rocksdb::Iterator> facts(db_->NewIterator(read, report_facts_));
+  int64_t stored = 0;
+  for (facts->SeekToFirst(); facts->Valid(); facts->Next()) ++stored;
+  if (stored != expected) {
+    report->AddProblem(absl::StrCat(stored, " report facts for ", expected, " tickets"));
+  }
 }
 
 void RocksDbTicketStore::VerifyAccounts(const rocksdb::Snapshot* snapshot, VerifyReport* report) {

@@ -2,6 +2,7 @@
 #define TICKETING_STORAGE_TICKET_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -12,6 +13,7 @@
 #include "storage/keys.h"
 #include "ticketing/v1/account.pb.h"
 #include "ticketing/v1/alert.pb.h"
+#include "ticketing/v1/report.pb.h"
 #include "ticketing/v1/ticket.pb.h"
 
 namespace ticketing::storage {
@@ -171,6 +173,11 @@ class TicketStore {
   // after index key `after` (empty: from the start), in working order.
   virtual absl::StatusOr<WorkQueuePage> ListWorkQueue(const std::string& prefix,
                                                       const std::string& after, int limit) = 0;
+
+  // Calls `fn` with the facts of every ticket created in [from, to), in creation order,
+  // from one snapshot, one record at a time; stops at the first error `fn` returns.
+  virtual absl::Status ScanFacts(absl::Time from, absl::Time to,
+                                 const std::function<absl::Status(const v1::TicketFacts&)>& fn) = 0;
 
   // Checks that every index entry, timer and history matches the ticket records (read only).
   virtual absl::StatusOr<VerifyReport> Verify() = 0;

@@ -305,4 +305,20 @@ grpc::Status TicketGrpcService::SetPaymentStatus(grpc::ServerContext* context, c
   });
 }
 
+grpc::Status ReportGrpcService::GetServiceReport(grpc::ServerContext* context,
+                                                 const v1::ServiceReportRequest* request,
+                                                 v1::ServiceReport* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return reports_.GetServiceReport(who, *request);
+  });
+}
+
+grpc::Status ReportGrpcService::GetProductFeedback(grpc::ServerContext* context,
+                                                   const v1::ProductFeedbackRequest* request,
+                                                   v1::ProductFeedback* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return reports_.GetProductFeedback(who, *request);
+  });
+}
+
 }  // namespace ticketing::api

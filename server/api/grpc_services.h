@@ -9,7 +9,9 @@
 #include "server/domain/alert_service.h"
 #include "ticketing/v1/account.grpc.pb.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
+#include "server/domain/report_service.h"
 #include "ticketing/v1/alert.grpc.pb.h"
+#include "ticketing/v1/report.grpc.pb.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
 
 namespace ticketing::api {
@@ -148,6 +150,23 @@ class AccountGrpcService final : public v1::AccountService::Service {
 
  private:
   domain::AccountService& accounts_;
+  const Authenticator& auth_;
+};
+
+class ReportGrpcService final : public v1::ReportService::Service {
+ public:
+  ReportGrpcService(domain::ReportService& reports, const Authenticator& auth)
+      : reports_(reports), auth_(auth) {}
+
+  grpc::Status GetServiceReport(grpc::ServerContext* context,
+                                const v1::ServiceReportRequest* request,
+                                v1::ServiceReport* response) override;
+  grpc::Status GetProductFeedback(grpc::ServerContext* context,
+                                  const v1::ProductFeedbackRequest* request,
+                                  v1::ProductFeedback* response) override;
+
+ private:
+  domain::ReportService& reports_;
   const Authenticator& auth_;
 };
 

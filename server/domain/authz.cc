@@ -58,6 +58,10 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
       return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "set the test clock");
     case Action::kReplaceSlaConfig:
       return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "change SLA policies");
+    case Action::kReports:
+      return who.role == v1::ROLE_SUPERVISOR || who.role == v1::ROLE_ADMIN
+                 ? absl::OkStatus()
+                 : Deny(who, "read service reports");
     case Action::kSurvey:
       return IsDesk(who) ? absl::OkStatus() : Deny(who, "record surveys");
     case Action::kEditAccount:

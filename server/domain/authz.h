@@ -19,6 +19,7 @@ namespace ticketing::domain {
 //   kVerifyStore   admin, supervisor
 //   kSetTestClock  admin
 //   kReplaceSlaConfig  admin
+//   kReports       supervisor, admin
 //   kSurvey        agent, supervisor (surveys and payments: the desk deals with the customer)
 //   kEditAccount   agent, supervisor, admin (create and update accounts)
 //   kSetTier       supervisor, admin (tier overrides, reclassification)
@@ -27,7 +28,7 @@ namespace ticketing::domain {
 //   kInternal      the server's own work (SLA timers); never reachable from a request
 enum class Action {
   kRead, kCreate, kAssign, kCommitDate, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kReplaceSlaConfig,
-  kEditAccount, kSetTier, kImportAccounts, kReadQueueOf, kSurvey,
+  kEditAccount, kSetTier, kImportAccounts, kReadQueueOf, kSurvey, kReports,
   kInternal
 };
 

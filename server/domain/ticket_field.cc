@@ -55,8 +55,11 @@ absl::Status CheckSurvey(const v1::Survey& s) {
           absl::StrCat("survey.", kDimensions[i], ": must be 1-5 (0: not asked)"));
     }
   }
-  if (s.overall() < 1 || s.overall() > 5) {
-    return absl::InvalidArgumentError("survey.overall: required, 1-5");
+  if (s.declined() && s.overall() != 0) {
+    return absl::InvalidArgumentError("survey.overall: a declined survey has no scores");
+  }
+  if (!s.declined() && (s.overall() < 1 || s.overall() > 5)) {
+    return absl::InvalidArgumentError("survey.overall: required, 1-5 (or declined)");
   }
   TKT_RETURN_IF_ERROR(CheckText("survey.comment", s.comment(), kMaxLongTextChars, false));
   std::vector<std::string> seen;
@@ -172,9 +175,10 @@ absl::StatusOr<v1::Ticket> TicketService::SubmitSurvey(const Principal& actor,
     survey = request.survey();
     ToTimestamp(now, survey.mutable_submit_time());
     survey.set_recorded_by(actor.name);
-    survey.set_dissatisfied(survey.overall() < dissatisfied_below_);
+    survey.set_dissatisfied(!survey.declined() && survey.overall() < dissatisfied_below_);
     event.set_type(v1::EVENT_TYPE_SURVEY);
-    RecordChange(event, "survey.overall", "", absl::StrCat(survey.overall()));
+    RecordChange(event, "survey.overall", "",
+                 survey.declined() ? "declined" : absl::StrCat(survey.overall()));
     if (survey.dissatisfied()) RecordChange(event, "survey", "", "dissatisfied");
     event.set_comment(survey.comment());
     return absl::OkStatus();

@@ -2,7 +2,8 @@
 // (through TicketService, as the server creates them: accounts with tiers, SLA clocks, the
 // work-queue index) spread over 20 team queues and 500 technicians, then times pages of 50
 // of ListWorkQueue (team and technician, first and deeper pages) and of ListTickets with
-// filters, in a fresh process reopening the store.
+// filters, and the full service report over every ticket, in a fresh process reopening the
+// store.
 //
 //   build/tests/bench/work_queue_benchmark --tickets=1000000 --dir=/tmp/work-queue
 //
@@ -22,6 +23,7 @@
 #include "absl/time/clock.h"
 #include "google/protobuf/text_format.h"
 #include "server/domain/account_service.h"
+#include "server/domain/report_service.h"
 #include "server/domain/sla_config_service.h"
 #include "server/domain/ticket_service.h"
 #include "storage/rocksdb_ticket_store.h"
@@ -186,10 +188,22 @@ int Measure(const std::string& dir, SettableClock& clock, int count, int request
     auto response = w.tickets->List(kSue, r);
     if (!response.ok()) std::abort();
   });
-  std::printf("{\"tickets\":%d,%s,%s,%s,%s}\n", count, team.Json("team_queue_page50").c_str(),
-              team_page5.Json("team_queue_5_pages").c_str(),
+  domain::ReportService reports(*w.store, clock);
+  int64_t reported = 0;
+  Latency report = Time(3, [&](int i) {
+    v1::ServiceReportRequest r;
+    r.mutable_from()->set_seconds(0);
+    r.mutable_to()->set_seconds(4102444800);  // 2100
+    r.set_group_by(i % 2 == 0 ? v1::REPORT_GROUP_TECHNICIAN : v1::REPORT_GROUP_TIER);
+    auto response = reports.GetServiceReport(kSue, r);
+    if (!response.ok()) std::abort();
+    reported = response->total().tickets();
+  });
+  std::printf("{\"tickets\":%d,%s,%s,%s,%s,%s,\"report_tickets\":%lld}\n", count,
+              team.Json("team_queue_page50").c_str(), team_page5.Json("team_queue_5_pages").c_str(),
               technician.Json("technician_queue_page50").c_str(),
-              list.Json("list_queue_status_page50").c_str());
+              list.Json("list_queue_status_page50").c_str(),
+              report.Json("service_report_all_tickets").c_str(), static_cast<long long>(reported));
   return 0;
 }
 

@@ -2,6 +2,7 @@
 // real tktctl as a child process (tktctl_runner.h), checking its exit code, stdout and
 // stderr. Output is parsed with --json wherever a table would make the test brittle.
 
+#include <algorithm>
 #include <ostream>
 #include <string>
 #include <utility>
@@ -13,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "tests/e2e/e2e_helpers.h"
@@ -20,6 +22,7 @@
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 #include "ticketing/v1/admin_service.pb.h"
+#include "ticketing/v1/report.pb.h"
 #include "ticketing/v1/ticket.pb.h"
 #include "ticketing/v1/ticket_service.pb.h"
 
@@ -39,6 +42,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::Not;
+using ::testing::StartsWith;
 using ::testing::UnorderedElementsAre;
 
 std::vector<std::string> IdsOf(const v1::ListTicketsResponse& response) {
@@ -396,6 +400,41 @@ TEST_F(TktctlE2eTest, VisitAndSurveyCommandsRecordTheRepairAndItsJudgement) {
   EXPECT_THAT(closed.out, HasSubstr("verification: confirmed_fixed by Li Wei (alice)"));
   EXPECT_THAT(closed.out, HasSubstr("resolution: print-head: replaced the head (root cause: worn head)"));
   EXPECT_THAT(Tktctl(kAgentToken, {"visit", "record", t.id(), "x"}), ExitsWith(2));
+}
+
+TEST_F(TktctlE2eTest, ReportPrintsTheServiceFiguresAsTableCsvAndJson) {
+  const v1::Ticket a = TktctlJson<v1::Ticket>(
+      kAgentToken, CreateArgs(account_, {absl::StrCat("--assignee=", kTechnicianTomName),
+                                         "--product=LJ-5200"}));
+  TktctlJson<v1::Ticket>(kAgentToken, CreateArgs(account_, {"--kind=complaint"}));
+  ASSERT_THAT(Tktctl(kTechnicianTomToken, {"transition", a.id(), "in_progress"}), ExitsWith(0));
+  ASSERT_THAT(Tktctl(kTechnicianTomToken,
+                     {"transition", a.id(), "resolved", "--action_taken=new head",
+                      "--fault_category=print-head", "--root_cause=worn"}),
+              ExitsWith(0));
+  const std::vector<std::string> period = {"--created_from=2000-01-01", "--created_to=2100-01-01"};
+  std::vector<std::string> args = {"report", "service", "--group=technician", "--csv"};
+  args.insert(args.end(), period.begin(), period.end());
+  const CliResult csv = Tktctl(kSupervisorToken, args);
+  ASSERT_THAT(csv, ExitsWith(0));
+  EXPECT_THAT(csv.out, StartsWith("GROUP,TICKETS,FR_OK%,RES_OK%,"));
+  EXPECT_THAT(csv.out, HasSubstr("\r\n(none),1,"));
+  EXPECT_THAT(csv.out, HasSubstr("\r\ntom,1,"));
+  EXPECT_THAT(csv.out, HasSubstr("\r\nTOTAL,2,"));
+  args.erase(std::find(args.begin(), args.end(), "--csv"));  // the table
+  EXPECT_THAT(Tktctl(kSupervisorToken, args).out, ContainsRegex("TOTAL +2 "));
+  args.insert(args.begin(), "--json");
+  const CliResult json = Tktctl(kSupervisorToken, args);
+  ASSERT_THAT(json, ExitsWith(0));
+  v1::ServiceReport report;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &report).ok()) << json.out;
+  EXPECT_EQ(report.total().tickets(), 2);
+  EXPECT_EQ(report.total().complaints(), 1);
+  std::vector<std::string> feedback = {"report", "feedback"};
+  feedback.insert(feedback.end(), period.begin(), period.end());
+  EXPECT_THAT(Tktctl(kSupervisorToken, feedback).out, ContainsRegex("LJ-5200 +print-head +worn +1"));
+  EXPECT_THAT(Tktctl(kAgentToken, feedback), ExitsWith(8));
+  EXPECT_THAT(Tktctl(kSupervisorToken, {"report", "service"}), ExitsWith(2));
 }
 
 }  // namespace
