@@ -28,7 +28,7 @@ constexpr CommandEntry kCommands[] = {
     {"sla", RunSla},         {"alerts", RunAlerts},     {"contact", RunContact},
     {"accounts", RunAccounts}, {"queue", RunQueue},     {"visit", RunVisit},
     {"survey", RunSurvey},   {"part", RunPart},         {"quote", RunQuote},
-    {"report", RunReport},
+    {"report", RunReport},   {"dispatch", RunDispatch}, {"availability", RunAvailability},
 };
 
 const std::string& Arg(const CommandContext& ctx, size_t i) {

@@ -59,6 +59,8 @@ absl::Status RunSurvey(CommandContext& ctx);   // cli_field.cc
 absl::Status RunPart(CommandContext& ctx);     // cli_field.cc
 absl::Status RunQuote(CommandContext& ctx);    // cli_field.cc
 absl::Status RunReport(CommandContext& ctx);   // cli_report.cc
+absl::Status RunDispatch(CommandContext& ctx);      // cli_field.cc
+absl::Status RunAvailability(CommandContext& ctx);  // cli_field.cc
 absl::Status RunAccounts(CommandContext& ctx);  // cli_accounts.cc, cli_accounts_import.cc
 absl::Status RunQueue(CommandContext& ctx);     // cli_queue.cc
 

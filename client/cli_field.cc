@@ -197,6 +197,44 @@ std::string Sub(const CommandContext& ctx) {
 
 }  // namespace
 
+absl::Status RunDispatch(CommandContext& ctx) {
+  if (absl::Status s = ExpectArgs(ctx, 1, 1, "dispatch ID"); !s.ok()) return s;
+  v1::ProposeTechniciansRequest request;
+  request.set_ticket_id(Arg(ctx, 0));
+  request.set_assign(absl::GetFlag(FLAGS_assign));
+  absl::StatusOr<v1::ProposeTechniciansResponse> response = ctx.client.ProposeTechnicians(request);
+  if (!response.ok()) return response.status();
+  if (ctx.json) return PrintJson(*response, ctx.out);
+  Table table({"RANK", "TECHNICIAN", "AVAILABLE", "REGION", "SKILL", "OPEN", "WHY"});
+  int rank = 0;
+  for (const v1::TechnicianCandidate& c : response->candidates()) {
+    table.AddRow({absl::StrCat(++rank), c.technician(), c.available() ? "yes" : "no",
+                  c.region_match() ? "yes" : "-", c.skill_match() ? "yes" : "-",
+                  absl::StrCat(c.open_tickets()), c.explanation()});
+  }
+  table.Print(ctx.out);
+  if (response->has_ticket()) {
+    ctx.out << "assigned " << response->ticket().id() << " to " << response->ticket().assignee() << "\n";
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RunAvailability(CommandContext& ctx) {
+  if (absl::Status s = ExpectArgs(ctx, 2, 2, "availability USER on|off"); !s.ok()) return s;
+  const std::string& state = Arg(ctx, 1);
+  if (state != "on" && state != "off") return UsageError("availability: say on or off");
+  v1::SetTechnicianAvailabilityRequest request;
+  request.set_technician(Arg(ctx, 0));
+  request.set_available(state == "on");
+  request.set_note(absl::GetFlag(FLAGS_note));
+  absl::StatusOr<v1::TechnicianAvailability> set = ctx.client.SetTechnicianAvailability(request);
+  if (!set.ok()) return set.status();
+  if (ctx.json) return PrintJson(*set, ctx.out);
+  ctx.out << set->technician() << (set->available() ? " available" : " unavailable")
+          << (set->note().empty() ? "" : ": " + set->note()) << "\n";
+  return absl::OkStatus();
+}
+
 absl::Status RunPart(CommandContext& ctx) {
   if (Sub(ctx) == "request") return RunPartRequest(ctx);
   if (Sub(ctx) == "update") return RunPartUpdate(ctx);

@@ -47,6 +47,7 @@ ABSL_FLAG(bool, all, false, "list: follow next_page_token to the end");
 ABSL_FLAG(int64_t, ticket_version, 0,
           "--version on the command line: the ticket version you saw (default: fetched)");
 ABSL_FLAG(std::string, note, "", "note stored with the change");
+ABSL_FLAG(bool, assign, false, "dispatch: also assign the best available technician");
 ABSL_FLAG(std::string, group, "", "report service: tier, region, queue, technician, product");
 ABSL_FLAG(bool, csv, false, "report: print CSV instead of a table");
 ABSL_FLAG(std::string, action_taken, "", "transition resolved: what was done");
@@ -153,6 +154,12 @@ Subcommands:
                           the customer's decision on quote REVISION
   quote pay ID due|paid|waived [--note=TEXT]
                           the payment of the accepted quote (agent, supervisor)
+  dispatch ID [--assign]  the technicians who could take the ticket, best first (region,
+                          skill, open load, availability); --assign assigns the best
+                          available one (agent, supervisor)
+  availability USER on|off [--note=TEXT]
+                          mark a technician available or not (supervisor; a technician
+                          for themselves)
   report service --created_from=DATE --created_to=DATE [--group=tier|region|queue|technician|product]
                           the service report of tickets created in the period: SLA
                           compliance (first response, resolution), mean and p90 business

@@ -55,6 +55,7 @@ ABSL_DECLARE_FLAG(bool, all);
 // the flag name "version".
 ABSL_DECLARE_FLAG(int64_t, ticket_version);
 ABSL_DECLARE_FLAG(std::string, note);
+ABSL_DECLARE_FLAG(bool, assign);
 ABSL_DECLARE_FLAG(std::string, group);
 ABSL_DECLARE_FLAG(bool, csv);
 ABSL_DECLARE_FLAG(std::string, action_taken);

@@ -180,6 +180,22 @@ absl::StatusOr<v1::Ticket> TicketClient::SetPaymentStatus(const v1::SetPaymentSt
   });
 }
 
+absl::StatusOr<v1::ProposeTechniciansResponse> TicketClient::ProposeTechnicians(
+    const v1::ProposeTechniciansRequest& request) const {
+  return Invoke<v1::ProposeTechniciansResponse>(
+      [&](grpc::ClientContext* context, v1::ProposeTechniciansResponse* response) {
+        return tickets_->ProposeTechnicians(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::TechnicianAvailability> TicketClient::SetTechnicianAvailability(
+    const v1::SetTechnicianAvailabilityRequest& request) const {
+  return Invoke<v1::TechnicianAvailability>(
+      [&](grpc::ClientContext* context, v1::TechnicianAvailability* response) {
+        return tickets_->SetTechnicianAvailability(context, request, response);
+      });
+}
+
 absl::StatusOr<v1::ServiceReport> TicketClient::GetServiceReport(
     const v1::ServiceReportRequest& request) const {
   return Invoke<v1::ServiceReport>([&](grpc::ClientContext* context, v1::ServiceReport* response) {

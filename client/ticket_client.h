@@ -88,6 +88,10 @@ class TicketClient {
   absl::StatusOr<v1::Ticket> SetQuote(const v1::SetQuoteRequest& request) const;
   absl::StatusOr<v1::Ticket> RecordQuoteDecision(const v1::RecordQuoteDecisionRequest& request) const;
   absl::StatusOr<v1::Ticket> SetPaymentStatus(const v1::SetPaymentStatusRequest& request) const;
+  absl::StatusOr<v1::ProposeTechniciansResponse> ProposeTechnicians(
+      const v1::ProposeTechniciansRequest& request) const;
+  absl::StatusOr<v1::TechnicianAvailability> SetTechnicianAvailability(
+      const v1::SetTechnicianAvailabilityRequest& request) const;
   absl::StatusOr<v1::ServiceReport> GetServiceReport(const v1::ServiceReportRequest& request) const;
   absl::StatusOr<v1::ProductFeedback> GetProductFeedback(
       const v1::ProductFeedbackRequest& request) const;

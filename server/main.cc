@@ -22,6 +22,7 @@
 #include "server/common/files.h"
 #include "server/common/log.h"
 #include "server/config/server_config.h"
+#include "server/domain/dispatch.h"
 #include "server/domain/alert_service.h"
 #include "server/domain/escalation.h"
 #include "server/domain/sla_clocks.h"
@@ -79,6 +80,15 @@ std::vector<domain::Principal> Principals(const v1::ServerConfig& config) {
   std::vector<domain::Principal> users;
   for (const v1::User& user : config.users()) users.push_back({user.name(), user.role()});
   return users;
+}
+
+std::map<std::string, domain::TechnicianProfile> TechnicianProfiles(const v1::ServerConfig& config) {
+  std::map<std::string, domain::TechnicianProfile> profiles;
+  for (const v1::User& user : config.users()) {
+    profiles[user.name()] = {{user.regions().begin(), user.regions().end()},
+                             {user.skills().begin(), user.skills().end()}};
+  }
+  return profiles;
 }
 
 // Blocks SIGTERM and SIGINT in this and every later thread; WaitForStopSignal takes them.
@@ -231,7 +241,8 @@ int Run(const sigset_t& stop_signals) {
   domain::AlertService alerts(**store, feed, tickets);
   domain::SlaMonitor monitor(tickets, **store, clock, test_clock->get());
   api::Authenticator auth({config->users().begin(), config->users().end()});
-  api::TicketGrpcService ticket_service(tickets, auth);
+  domain::Dispatcher dispatcher(tickets, **store, clock, users, TechnicianProfiles(*config));
+  api::TicketGrpcService ticket_service(tickets, dispatcher, auth);
   api::AdminGrpcService admin_service(tickets, monitor, **sla_config, auth);
   api::AlertGrpcService alert_service(alerts, auth);
   api::AccountGrpcService account_service(accounts, auth);

@@ -130,6 +130,17 @@ absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const std::strin
   return page;
 }
 
+absl::StatusOr<int64_t> RocksDbTicketStore::CountIndexEntries(const std::string& prefix,
+                                                              int64_t limit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), indexes_));
+  int64_t count = 0;
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && count < limit; it->Next()) {
+    ++count;
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "counting index entries"));
+  return count;
+}
+
 absl::Status RocksDbTicketStore::ScanFacts(
     absl::Time from, absl::Time to,
     const std::function<absl::Status(const v1::TicketFacts&)>& fn) {

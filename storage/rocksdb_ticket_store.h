@@ -68,6 +68,7 @@ class RocksDbTicketStore final : public TicketStore {
       const std::string& prefix) override;
   absl::StatusOr<WorkQueuePage> ListWorkQueue(const std::string& prefix, const std::string& after,
                                               int limit) override;
+  absl::StatusOr<int64_t> CountIndexEntries(const std::string& prefix, int64_t limit) override;
   absl::Status ScanFacts(absl::Time from, absl::Time to,
                          const std::function<absl::Status(const v1::TicketFacts&)>& fn) override;
 

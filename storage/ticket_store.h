@@ -174,6 +174,10 @@ class TicketStore {
   virtual absl::StatusOr<WorkQueuePage> ListWorkQueue(const std::string& prefix,
                                                       const std::string& after, int limit) = 0;
 
+  // How many index entries start with `prefix` (e.g. a work queue's length), counting up
+  // to `limit`.
+  virtual absl::StatusOr<int64_t> CountIndexEntries(const std::string& prefix, int64_t limit) = 0;
+
   // Calls `fn` with the facts of every ticket created in [from, to), in creation order,
   // from one snapshot, one record at a time; stops at the first error `fn` returns.
   virtual absl::Status ScanFacts(absl::Time from, absl::Time to,

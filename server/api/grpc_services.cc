@@ -321,4 +321,20 @@ grpc::Status ReportGrpcService::GetProductFeedback(grpc::ServerContext* context,
   });
 }
 
+grpc::Status TicketGrpcService::ProposeTechnicians(grpc::ServerContext* context,
+                                                   const v1::ProposeTechniciansRequest* request,
+                                                   v1::ProposeTechniciansResponse* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return dispatcher_.Propose(who, *request);
+  });
+}
+
+grpc::Status TicketGrpcService::SetTechnicianAvailability(
+    grpc::ServerContext* context, const v1::SetTechnicianAvailabilityRequest* request,
+    v1::TechnicianAvailability* response) {
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return dispatcher_.SetAvailability(who, *request);
+  });
+}
+
 }  // namespace ticketing::api

@@ -3,6 +3,7 @@
 
 #include "server/api/authenticator.h"
 #include "server/domain/account_service.h"
+#include "server/domain/dispatch.h"
 #include "server/domain/sla_config_service.h"
 #include "server/domain/sla_monitor.h"
 #include "server/domain/ticket_service.h"
@@ -21,8 +22,10 @@ namespace ticketing::api {
 class TicketGrpcService final : public v1::TicketService::Service {
  public:
   // Both must outlive the service.
-  TicketGrpcService(domain::TicketService& tickets, const Authenticator& auth)
-      : tickets_(tickets), auth_(auth) {}
+  // All must outlive the service.
+  TicketGrpcService(domain::TicketService& tickets, domain::Dispatcher& dispatcher,
+                    const Authenticator& auth)
+      : tickets_(tickets), dispatcher_(dispatcher), auth_(auth) {}
 
   grpc::Status CreateTicket(grpc::ServerContext* context, const v1::CreateTicketRequest* request,
                             v1::Ticket* response) override;
@@ -54,6 +57,12 @@ class TicketGrpcService final : public v1::TicketService::Service {
                                v1::PreviewDeadlineResponse* response) override;
   grpc::Status ListWorkQueue(grpc::ServerContext* context, const v1::ListWorkQueueRequest* request,
                              v1::ListWorkQueueResponse* response) override;
+  grpc::Status ProposeTechnicians(grpc::ServerContext* context,
+                                  const v1::ProposeTechniciansRequest* request,
+                                  v1::ProposeTechniciansResponse* response) override;
+  grpc::Status SetTechnicianAvailability(grpc::ServerContext* context,
+                                         const v1::SetTechnicianAvailabilityRequest* request,
+                                         v1::TechnicianAvailability* response) override;
   grpc::Status ScheduleVisit(grpc::ServerContext* context, const v1::ScheduleVisitRequest* request,
                              v1::Ticket* response) override;
   grpc::Status RecordVisit(grpc::ServerContext* context, const v1::RecordVisitRequest* request,
@@ -73,6 +82,7 @@ class TicketGrpcService final : public v1::TicketService::Service {
 
  private:
   domain::TicketService& tickets_;
+  domain::Dispatcher& dispatcher_;
   const Authenticator& auth_;
 };
 

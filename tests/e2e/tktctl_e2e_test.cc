@@ -437,5 +437,21 @@ TEST_F(TktctlE2eTest, ReportPrintsTheServiceFiguresAsTableCsvAndJson) {
   EXPECT_THAT(Tktctl(kSupervisorToken, {"report", "service"}), ExitsWith(2));
 }
 
+TEST_F(TktctlE2eTest, DispatchProposesAndAssignsTheBestAvailableTechnician) {
+  const v1::Ticket t = TktctlJson<v1::Ticket>(kAgentToken, CreateArgs(account_));
+  // No profiles configured: equal matches, equal loads, so by name: tim, then tom.
+  const CliResult proposed = Tktctl(kAgentToken, {"dispatch", t.id()});
+  ASSERT_THAT(proposed, ExitsWith(0));
+  EXPECT_THAT(proposed.out, ContainsRegex("1 +tim +yes"));
+  EXPECT_THAT(Tktctl(kTechnicianTomToken, {"availability", "tim", "off"}), ExitsWith(8));
+  ASSERT_THAT(Tktctl(kSupervisorToken, {"availability", "tim", "off", "--note=on leave"}),
+              ExitsWith(0));
+  const CliResult assigned = Tktctl(kAgentToken, {"dispatch", t.id(), "--assign"});
+  ASSERT_THAT(assigned, ExitsWith(0));
+  EXPECT_THAT(assigned.out, ContainsRegex("1 +tom +yes"));
+  EXPECT_THAT(assigned.out, ContainsRegex("2 +tim +no"));
+  EXPECT_THAT(assigned.out, HasSubstr("assigned " + t.id() + " to tom"));
+}
+
 }  // namespace
 }  // namespace ticketing::testing
