@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# The load benchmark suite (docs/performance.md): starts the reference servers and ticketd
+# on loopback with temporary data directories, runs tktload against each, stops them by
+# PID, and prints a Markdown table (and the raw JSON lines to bench-results.jsonl).
+#
+#   bash deploy/bench.sh [SECONDS_PER_RUN]      # default 5; needs a build (deploy/build.sh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-5}
+build=${BUILD_DIR:-build}
+load="$build/client/tktload"
+baseline="$build/tests/bench/baseline_server"
+ticketd="$build/server/ticketd"
+for b in "$load" "$baseline" "$ticketd"; do
+  [ -x "$b" ] || { echo "missing $b: run bash deploy/build.sh first" >&2; exit 2; }
+done
+work=$(mktemp -d /tmp/tkt-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+# start NAME CMD...: runs CMD in the background with --port_file, waits for the port and
+# sets $addr.
+start() {
+  local name=$1; shift
+  "$@" --port_file="$work/$name.port" >"$work/$name.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do [ -s "$work/$name.port" ] && break; sleep 0.1; done
+  [ -s "$work/$name.port" ] || { echo "$name did not start; log:" >&2; cat "$work/$name.log" >&2; exit 1; }
+  addr="127.0.0.1:$(cat "$work/$name.port")"
+}
+stop_last() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'; }
+
+results=bench-results.jsonl
+: > "$results"
+run() {  # LABEL ADDR SCENARIO CONCURRENCY [TOKEN]
+  "$load" --label="$1" --addr="$2" --scenario="$3" --concurrency="$4" --token="${5:-}" \
+      --channels=8 --duration="$seconds" --warmup=1 | tee -a "$results"
+}
+
+token=agent-alice-0123456789abcdef
+start noop "$baseline" --mode=noop --listen=127.0.0.1:0
+run "no-op gRPC server" "$addr" create 64
+stop_last
+start durable "$baseline" --mode=durable --listen=127.0.0.1:0 --data_dir="$work/durable"
+run "storage floor (group commit)" "$addr" create 64
+run "storage floor (group commit)" "$addr" create 256
+stop_last
+start ticketd "$ticketd" --config=deploy/config.example.textproto --listen=127.0.0.1:0 \
+    --data_dir="$work/ticketd"
+run "ticketd" "$addr" create 64 "$token"
+run "ticketd" "$addr" create 256 "$token"
+run "ticketd" "$addr" comment 64 "$token"
+run "ticketd" "$addr" list 64 "$token"
+stop_last
+
+field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<<"$2" | tr -d '"'; }
+echo
+echo "| server | scenario | in flight | rate/s | p50 ms | p99 ms | p99.9 ms | errors | client CPU s |"
+echo "|---|---|---|---|---|---|---|---|---|"
+while read -r line; do
+  printf '| %s | %s | %s | %s | %.2f | %.2f | %.2f | %s | %.2f |\n' "$(field label "$line")" \
+    "$(field scenario "$line")" "$(field concurrency "$line")" "$(field rate "$line")" \
+    "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field p999_ms "$line")" \
+    "$(field failed "$line")" "$(field client_cpu_s "$line")"
+done < "$results"
