@@ -4,7 +4,7 @@
 // Key layout of the RocksDB database. Every key below is in one column family; integers are
 // big-endian so that byte order equals numeric order and iterators walk in that order.
 //
-//   CF "default"   meta/schema_version            -> "1"
+//   CF "default"   meta/schema_version            -> "2"
 //                  settings/sla/current            -> v1::SlaConfig in force (when replaced
 //                                                     through the API)
 //                  settings/sla/version/<v:8>      -> v1::SlaConfig, every version (audit)
@@ -72,7 +72,9 @@ inline constexpr char kAccountEventsFamily[] = "account_events";
 inline constexpr char kReportFactsFamily[] = "report_facts";
 inline constexpr char kRetierJobPrefix[] = "jobs/retier/";
 inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
-inline constexpr char kSchemaVersion[] = "1";
+// 2 added accounts, work-queue index entries, report facts and new timer kinds; a version 1
+// database is upgraded on open by rederiving every ticket's derived entries.
+inline constexpr char kSchemaVersion[] = "2";
 inline constexpr char kSlaConfigCurrentKey[] = "settings/sla/current";
 // The key of SLA configuration version `version`.
 std::string SlaConfigVersionKey(int64_t version);

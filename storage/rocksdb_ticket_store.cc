@@ -123,6 +123,8 @@ absl::Status RocksDbTicketStore::LoadNextTicketId() {
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), kSchemaVersionKey, &version);
   if (s.IsNotFound()) {
     s = db_->Put(rocksdb::WriteOptions(), kSchemaVersionKey, kSchemaVersion);
+  } else if (s.ok() && version == "1") {
+    TKT_RETURN_IF_ERROR(UpgradeFromVersion1());
   } else if (s.ok() && version != kSchemaVersion) {
     return absl::FailedPreconditionError(
         absl::StrCat("database schema version ", version, " is not ", kSchemaVersion));
@@ -140,6 +142,31 @@ absl::Status RocksDbTicketStore::LoadNextTicketId() {
   absl::MutexLock lock(&alert_mu_);
   if (alerts->Valid()) last_alert_sequence_ = static_cast<int64_t>(ReadBigEndian64(alerts->key().data()));
   return absl::OkStatus();
+}
+
+absl::Status RocksDbTicketStore::UpgradeFromVersion1() {
+  // Version 2 only adds derived entries (work-queue index keys, report facts): write every
+  // ticket's, then the new version, each batch synced.
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), tickets_));
+  rocksdb::WriteBatch batch;
+  rocksdb::WriteOptions write;
+  write.sync = true;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    v1::Ticket ticket;
+    if (!ticket.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a ticket record is corrupt; cannot upgrade the database");
+    }
+    TKT_RETURN_IF_ERROR(WriteDerivedChanges(indexes_, {}, IndexKeys(ticket), batch));
+    TKT_RETURN_IF_ERROR(FromRocks(
+        batch.Put(report_facts_, FactsKey(ticket), FactsOf(ticket).SerializeAsString()), "batch"));
+    if (batch.Count() > 10000) {
+      TKT_RETURN_IF_ERROR(FromRocks(db_->Write(write, &batch), "upgrading the database"));
+      batch.Clear();
+    }
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "upgrading the database"));
+  TKT_RETURN_IF_ERROR(FromRocks(batch.Put(kSchemaVersionKey, kSchemaVersion), "batch"));
+  return FromRocks(db_->Write(write, &batch), "upgrading the database");
 }
 
 uint64_t RocksDbTicketStore::AllocateTicketId() { return next_ticket_id_.fetch_add(1); }

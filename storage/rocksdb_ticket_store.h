@@ -76,6 +76,8 @@ class RocksDbTicketStore final : public TicketStore {
   RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
                      std::vector<rocksdb::ColumnFamilyHandle*> handles, StoreOptions options);
   absl::Status LoadNextTicketId();
+  // Rederives what schema version 2 added for every ticket, then records version 2.
+  absl::Status UpgradeFromVersion1();
   absl::StatusOr<std::optional<v1::Ticket>> ReadTicket(uint64_t id,
                                                        const rocksdb::Snapshot* snapshot);
   std::vector<std::string> DrivingPrefixes(const TicketFilter& filter) const;

@@ -19,6 +19,8 @@ using ::testing::IsEmpty;
 using ::testing::Not;
 using ::testing::SizeIs;
 using ::ticketing::testing::IsOk;
+using ::ticketing::testing::IsOkAndHolds;
+using ::ticketing::testing::StatusIs;
 
 constexpr int64_t kBaseMs = 1700000000000;
 
@@ -170,6 +172,19 @@ TEST_F(RocksDbTicketStoreTest, ReopenKeepsEverythingAndNeverReusesATicketNumber)
   ASSERT_THAT(t3, IsOk());
   EXPECT_EQ((*t3)->assignee(), "tom");
   EXPECT_EQ(Ids(TicketFilter{}), (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+}
+
+TEST_F(RocksDbTicketStoreTest, AVersion1DatabaseIsUpgradedOnOpenAndAnUnknownOneRefused) {
+  for (int i = 0; i < 3; ++i) Create(MakeTicket(store_->AllocateTicketId(), kBaseMs + i));
+  ASSERT_THAT(store_->PutSettings({{kSchemaVersionKey, "1"}}), IsOk());
+  Reopen();
+  EXPECT_THAT(store_->GetSetting(kSchemaVersionKey), IsOkAndHolds(std::optional<std::string>("2")));
+  ExpectConsistent();
+  EXPECT_EQ(Ids(TicketFilter{}), (std::vector<uint64_t>{1, 2, 3}));
+  ASSERT_THAT(store_->PutSettings({{kSchemaVersionKey, "9"}}), IsOk());
+  store_.reset();
+  EXPECT_THAT(RocksDbTicketStore::Open(dir_),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("schema version 9")));
 }
 
 TEST_F(RocksDbTicketStoreTest, ListingsMatchABruteForceScanForRandomFilters) {
