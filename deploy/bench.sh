@@ -52,6 +52,14 @@ run "ticketd" "$addr" create 64 "$token"
 run "ticketd" "$addr" create 256 "$token"
 run "ticketd" "$addr" comment 64 "$token"
 run "ticketd" "$addr" list 64 "$token"
+run "ticketd" "$addr" mixed 64 "$token"
+stop_last
+# Timers: 1,000 tickets created at one test-clock instant; their first-response warnings
+# and breaches (2,000 alerts) fall due together when the clock moves 6 hours.
+start ticketd-timers "$ticketd" --config=deploy/config.example.textproto --listen=127.0.0.1:0 \
+    --data_dir="$work/ticketd-timers" --test_clock --test_clock_start=2026-01-05T01:00:00Z
+"$load" --label="ticketd (test clock)" --addr="$addr" --scenario=timers --tickets=1000 \
+    --advance=6h --token="$token" --admin_token=admin-root-0123456789abcdef | tee -a "$results"
 stop_last
 
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<<"$2" | tr -d '"'; }
@@ -63,4 +71,11 @@ while read -r line; do
     "$(field scenario "$line")" "$(field concurrency "$line")" "$(field rate "$line")" \
     "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field p999_ms "$line")" \
     "$(field failed "$line")" "$(field client_cpu_s "$line")"
-done < "$results"
+done < <(grep -v '"scenario":"timers"' "$results")
+echo
+echo "| server | timers: tickets | alerts stored and streamed | all stored (s) | all streamed (s) |"
+echo "|---|---|---|---|---|"
+while read -r line; do
+  printf '| %s | %s | %s | %.2f | %.2f |\n' "$(field label "$line")" "$(field tickets "$line")" \
+    "$(field alerts_streamed "$line")" "$(field stored_s "$line")" "$(field streamed_s "$line")"
+done < <(grep '"scenario":"timers"' "$results")

@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/e2e/alert_helpers.h"
 #include "tests/e2e/tktctl_runner.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
@@ -47,7 +48,7 @@ CliResult Load(const std::string& address, const std::vector<std::string>& extra
 TEST(TktloadE2eTest, EveryScenarioRunsCleanAgainstTicketd) {
   ServerProcess server(TICKETD_PATH);
   ASSERT_THAT(server.Start(), IsOk());
-  for (const char* scenario : {"create", "comment", "list"}) {
+  for (const char* scenario : {"create", "comment", "list", "mixed"}) {
     const CliResult result = Load(server.address(), {std::string("--scenario=") + scenario});
     ASSERT_THAT(result, ExitsWith(0));
     SCOPED_TRACE(result.out);
@@ -61,6 +62,20 @@ TEST(TktloadE2eTest, EveryScenarioRunsCleanAgainstTicketd) {
       absl::Seconds(30));
   ASSERT_THAT(verify, IsOk());
   EXPECT_THAT(*verify, ExitsWith(0)) << "the load left the store consistent";
+}
+
+TEST(TktloadE2eTest, TimersCountsEveryAlertStoredAndStreamedOnce) {
+  ServerProcess server(TICKETD_PATH, kAlertsConfig, AlertsServerFlags());
+  ASSERT_THAT(server.Start(), IsOk());
+  // 40 tickets at 09:00; in 2 h each first response warns (09:45) and breaches (10:00).
+  const CliResult result = Load(server.address(), {"--scenario=timers", "--tickets=40",
+                                                   "--advance=2h",
+                                                   std::string("--admin_token=") + kAdminToken});
+  ASSERT_THAT(result, ExitsWith(0));
+  EXPECT_THAT(result.out, HasSubstr("\"advance_ok\":true"));
+  EXPECT_EQ(Field(result.out, "create_failed"), 0);
+  EXPECT_EQ(Field(result.out, "alerts_streamed"), 80) << result.out;
+  EXPECT_GT(Field(result.out, "stored_s"), 0);
 }
 
 // Starts `argv` in the background; returns its pid, or -1.
