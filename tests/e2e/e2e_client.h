@@ -54,13 +54,17 @@ class E2eClient {
   void EnsureAccount(const std::string& id) const {
     {
       absl::MutexLock lock(&mu_);
-      if (!known_accounts_.insert(id).second) return;
+      if (known_accounts_.count(id) != 0) return;
     }
+    // Threads sharing this client may both create it; one gets ALREADY_EXISTS. Either way
+    // the account exists when this returns, which is what the caller's create needs.
     v1::CreateAccountRequest request;
     request.mutable_account()->set_id(id);
     request.mutable_account()->set_name(absl::StrCat("Customer ", id));
     request.mutable_account()->set_channel_tier(v1::CHANNEL_TIER_CONSUMER);
     CreateAccount(request).IgnoreError();
+    absl::MutexLock lock(&mu_);
+    known_accounts_.insert(id);
   }
   absl::StatusOr<v1::Account> CreateAccount(const v1::CreateAccountRequest& request) const {
     return Call(&v1::AccountService::Stub::CreateAccount, *accounts_, request);
