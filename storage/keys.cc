@@ -174,7 +174,7 @@ std::vector<std::string> TimerKeys(const v1::Ticket& ticket) {
       keys.push_back(TimerKey(CeilMillis(c.due_time()), id, c.kind(), 'B'));
     }
   }
-  if (ticket.has_verify_by() && !ticket.verification_overdue()) {
+  if (ticket.has_verify_by()) {
     keys.push_back(TimerKey(CeilMillis(ticket.verify_by()), id, v1::SLA_CLOCK_KIND_UNSPECIFIED, 'V'));
   }
   for (const v1::PendingEscalation& p : ticket.pending_escalations()) {

@@ -13,6 +13,7 @@
 #include "rocksdb/write_batch.h"
 #include "server/common/status_macros.h"
 #include "storage/report_facts.h"
+#include "storage/work_order.h"
 #include "storage/rocksdb_status.h"
 #include "storage/ticket_id.h"
 
@@ -145,8 +146,9 @@ absl::Status RocksDbTicketStore::LoadNextTicketId() {
 }
 
 absl::Status RocksDbTicketStore::UpgradeFromVersion1() {
-  // Version 2 only adds derived entries (work-queue index keys, report facts): write every
-  // ticket's, then the new version, each batch synced.
+  // Version 2 added the tier and the work order to the ticket record and derived entries
+  // (work-queue index keys, report facts): set them for every ticket, then the new version,
+  // each batch synced. Rerunnable: a crash before the version is written repeats it.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), tickets_));
   rocksdb::WriteBatch batch;
   rocksdb::WriteOptions write;
@@ -156,6 +158,12 @@ absl::Status RocksDbTicketStore::UpgradeFromVersion1() {
     if (!ticket.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return absl::DataLossError("a ticket record is corrupt; cannot upgrade the database");
     }
+    // Version 1 tickets had no tier (all counted as STANDARD) and no work order.
+    if (ticket.service_tier() == v1::SERVICE_TIER_UNSPECIFIED) {
+      ticket.set_service_tier(v1::SERVICE_TIER_STANDARD);
+    }
+    UpdateWorkOrder(ticket, absl::ZeroDuration());
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Put(tickets_, it->key(), ticket.SerializeAsString()), "batch"));
     TKT_RETURN_IF_ERROR(WriteDerivedChanges(indexes_, {}, IndexKeys(ticket), batch));
     TKT_RETURN_IF_ERROR(FromRocks(
         batch.Put(report_facts_, FactsKey(ticket), FactsOf(ticket).SerializeAsString()), "batch"));

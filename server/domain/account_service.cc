@@ -142,7 +142,7 @@ bool AccountService::MakeChange(const std::optional<v1::Account>& before, v1::Ac
                        {"name", "channel_tier", "region", "sales_current", "sales_previous",
                         "profit_current", "profit_previous", "loyalty_note", "account_manager",
                         "key_persons", "potential_key_flag", "computed_tier", "manual_tier",
-                        "service_tier"},
+                        "service_tier", "tier_origin"},
                        change.event);
   if (before && change.event.changes().empty()) return false;
   after.set_version(before ? before->version() + 1 : 1);

@@ -34,9 +34,9 @@ class AccountDirectory {
 class TicketRetier {
  public:
   virtual ~TicketRetier() = default;
-  // Returns how many tickets changed.
+  // Moves each open ticket of `account_id` to the account's tier in force when the ticket
+  // is changed. Returns how many tickets changed.
   virtual absl::StatusOr<int> RetierAccountTickets(const std::string& account_id,
-                                                   v1::ServiceTier tier,
                                                    const Principal& actor) = 0;
 };
 
@@ -95,8 +95,8 @@ class AccountService final : public AccountDirectory {
   bool MakeChange(const std::optional<v1::Account>& before, v1::Account after,
                   const Principal& actor, v1::AccountEventType type, absl::string_view reason,
                   absl::Time now, storage::AccountChange& change) const;
-  // Moves the open tickets of every account in `jobs` and deletes the jobs.
-  absl::Status RunRetierJobs(const std::vector<std::pair<std::string, v1::ServiceTier>>& jobs,
+  // Moves the open tickets of every (job key, account id) in `jobs` and deletes the jobs.
+  absl::Status RunRetierJobs(const std::vector<std::pair<std::string, std::string>>& jobs,
                              const Principal& actor, int* tickets_moved);
   absl::StatusOr<std::vector<v1::Account>> AllAccounts() const;
   absl::Mutex& LockFor(absl::string_view id);
@@ -104,7 +104,7 @@ class AccountService final : public AccountDirectory {
   storage::TicketStore& store_;
   const Clock& clock_;
   const UserDirectory& users_;
-  const ClassificationRules rules_;
+  const ClassificationRules rules_;  // (see MakeChange for the audited fields)
   TicketRetier* retier_ = nullptr;
   mutable absl::Mutex tier_mu_;
   std::array<absl::Mutex, 64> locks_;

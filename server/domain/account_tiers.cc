@@ -27,8 +27,10 @@ v1::ServiceTier Effective(const v1::Account& account) {
                                                                 : account.computed_tier();
 }
 
-std::string JobKey(const std::string& account_id) {
-  return absl::StrCat(storage::kRetierJobPrefix, account_id);
+// One job per tier change ("jobs/retier/<account>@<version>"), so that a mover finishing
+// an older change never deletes the job of a newer one. Identifiers never contain '@'.
+std::string JobKey(const v1::Account& account) {
+  return absl::StrCat(storage::kRetierJobPrefix, account.id(), "@", account.version());
 }
 
 AccountFigures FiguresOf(const v1::Account& a) {
@@ -77,18 +79,20 @@ absl::StatusOr<v1::Account> AccountService::SetServiceTier(
     origin.set_reason(request.reason());
     origin.set_changed_by(actor.name);
     ToTimestamp(now, origin.mutable_change_time());
-    MakeChange(current, std::move(next), actor, v1::ACCOUNT_EVENT_TYPE_TIER_SET,
-               request.reason(), now, change);
+    if (!MakeChange(current, std::move(next), actor, v1::ACCOUNT_EVENT_TYPE_TIER_SET,
+                    request.reason(), now, change)) {
+      return current;  // not reached: the tier origin always changes
+    }
     std::vector<std::pair<std::string, std::string>> jobs;
     if (change.after.service_tier() != current.service_tier()) {
-      jobs.emplace_back(JobKey(current.id()), "");
+      jobs.emplace_back(JobKey(change.after), "");
     }
     TKT_RETURN_IF_ERROR(store_.CommitAccounts({change}, jobs));
     if (jobs.empty()) return change.after;
   }
   int moved = 0;
   TKT_RETURN_IF_ERROR(
-      RunRetierJobs({{change.after.id(), change.after.service_tier()}}, actor, &moved));
+      RunRetierJobs({{JobKey(change.after), change.after.id()}}, actor, &moved));
   return change.after;
 }
 
@@ -96,7 +100,7 @@ absl::StatusOr<v1::ReclassifyAccountsResponse> AccountService::Reclassify(
     const Principal& actor, const v1::ReclassifyAccountsRequest& request) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kSetTier, nullptr));
   v1::ReclassifyAccountsResponse response;
-  std::vector<std::pair<std::string, v1::ServiceTier>> retier;
+  std::vector<std::pair<std::string, std::string>> retier;  // (job key, account id)
   {
     absl::MutexLock tier_lock(&tier_mu_);
     TKT_ASSIGN_OR_RETURN(std::vector<v1::Account> accounts, AllAccounts());
@@ -133,13 +137,17 @@ absl::StatusOr<v1::ReclassifyAccountsResponse> AccountService::Reclassify(
         origin.set_changed_by(actor.name);
         ToTimestamp(now, origin.mutable_change_time());
       }
-      if (after.service_tier() != before.service_tier()) {
-        jobs.emplace_back(JobKey(before.id()), "");
-        retier.emplace_back(before.id(), after.service_tier());
-      }
+      const bool moves = after.service_tier() != before.service_tier();
       changes.emplace_back();
-      MakeChange(before, std::move(after), actor, v1::ACCOUNT_EVENT_TYPE_CLASSIFIED,
-                 result[i].reason, now, changes.back());
+      if (!MakeChange(before, std::move(after), actor, v1::ACCOUNT_EVENT_TYPE_CLASSIFIED,
+                      result[i].reason, now, changes.back())) {
+        changes.pop_back();
+        continue;
+      }
+      if (moves) {
+        jobs.emplace_back(JobKey(changes.back().after), "");
+        retier.emplace_back(JobKey(changes.back().after), before.id());
+      }
     }
     response.set_accounts(static_cast<int>(accounts.size()));
     if (!request.apply()) return response;
@@ -153,25 +161,26 @@ absl::StatusOr<v1::ReclassifyAccountsResponse> AccountService::Reclassify(
 }
 
 absl::Status AccountService::RunRetierJobs(
-    const std::vector<std::pair<std::string, v1::ServiceTier>>& jobs, const Principal& actor,
+    const std::vector<std::pair<std::string, std::string>>& jobs, const Principal& actor,
     int* tickets_moved) {
-  for (const auto& [account_id, tier] : jobs) {
-    if (retier_ != nullptr) {
-      TKT_ASSIGN_OR_RETURN(int moved, retier_->RetierAccountTickets(account_id, tier, actor));
+  for (const auto& [job, account_id] : jobs) {
+    if (retier_ != nullptr && !account_id.empty()) {
+      // The mover reads the account's tier in force for every ticket, so a later change
+      // that runs alongside this one cannot be undone by it.
+      TKT_ASSIGN_OR_RETURN(int moved, retier_->RetierAccountTickets(account_id, actor));
       *tickets_moved += moved;
     }
-    TKT_RETURN_IF_ERROR(store_.CommitAccounts({}, {}, {JobKey(account_id)}));
+    TKT_RETURN_IF_ERROR(store_.CommitAccounts({}, {}, {job}));
   }
   return absl::OkStatus();
 }
 
 absl::Status AccountService::ResumeRetierJobs() {
   TKT_ASSIGN_OR_RETURN(auto pending, store_.ListSettings(storage::kRetierJobPrefix));
-  std::vector<std::pair<std::string, v1::ServiceTier>> jobs;
+  std::vector<std::pair<std::string, std::string>> jobs;
   for (const auto& [key, value] : pending) {
-    const std::string id(absl::StripPrefix(key, storage::kRetierJobPrefix));
-    TKT_ASSIGN_OR_RETURN(std::optional<v1::Account> account, store_.GetAccount(id));
-    jobs.emplace_back(id, account ? account->service_tier() : v1::SERVICE_TIER_STANDARD);
+    const absl::string_view rest = absl::StripPrefix(key, storage::kRetierJobPrefix);
+    jobs.emplace_back(key, std::string(rest.substr(0, rest.find('@'))));
   }
   int moved = 0;
   return RunRetierJobs(jobs, Principal{"system", v1::ROLE_UNSPECIFIED}, &moved);

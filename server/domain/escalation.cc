@@ -36,7 +36,7 @@ std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
     return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
                           v1::ESCALATION_CONDITION_VISIT_NOT_FIXED);
   }
-  if (change.field() == "verification_overdue" && change.new_value() == "true") {
+  if (change.field() == "verification" && change.new_value() == "overdue") {
     return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
                           v1::ESCALATION_CONDITION_VERIFICATION_OVERDUE);
   }

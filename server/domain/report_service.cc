@@ -188,6 +188,7 @@ absl::Status CheckPeriod(const google::protobuf::Timestamp& from,
   if (!has_from || !has_to || FromTimestamp(to) <= FromTimestamp(from)) {
     return absl::InvalidArgumentError("to: from and to are required, to after from");
   }
+  if (from.seconds() < 0) return absl::InvalidArgumentError("from: must not be before 1970");
   return absl::OkStatus();
 }
 
@@ -248,7 +249,9 @@ absl::StatusOr<v1::ProductFeedback> ReportService::GetProductFeedback(
   std::map<std::tuple<std::string, std::string, std::string>, int64_t> counts;
   TKT_RETURN_IF_ERROR(store_.ScanFacts(
       FromTimestamp(request.from()), FromTimestamp(request.to()), [&](const v1::TicketFacts& f) {
-        if (!f.fault_category().empty()) {
+        const bool resolved = f.status() == v1::TICKET_STATUS_RESOLVED ||
+                              f.status() == v1::TICKET_STATUS_CLOSED;
+        if (resolved && !f.fault_category().empty()) {
           ++counts[{f.product().empty() ? "(none)" : f.product(), f.fault_category(), f.root_cause()}];
         }
         return absl::OkStatus();

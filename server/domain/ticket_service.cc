@@ -221,10 +221,12 @@ absl::StatusOr<bool> TicketService::FireSlaTimers(uint64_t id) {
   auto fire = [&](const v1::Ticket&, absl::Time now, v1::Ticket& next, v1::TicketEvent& event) {
     event.set_type(v1::EVENT_TYPE_SLA);
     FirePendingEscalations(next, event, now);
-    if (next.has_verify_by() && !next.verification_overdue() &&
-        FromTimestamp(next.verify_by()) <= now) {
-      next.set_verification_overdue(true);  // a service omission; escalates
-      RecordChange(event, "verification_overdue", "false", "true");
+    if (next.has_verify_by() && FromTimestamp(next.verify_by()) <= now) {
+      // A service omission (kept on the ticket for reports); escalates. Each resolution's
+      // deadline fires once: a later resolution sets a new one.
+      next.set_verification_overdue(true);
+      next.clear_verify_by();
+      RecordChange(event, "verification", "", "overdue");
     }
     return sla_.Fire(next, event, now);  // Mutate raises the alerts the event calls for
   };

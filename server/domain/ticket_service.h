@@ -111,9 +111,10 @@ class TicketService final : public TicketRetier {
   absl::StatusOr<v1::ListWorkQueueResponse> ListWorkQueue(const Principal& actor,
                                                           const v1::ListWorkQueueRequest& request);
 
-  // Moves every open ticket of `account_id` to `tier` (an event each, by `actor`); the SLA
-  // policy is chosen again and running clocks keep the smaller target.
-  absl::StatusOr<int> RetierAccountTickets(const std::string& account_id, v1::ServiceTier tier,
+  // Moves every open ticket of `account_id` to the account's tier in force, read as each
+  // ticket is changed (an event each, by `actor`); the SLA policy is chosen again and
+  // running clocks keep the smaller target. INVALID_ARGUMENT for an empty id.
+  absl::StatusOr<int> RetierAccountTickets(const std::string& account_id,
                                            const Principal& actor) override;
 
   // Runs the store's consistency check.

@@ -86,8 +86,8 @@ absl::StatusOr<v1::ListWorkQueueResponse> TicketService::ListWorkQueue(
 }
 
 absl::StatusOr<int> TicketService::RetierAccountTickets(const std::string& account_id,
-                                                        v1::ServiceTier tier,
                                                         const Principal& actor) {
+  if (account_id.empty()) return absl::InvalidArgumentError("account_id: must not be empty");
   storage::TicketListRequest query;
   query.filter.account_id = account_id;
   for (int s = v1::TicketStatus_MIN; s <= v1::TicketStatus_MAX; ++s) {
@@ -102,6 +102,13 @@ absl::StatusOr<int> TicketService::RetierAccountTickets(const std::string& accou
       MutationSpec spec{"id", ticket.id(), 0, false, Action::kInternal};
       auto retier = [&](const v1::Ticket& current, absl::Time, v1::Ticket& next,
                         v1::TicketEvent& event) {
+        v1::ServiceTier tier = v1::SERVICE_TIER_STANDARD;
+        if (accounts_ != nullptr) {
+          TKT_ASSIGN_OR_RETURN(std::optional<v1::Account> account, accounts_->Find(account_id));
+          if (account && account->service_tier() != v1::SERVICE_TIER_UNSPECIFIED) {
+            tier = account->service_tier();
+          }
+        }
         if (!IsOpen(current.status()) || current.service_tier() == tier) return absl::OkStatus();
         next.set_service_tier(tier);
         event.set_type(v1::EVENT_TYPE_TIER);

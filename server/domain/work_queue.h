@@ -1,17 +1,13 @@
 #ifndef TICKETING_SERVER_DOMAIN_WORK_QUEUE_H_
 #define TICKETING_SERVER_DOMAIN_WORK_QUEUE_H_
 
-#include "absl/time/time.h"
-#include "ticketing/v1/ticket.pb.h"
+// The work order of a ticket is derived in storage (it keys the work-queue index); the
+// domain sets it after every change. See storage/work_order.h.
+#include "storage/work_order.h"
 
 namespace ticketing::domain {
 
-// Sets the work-order fields of `ticket` from its SLA clocks (docs/accounts.md, "Work
-// queues"): next_due_time = the earliest due instant of the clocks that count (RUNNING or
-// BREACHED), sla_breached = one of them is BREACHED, queue_rank_time = next_due_time, less
-// `key_margin` for a KEY account. All cleared when no clock counts. The storage layer keys
-// the work-queue indexes on these fields.
-void UpdateWorkOrder(v1::Ticket& ticket, absl::Duration key_margin);
+using storage::UpdateWorkOrder;
 
 }  // namespace ticketing::domain
 

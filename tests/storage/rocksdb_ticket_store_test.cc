@@ -181,6 +181,7 @@ TEST_F(RocksDbTicketStoreTest, AVersion1DatabaseIsUpgradedOnOpenAndAnUnknownOneR
   EXPECT_THAT(store_->GetSetting(kSchemaVersionKey), IsOkAndHolds(std::optional<std::string>("2")));
   ExpectConsistent();
   EXPECT_EQ(Ids(TicketFilter{}), (std::vector<uint64_t>{1, 2, 3}));
+  EXPECT_EQ((*store_->GetTicket(2))->service_tier(), v1::SERVICE_TIER_STANDARD);
   ASSERT_THAT(store_->PutSettings({{kSchemaVersionKey, "9"}}), IsOk());
   store_.reset();
   EXPECT_THAT(RocksDbTicketStore::Open(dir_),

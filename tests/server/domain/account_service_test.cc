@@ -197,6 +197,31 @@ TEST_F(AccountServiceTest, AManualOverrideWinsOverClassificationUntilCleared) {
   EXPECT_EQ(cleared->tier_origin().source(), v1::TIER_SOURCE_COMPUTED);
 }
 
+TEST_F(AccountServiceTest, SettingTheTierInForceAgainIsAuditedAndMovesNoTicket) {
+  AddAccount(NewAccount("ACME", v1::CHANNEL_TIER_DISTRIBUTOR, 100));
+  AddAccount(NewAccount("OTHER", v1::CHANNEL_TIER_DISTRIBUTOR, 100));
+  const v1::Ticket mine = CreateTicket("ACME", "tom");
+  const v1::Ticket other = CreateTicket("OTHER", "tom");
+  v1::SetServiceTierRequest clear;  // there is no override to clear
+  clear.set_account_id("ACME");
+  clear.set_version(1);
+  clear.set_tier(v1::SERVICE_TIER_UNSPECIFIED);
+  clear.set_reason("checked: no override");
+  auto account = accounts_->SetServiceTier(kSue, clear);
+  ASSERT_THAT(account, IsOk());
+  EXPECT_EQ(account->id(), "ACME");
+  EXPECT_EQ(account->version(), 2) << "the decision is audited";
+  EXPECT_EQ(account->service_tier(), v1::SERVICE_TIER_STANDARD);
+  for (const v1::Ticket& t : {mine, other}) {
+    v1::GetTicketRequest get;
+    get.set_id(t.id());
+    const v1::Ticket now = *tickets_->Get(kSue, get);
+    EXPECT_EQ(now.service_tier(), v1::SERVICE_TIER_STANDARD);
+    EXPECT_EQ(now.version(), t.version()) << "no ticket moved";
+  }
+  EXPECT_THAT(*store_->ListSettings(storage::kRetierJobPrefix), IsEmpty());
+}
+
 TEST_F(AccountServiceTest, ImportWritesNothingWhenARowIsBadUnlessAskedToSkip) {
   AddAccount(NewAccount("OLD", v1::CHANNEL_TIER_CONSUMER, 5));
   v1::ImportAccountsRequest request;

@@ -293,6 +293,7 @@ TEST_F(FieldWorkTest, AResolutionNotVerifiedInTimeIsAnOmissionAndEscalates) {
   get.set_id(t.id());
   t = *tickets_->Get(kSue, get);
   EXPECT_TRUE(t.verification_overdue());
+  EXPECT_FALSE(t.has_verify_by()) << "the deadline fired";
   // Verified late: closed, and the omission stays on record.
   v1::TransitionTicketRequest close;
   close.set_id(t.id());
@@ -303,6 +304,22 @@ TEST_F(FieldWorkTest, AResolutionNotVerifiedInTimeIsAnOmissionAndEscalates) {
   ASSERT_THAT(closed, IsOk());
   EXPECT_TRUE(closed->verification_overdue());
   EXPECT_FALSE(closed->has_verify_by());
+  // Reopened and resolved again: the new resolution has its own deadline, which fires too.
+  v1::TransitionTicketRequest reopen;
+  reopen.set_id(t.id());
+  reopen.set_version(closed->version());
+  reopen.set_status(v1::TICKET_STATUS_REOPENED);
+  reopen.set_reason("jams again");
+  t = *tickets_->Transition(kAlice, reopen);
+  t = Resolved(t);
+  ASSERT_TRUE(t.has_verify_by());
+  clock_.Advance(absl::Hours(49));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());
+  int overdue = 0;
+  for (const v1::Alert& a : AllAlerts()) {
+    overdue += a.condition() == v1::ESCALATION_CONDITION_VERIFICATION_OVERDUE && a.escalated_from_sequence() == 0;
+  }
+  EXPECT_EQ(overdue, 2);
 }
 
 }  // namespace

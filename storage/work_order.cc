@@ -1,10 +1,23 @@
-#include "server/domain/work_queue.h"
+#include "storage/work_order.h"
 
 #include <optional>
 
-#include "server/domain/ticket_events.h"
 
-namespace ticketing::domain {
+namespace ticketing::storage {
+namespace {
+
+absl::Time FromTimestamp(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+void ToTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
+  const int64_t ns = absl::ToUnixNanos(time);
+  out->set_seconds(ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0));
+  out->set_nanos(static_cast<int32_t>((ns % 1000000000 + 1000000000) % 1000000000));
+}
+
+}  // namespace
+
 
 void UpdateWorkOrder(v1::Ticket& ticket, absl::Duration key_margin) {
   std::optional<absl::Time> next;
@@ -29,4 +42,4 @@ void UpdateWorkOrder(v1::Ticket& ticket, absl::Duration key_margin) {
   ToTimestamp(*next - margin, ticket.mutable_queue_rank_time());
 }
 
-}  // namespace ticketing::domain
+}  // namespace ticketing::storage
