@@ -40,9 +40,10 @@
 //   CF "report_facts" <create_ms:8><id:8>           -> v1::TicketFacts, the compact facts of
 //                  each ticket that reports scan (storage/report_facts.h), derived from the
 //                  ticket and rewritten with it
-//   CF "default"   jobs/retier/<account id>         -> "" while the account's open tickets
-//                  still have to move to its new tier (written with the tier change,
+//   CF "default"   jobs/retier/<account id>@<version> -> "" while the account's open tickets
+//                  still have to move to its tier (written with the tier change,
 //                  deleted when done; resumed at start)
+//                  technicians/available/<user>    -> v1::TechnicianAvailability
 //   Identifiers never contain 0x00 (validation allows [A-Za-z0-9._:/-] only), so the
 //   separator is unambiguous.
 //
