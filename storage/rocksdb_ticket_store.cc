@@ -209,10 +209,9 @@ absl::StatusOr<std::optional<RequestRecord>> RocksDbTicketStore::GetRequest(
                        ReadBigEndian64(value.data() + 8)};
 }
 
-absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
+absl::Status RocksDbTicketStore::AddChange(const TicketChange& change, rocksdb::WriteBatch& batch) {
   const std::optional<uint64_t> id = ParseTicketId(change.after.id());
   if (!id) return absl::InternalError("commit of a ticket without a valid id");
-  rocksdb::WriteBatch batch;
   TKT_RETURN_IF_ERROR(
       FromRocks(batch.Put(tickets_, TicketKey(*id), change.after.SerializeAsString()), "batch"));
   TKT_RETURN_IF_ERROR(FromRocks(batch.Put(events_, EventKey(*id, change.event.sequence()),
@@ -233,18 +232,33 @@ absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
         batch.Put(requests_, change.request->request_id, EncodeRequestValue(*change.request)),
         "batch"));
   }
+  return absl::OkStatus();
+}
+
+absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
+  return CommitMany({&change});
+}
+
+absl::Status RocksDbTicketStore::CommitMany(const std::vector<const TicketChange*>& changes) {
+  rocksdb::WriteBatch batch;
+  bool alerts = false;
+  for (const TicketChange* change : changes) {
+    TKT_RETURN_IF_ERROR(AddChange(*change, batch));
+    alerts = alerts || (change->alerts != nullptr && !change->alerts->empty());
+  }
   rocksdb::WriteOptions write;
   write.sync = options_.sync_writes;
-  if (change.alerts == nullptr || change.alerts->empty()) {
-    return FromRocks(db_->Write(write, &batch), "committing ticket change");
-  }
+  if (!alerts) return FromRocks(db_->Write(write, &batch), "committing ticket change");
   absl::MutexLock lock(&alert_mu_);
   int64_t sequence = last_alert_sequence_;
-  for (v1::Alert& alert : *change.alerts) {
-    alert.set_sequence(++sequence);
-    TKT_RETURN_IF_ERROR(
-        FromRocks(batch.Put(alerts_, AlertKey(sequence), alert.SerializeAsString()), "batch"));
-    TKT_RETURN_IF_ERROR(WriteDerivedChanges(alert_timers_, {}, AlertTimerKeys(alert), batch));
+  for (const TicketChange* change : changes) {
+    if (change->alerts == nullptr) continue;
+    for (v1::Alert& alert : *change->alerts) {
+      alert.set_sequence(++sequence);
+      TKT_RETURN_IF_ERROR(
+          FromRocks(batch.Put(alerts_, AlertKey(sequence), alert.SerializeAsString()), "batch"));
+      TKT_RETURN_IF_ERROR(WriteDerivedChanges(alert_timers_, {}, AlertTimerKeys(alert), batch));
+    }
   }
   TKT_RETURN_IF_ERROR(FromRocks(db_->Write(write, &batch), "committing ticket change"));
   last_alert_sequence_ = sequence;

@@ -40,6 +40,7 @@ class RocksDbTicketStore final : public TicketStore {
   absl::StatusOr<std::optional<v1::Ticket>> GetTicket(uint64_t id) override;
   absl::StatusOr<std::optional<RequestRecord>> GetRequest(const std::string& request_id) override;
   absl::Status Commit(const TicketChange& change) override;
+  absl::Status CommitMany(const std::vector<const TicketChange*>& changes) override;
   absl::StatusOr<TicketListResult> ListTickets(const TicketListRequest& request) override;
   absl::StatusOr<std::vector<v1::TicketEvent>> ListEvents(uint64_t ticket_id,
                                                           int64_t after_sequence,
@@ -88,6 +89,8 @@ class RocksDbTicketStore final : public TicketStore {
                         VerifyReport* report);
   void VerifyAlerts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   absl::Status AddAlertUpdates(const TicketChange& change, rocksdb::WriteBatch& batch);
+  // Everything of `change` but its new alerts (which need sequences) into `batch`.
+  absl::Status AddChange(const TicketChange& change, rocksdb::WriteBatch& batch);
   void VerifyAccounts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   void VerifyFacts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   void VerifyEvents(const rocksdb::Snapshot* snapshot,

@@ -118,6 +118,10 @@ class TicketStore {
   // the store was opened with sync disabled).
   virtual absl::Status Commit(const TicketChange& change) = 0;
 
+  // Commits several changes of different tickets as one atomic, durable write (one WAL
+  // sync); new alerts get their sequences in the order of `changes`.
+  virtual absl::Status CommitMany(const std::vector<const TicketChange*>& changes) = 0;
+
   // Tickets matching request.filter, in Position order, from one consistent snapshot.
   virtual absl::StatusOr<TicketListResult> ListTickets(const TicketListRequest& request) = 0;
 

@@ -10,7 +10,7 @@
 namespace ticketing::domain {
 namespace {
 
-constexpr int kBatch = 500;
+constexpr int kBatch = 1000;  // tickets fired per write
 
 }  // namespace
 
@@ -18,10 +18,11 @@ absl::StatusOr<int> SlaMonitor::RunOnce() {
   int changed_total = 0;
   while (true) {
     TKT_ASSIGN_OR_RETURN(std::vector<uint64_t> due, store_.DueTimers(clock_.Now(), kBatch));
+    // One write for the whole batch: many clocks falling due together cost one WAL sync
+    // per batch, not one per ticket.
     int changed = 0;
-    for (uint64_t id : due) {
-      TKT_ASSIGN_OR_RETURN(bool fired, tickets_.FireSlaTimers(id));
-      changed += fired;
+    if (!due.empty()) {
+      TKT_ASSIGN_OR_RETURN(changed, tickets_.FireSlaTimers(due));
     }
     // Alerts nobody acknowledged in time go one level up.
     TKT_ASSIGN_OR_RETURN(std::vector<int64_t> unacknowledged,

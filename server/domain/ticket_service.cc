@@ -1,6 +1,7 @@
 // TicketService: creation, reading, and the shared read-check-commit path of every change.
 #include "server/domain/ticket_service.h"
 
+#include <algorithm>
 #include <functional>
 #include <utility>
 
@@ -191,11 +192,10 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::Mutate(
   return CommitChange(actor, spec, std::move(current), std::move(next), std::move(event), now);
 }
 
-absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::CommitChange(
-    const Principal& actor, const MutationSpec& spec, v1::Ticket current, v1::Ticket next,
-    v1::TicketEvent event, absl::Time now) {
-  std::vector<v1::Alert> raised;
-  std::vector<v1::Alert>* alerts = spec.alerts != nullptr ? spec.alerts : &raised;
+absl::StatusOr<storage::TicketChange> TicketService::Prepare(const Principal& actor,
+                                                            v1::Ticket current, v1::Ticket next,
+                                                            v1::TicketEvent event, absl::Time now,
+                                                            std::vector<v1::Alert>* alerts) {
   // Before the clocks move, so a rule's priority raise re-targets them in this change.
   for (v1::Alert& alert : Escalate(next, event, now)) alerts->push_back(std::move(alert));
   TKT_RETURN_IF_ERROR(sla_.Update(current, next, event, now));
@@ -208,30 +208,83 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::CommitChan
   ToTimestamp(now, event.mutable_time());
   event.set_actor(actor.name);
   if (event.visibility() == v1::VISIBILITY_UNSPECIFIED) event.set_visibility(v1::VISIBILITY_INTERNAL);
-  storage::TicketChange change{std::move(current), next, event, std::nullopt, alerts};
+  return storage::TicketChange{std::move(current), std::move(next), std::move(event),
+                               std::nullopt, alerts};
+}
+
+absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::CommitChange(
+    const Principal& actor, const MutationSpec& spec, v1::Ticket current, v1::Ticket next,
+    v1::TicketEvent event, absl::Time now) {
+  std::vector<v1::Alert> raised;
+  std::vector<v1::Alert>* alerts = spec.alerts != nullptr ? spec.alerts : &raised;
+  TKT_ASSIGN_OR_RETURN(storage::TicketChange change,
+                       Prepare(actor, std::move(current), std::move(next), std::move(event), now, alerts));
   if (spec.alert_updates != nullptr) change.alert_updates = *spec.alert_updates;
   TKT_RETURN_IF_ERROR(store_.Commit(change));
   if (!alerts->empty() && feed_ != nullptr) feed_->Published(alerts->back().sequence());
-  return std::make_pair(std::move(next), std::move(event));
+  return std::make_pair(std::move(change.after), std::move(change.event));
+}
+
+absl::Status TicketService::FireDue(v1::Ticket& next, v1::TicketEvent& event, absl::Time now) const {
+  event.set_type(v1::EVENT_TYPE_SLA);
+  FirePendingEscalations(next, event, now);
+  if (next.has_verify_by() && FromTimestamp(next.verify_by()) <= now) {
+    // A service omission (kept on the ticket for reports); escalates. Each resolution's
+    // deadline fires once: a later resolution sets a new one.
+    next.set_verification_overdue(true);
+    next.clear_verify_by();
+    RecordChange(event, "verification", "", "overdue");
+  }
+  return sla_.Fire(next, event, now);  // the commit raises the alerts the event calls for
 }
 
 absl::StatusOr<bool> TicketService::FireSlaTimers(uint64_t id) {
-  const std::string ticket_id = FormatTicketId(id);
-  MutationSpec spec{"id", ticket_id, 0, false, Action::kInternal};
-  auto fire = [&](const v1::Ticket&, absl::Time now, v1::Ticket& next, v1::TicketEvent& event) {
-    event.set_type(v1::EVENT_TYPE_SLA);
-    FirePendingEscalations(next, event, now);
-    if (next.has_verify_by() && FromTimestamp(next.verify_by()) <= now) {
-      // A service omission (kept on the ticket for reports); escalates. Each resolution's
-      // deadline fires once: a later resolution sets a new one.
-      next.set_verification_overdue(true);
-      next.clear_verify_by();
-      RecordChange(event, "verification", "", "overdue");
-    }
-    return sla_.Fire(next, event, now);  // Mutate raises the alerts the event calls for
-  };
-  TKT_ASSIGN_OR_RETURN(auto result, Mutate(Principal{kSystemActor, v1::ROLE_UNSPECIFIED}, spec, fire));
-  return result.second.sequence() != 0;
+  TKT_ASSIGN_OR_RETURN(int fired, FireSlaTimers(std::vector<uint64_t>{id}));
+  return fired > 0;
+}
+
+absl::StatusOr<int> TicketService::FireSlaTimers(const std::vector<uint64_t>& ids)
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  // The tickets' locks, each stripe once and in stripe order (every other path holds at most
+  // one stripe), for the whole read-check-commit.
+  std::vector<size_t> stripes;
+  for (uint64_t id : ids) stripes.push_back(id % locks_.size());
+  std::sort(stripes.begin(), stripes.end());
+  stripes.erase(std::unique(stripes.begin(), stripes.end()), stripes.end());
+  for (size_t s : stripes) locks_[s].Lock();
+  absl::StatusOr<int> fired = FireLocked(ids);
+  for (auto s = stripes.rbegin(); s != stripes.rend(); ++s) locks_[*s].Unlock();
+  return fired;
+}
+
+absl::StatusOr<int> TicketService::FireLocked(const std::vector<uint64_t>& ids) {
+  const absl::Time now = clock_.Now();
+  const Principal system{kSystemActor, v1::ROLE_UNSPECIFIED};
+  std::vector<std::vector<v1::Alert>> alerts(ids.size());
+  std::vector<storage::TicketChange> changes;
+  changes.reserve(ids.size());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> current, store_.GetTicket(ids[i]));
+    if (!current) continue;  // gone: nothing to fire
+    v1::Ticket next = *current;
+    v1::TicketEvent event;
+    TKT_RETURN_IF_ERROR(FireDue(next, event, now));
+    if (event.changes().empty()) continue;  // not due yet (to the nanosecond)
+    TKT_ASSIGN_OR_RETURN(storage::TicketChange change,
+                         Prepare(system, *std::move(current), std::move(next), std::move(event), now,
+                                 &alerts[i]));
+    changes.push_back(std::move(change));
+  }
+  if (changes.empty()) return 0;
+  std::vector<const storage::TicketChange*> pointers;
+  for (const storage::TicketChange& change : changes) pointers.push_back(&change);
+  TKT_RETURN_IF_ERROR(store_.CommitMany(pointers));
+  int64_t last = 0;
+  for (const std::vector<v1::Alert>& raised : alerts) {
+    if (!raised.empty()) last = std::max(last, raised.back().sequence());
+  }
+  if (last != 0 && feed_ != nullptr) feed_->Published(last);
+  return static_cast<int>(changes.size());
 }
 
 }  // namespace ticketing::domain

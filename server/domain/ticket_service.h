@@ -130,10 +130,15 @@ class TicketService final : public TicketRetier {
   // whether anything changed.
   absl::StatusOr<bool> ReescalateAlert(int64_t sequence);
 
-  // Records the SLA warnings and breaches of ticket `id` that are due by now, as one
-  // "system" event committed together with the removal of their timers (so each fires
-  // exactly once). Returns whether anything was due.
+  // Records the SLA warnings and breaches (and pending breach-age escalations and
+  // verification deadlines) of ticket `id` that are due by now, as one "system" event
+  // committed together with the removal of their timers (so each fires exactly once).
+  // Returns whether anything was due.
   absl::StatusOr<bool> FireSlaTimers(uint64_t id);
+  // The same for several tickets at once, all in ONE atomic write (one WAL sync): the
+  // monitor's way through many timers falling due together. Returns how many tickets
+  // changed.
+  absl::StatusOr<int> FireSlaTimers(const std::vector<uint64_t>& ids);
 
  private:
   // Fills `next` and `event` from `current` at time `now`; returns an error to abandon the
@@ -157,7 +162,17 @@ class TicketService final : public TicketRetier {
   absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> Mutate(const Principal& actor,
                                                                 const MutationSpec& spec,
                                                                 const MutateFn& mutate);
-  // The second half of Mutate: escalation, clocks, version, event, one commit.
+  // Escalation, clocks, work order, version and event of a change, ready to commit; the
+  // alerts it raises go to `alerts` (which the returned change points at).
+  absl::StatusOr<storage::TicketChange> Prepare(const Principal& actor, v1::Ticket current,
+                                                v1::Ticket next, v1::TicketEvent event,
+                                                absl::Time now, std::vector<v1::Alert>* alerts);
+  // What falls due on `next` by `now`: SLA warnings and breaches, breach-age escalations,
+  // the verification deadline, recorded in `event`.
+  absl::Status FireDue(v1::Ticket& next, v1::TicketEvent& event, absl::Time now) const;
+  // FireSlaTimers with the tickets' locks held.
+  absl::StatusOr<int> FireLocked(const std::vector<uint64_t>& ids);
+  // The second half of Mutate: Prepare, then one commit.
   absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> CommitChange(
       const Principal& actor, const MutationSpec& spec, v1::Ticket current, v1::Ticket next,
       v1::TicketEvent event, absl::Time now);

@@ -1,6 +1,7 @@
 // Escalation inside the domain: SLA breaches raise alerts, stored with the firing, streamed
 // to watchers. Fake clock, real store, no sleeps for SLA time.
 #include <filesystem>
+#include <set>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
@@ -25,6 +26,7 @@ using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::ticketing::testing::FakeClock;
 using ::ticketing::testing::IsOk;
+using ::ticketing::testing::IsOkAndHolds;
 using ::ticketing::testing::StatusIs;
 
 const Principal kAlice{"alice", v1::ROLE_AGENT};
@@ -389,6 +391,35 @@ TEST_F(EscalationTest, BadEscalationConfigNamesTheField) {
   bad.mutable_escalation_levels(1)->add_users("nobody");
   EXPECT_THAT(EscalationPolicy::Create(bad.escalation_levels(), bad.escalation_rules(), users_),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("escalation_levels[1].users")));
+}
+
+TEST_F(EscalationTest, ManyTicketsFallingDueTogetherAreFiredOnceEachInBatchesWithGapFreeAlerts) {
+  constexpr int kTickets = 1200;  // more than one batch of the monitor
+  for (int i = 0; i < kTickets; ++i) Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_THAT(monitor_->RunOnce(), IsOkAndHolds(kTickets));
+  ASSERT_THAT(monitor_->RunOnce(), IsOkAndHolds(0));
+  std::vector<v1::Alert> alerts;
+  v1::ListAlertsRequest page;
+  page.set_page_size(500);
+  for (bool more = true; more;) {
+    auto response = alerts_->List(kSue, page);
+    ASSERT_THAT(response, IsOk());
+    alerts.insert(alerts.end(), response->alerts().begin(), response->alerts().end());
+    page.set_after_sequence(response->last_sequence());
+    more = response->more();
+  }
+  ASSERT_EQ(alerts.size(), static_cast<size_t>(kTickets));  // one breach alert each
+  std::set<std::string> tickets;
+  for (size_t i = 0; i < alerts.size(); ++i) {
+    EXPECT_EQ(alerts[i].sequence(), static_cast<int64_t>(i) + 1);
+    tickets.insert(alerts[i].ticket_id());
+  }
+  EXPECT_EQ(tickets.size(), static_cast<size_t>(kTickets));
+  auto report = store_->Verify();
+  ASSERT_THAT(report, IsOk());
+  EXPECT_EQ(report->problem_count, 0);
+  EXPECT_EQ(report->timers, 2 * kTickets) << "only the resolution clocks' timers remain";
 }
 
 }  // namespace
