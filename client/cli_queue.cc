@@ -45,11 +45,12 @@ std::string DueText(const v1::Ticket& ticket) {
   return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", due, absl::UTCTimeZone());
 }
 
-// "1h30m", "-2h" (overdue); "-" when no clock counts.
+// "1h30m", "-2h" (overdue), to the second; "-" when no clock counts.
 std::string LeftText(const v1::WorkItem& item) {
   if (!item.has_business_time_left()) return "-";
-  return absl::FormatDuration(absl::Seconds(item.business_time_left().seconds()) +
-                              absl::Nanoseconds(item.business_time_left().nanos()));
+  return absl::FormatDuration(absl::Trunc(absl::Seconds(item.business_time_left().seconds()) +
+                                              absl::Nanoseconds(item.business_time_left().nanos()),
+                                          absl::Seconds(1)));
 }
 
 void PrintWorkQueue(const v1::ListWorkQueueResponse& queue, std::ostream& out) {

@@ -72,10 +72,13 @@ Talk to it with tktctl ($TKTCTL):
   export TKT_ADDR=$addr
   export TKT_TOKEN=$(agent_token)   # alice, an agent
   $TKTCTL whoami
+  $TKTCTL accounts create acme-hz --name="ACME Hangzhou" --channel=ka_retail_chain
   $TKTCTL create --kind=repair --account=acme-hz --summary="Printer jams on every page" \\
-      --contact_name="Wang Wei" --contact_phone="+86 571 8888 0000" --impact=high --urgency=high
+      --contact_name="Wang Wei" --contact_phone="+86 571 8888 0000" --impact=high --urgency=high \\
+      --queue=field-hz
   $TKTCTL list
   $TKTCTL get T-1
+  $TKTCTL queue team field-hz
   $TKTCTL help
 Other users (tokens in $CONFIG): tom (technician), sue (supervisor), root (admin).
 
