@@ -20,11 +20,6 @@ namespace {
 constexpr char kAccountsSynopsis[] =
     "accounts create|show|list|history|tier|reclassify|import|export ...";
 
-// The i-th argument after the action ("accounts show ID": Arg(ctx, 0) is ID).
-const std::string& Arg(const CommandContext& ctx, size_t i) {
-  return ctx.args.positional[i + 2];
-}
-
 // A money flag and the Account field it sets.
 struct MoneyFlag {
   const absl::Flag<std::string>& flag;
@@ -59,7 +54,7 @@ absl::StatusOr<v1::Account> AccountFromFlags(const CommandContext& ctx) {
       ParseEnum<v1::ChannelTier>("--channel", absl::GetFlag(FLAGS_channel));
   if (!channel.ok()) return channel.status();
   v1::Account account;
-  account.set_id(Arg(ctx, 0));
+  account.set_id(Arg(ctx, 1));
   account.set_name(absl::GetFlag(FLAGS_name));
   account.set_channel_tier(*channel);
   account.set_region(absl::GetFlag(FLAGS_region));
@@ -92,7 +87,7 @@ absl::Status RunAccountsCreate(CommandContext& ctx) {
 
 absl::Status RunAccountsShow(CommandContext& ctx) {
   if (absl::Status s = ExpectArgs(ctx, 2, 2, "accounts show ID"); !s.ok()) return s;
-  absl::StatusOr<v1::Account> account = ctx.client.GetAccount(Arg(ctx, 0));
+  absl::StatusOr<v1::Account> account = ctx.client.GetAccount(Arg(ctx, 1));
   if (!account.ok()) return account.status();
   return PrintAccountResult(ctx, *account);
 }
@@ -125,7 +120,7 @@ absl::Status RunAccountsList(CommandContext& ctx) {
 absl::Status RunAccountsHistory(CommandContext& ctx) {
   if (absl::Status s = ExpectArgs(ctx, 2, 2, "accounts history ID"); !s.ok()) return s;
   v1::ListAccountEventsRequest request;
-  request.set_account_id(Arg(ctx, 0));
+  request.set_account_id(Arg(ctx, 1));
   v1::ListAccountEventsResponse all;
   do {
     absl::StatusOr<v1::ListAccountEventsResponse> page = ctx.client.ListAccountEvents(request);
@@ -151,19 +146,19 @@ absl::Status RunAccountsTier(CommandContext& ctx) {
   if (absl::Status s = ExpectArgs(ctx, 3, 3, "accounts tier ID TIER --reason=TEXT"); !s.ok()) {
     return s;
   }
-  absl::StatusOr<v1::ServiceTier> tier = ParseTierArg(Arg(ctx, 1));
+  absl::StatusOr<v1::ServiceTier> tier = ParseTierArg(Arg(ctx, 2));
   if (!tier.ok()) return tier.status();
   if (absl::GetFlag(FLAGS_reason).empty()) {
     return UsageError("accounts tier needs --reason=TEXT (why the override)");
   }
   v1::SetServiceTierRequest request;
-  request.set_account_id(Arg(ctx, 0));
+  request.set_account_id(Arg(ctx, 1));
   request.set_tier(*tier);
   request.set_reason(absl::GetFlag(FLAGS_reason));
   if (Specified(ctx.args, "ticket_version")) {
     request.set_version(absl::GetFlag(FLAGS_ticket_version));
   } else {
-    absl::StatusOr<v1::Account> current = ctx.client.GetAccount(Arg(ctx, 0));
+    absl::StatusOr<v1::Account> current = ctx.client.GetAccount(Arg(ctx, 1));
     if (!current.ok()) return current.status();
     request.set_version(current->version());
   }

@@ -31,10 +31,6 @@ constexpr CommandEntry kCommands[] = {
     {"report", RunReport},   {"dispatch", RunDispatch}, {"availability", RunAvailability},
 };
 
-const std::string& Arg(const CommandContext& ctx, size_t i) {
-  return ctx.args.positional[i + 1];
-}
-
 absl::Status AddStatusFilters(v1::ListTicketsRequest& request) {
   const std::string statuses = absl::GetFlag(FLAGS_status);
   for (absl::string_view name : absl::StrSplit(statuses, ',', absl::SkipWhitespace())) {
@@ -104,6 +100,10 @@ absl::StatusOr<v1::ListTicketEventsResponse> ReadHistory(const TicketClient& cli
 }
 
 }  // namespace
+
+const std::string& Arg(const CommandContext& ctx, size_t i) {
+  return ctx.args.positional[i + 1];
+}
 
 bool IsCommand(const std::string& name) {
   for (const CommandEntry& entry : kCommands) {

@@ -64,6 +64,10 @@ absl::Status RunAvailability(CommandContext& ctx);  // cli_field.cc
 absl::Status RunAccounts(CommandContext& ctx);  // cli_accounts.cc, cli_accounts_import.cc
 absl::Status RunQueue(CommandContext& ctx);     // cli_queue.cc
 
+// The i-th argument after the subcommand's name (Arg(ctx, 0) follows "get" in "get T-1");
+// the caller checked the count (ExpectArgs).
+const std::string& Arg(const CommandContext& ctx, size_t i);
+
 // Checks that the subcommand got between `min` and `max` arguments (after its name);
 // `synopsis` ("get ID") is quoted in the UsageError otherwise.
 absl::Status ExpectArgs(const CommandContext& ctx, size_t min, size_t max,

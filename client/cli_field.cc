@@ -16,8 +16,6 @@
 namespace ticketing::client {
 namespace {
 
-const std::string& Arg(const CommandContext& ctx, size_t i) { return ctx.args.positional[i + 1]; }
-
 // --flag as a time (RFC 3339 or +DURATION), or now when empty and `default_now`.
 absl::StatusOr<google::protobuf::Timestamp> TimeFlag(absl::string_view flag,
                                                      const std::string& value,

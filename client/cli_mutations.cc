@@ -30,10 +30,6 @@ constexpr UpdateField kUpdateFields[] = {
     {"queue", "queue"},               {"region", "region"},
 };
 
-const std::string& Arg(const CommandContext& ctx, size_t i) {
-  return ctx.args.positional[i + 1];
-}
-
 // A random UUID version 4 (RFC 4122), e.g. "3f2b8c1e-9a4d-4f6b-8e2a-1c5d7e9f0a3b".
 std::string NewRequestId() {
   std::random_device device;  // non-deterministic: /dev/urandom or RDRAND on Linux

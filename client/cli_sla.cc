@@ -11,10 +11,6 @@
 namespace ticketing::client {
 namespace {
 
-const std::string& Arg(const CommandContext& ctx, size_t i) {
-  return ctx.args.positional[i + 1];
-}
-
 // --start, when given; the server takes its own now otherwise (which differs from ours
 // on a server with --test_clock).
 absl::Status SetStart(v1::PreviewDeadlineRequest& request) {

@@ -1,16 +1,17 @@
 #include "storage/report_facts.h"
 
+#include "server/common/proto_time.h"
 #include "storage/keys.h"
 
 namespace ticketing::storage {
 namespace {
 
 int64_t Millis(const google::protobuf::Timestamp& t) {
-  return t.seconds() * 1000 + t.nanos() / 1000000;
+  return absl::ToUnixMillis(FromTimestamp(t));
 }
 
 int64_t Millis(const google::protobuf::Duration& d) {
-  return d.seconds() * 1000 + d.nanos() / 1000000;
+  return absl::ToInt64Milliseconds(FromDurationProto(d));
 }
 
 }  // namespace

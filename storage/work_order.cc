@@ -2,22 +2,9 @@
 
 #include <optional>
 
+#include "server/common/proto_time.h"
 
 namespace ticketing::storage {
-namespace {
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-void ToTimestamp(absl::Time time, google::protobuf::Timestamp* out) {
-  const int64_t ns = absl::ToUnixNanos(time);
-  out->set_seconds(ns / 1000000000 - (ns % 1000000000 < 0 ? 1 : 0));
-  out->set_nanos(static_cast<int32_t>((ns % 1000000000 + 1000000000) % 1000000000));
-}
-
-}  // namespace
-
 
 void UpdateWorkOrder(v1::Ticket& ticket, absl::Duration key_margin) {
   std::optional<absl::Time> next;

@@ -69,10 +69,7 @@ bool PassesFilter(const v1::Account& account, const v1::ListAccountsRequest& req
           account.channel_tier() == request.channel_tier()) &&
          (request.service_tier() == v1::SERVICE_TIER_UNSPECIFIED ||
           tier == request.service_tier()) &&
-         (request.region().empty() ||
-          AcceptsRegion(google::protobuf::RepeatedPtrField<std::string>(&request.region(),
-                                                                        &request.region() + 1),
-                        account.region()));
+         (request.region().empty() || InRegion(request.region(), account.region()));
 }
 
 }  // namespace

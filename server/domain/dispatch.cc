@@ -2,7 +2,6 @@
 #include "server/domain/dispatch.h"
 
 #include <algorithm>
-#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -34,20 +33,16 @@ int MatchLevel(const std::vector<std::string>& listed, bool (*matches)(absl::str
   return 0;
 }
 
-bool RegionContains(absl::string_view prefix, absl::string_view region) {
-  return region == prefix || (absl::StartsWith(region, prefix) && region.size() > prefix.size() &&
-                              region[prefix.size()] == '/');
-}
-
 bool ProductStartsWith(absl::string_view skill, absl::string_view product) {
   return !product.empty() && absl::StartsWith(product, skill);
 }
 
 }  // namespace
 
-absl::StatusOr<v1::TechnicianCandidate> Dispatcher::Candidate(const std::string& name,
-                                                              const v1::Ticket& ticket) const {
-  v1::TechnicianCandidate c;
+absl::StatusOr<Dispatcher::Ranked> Dispatcher::Candidate(const std::string& name,
+                                                        const v1::Ticket& ticket) const {
+  Ranked ranked;
+  v1::TechnicianCandidate& c = ranked.candidate;
   c.set_technician(name);
   TKT_ASSIGN_OR_RETURN(std::optional<std::string> availability,
                        store_.GetSetting(absl::StrCat(kAvailabilityPrefix, name)));
@@ -57,7 +52,7 @@ absl::StatusOr<v1::TechnicianCandidate> Dispatcher::Candidate(const std::string&
   const TechnicianProfile empty;
   const TechnicianProfile& p = profile == profiles_.end() ? empty : profile->second;
   std::string region, skill;
-  const int region_level = MatchLevel(p.regions, RegionContains, ticket.region(), &region);
+  const int region_level = MatchLevel(p.regions, InRegion, ticket.region(), &region);
   const int skill_level = MatchLevel(p.skills, ProductStartsWith, ticket.product(), &skill);
   c.set_region_match(region_level == 2);
   c.set_skill_match(skill_level == 2);
@@ -69,7 +64,8 @@ absl::StatusOr<v1::TechnicianCandidate> Dispatcher::Candidate(const std::string&
                         : (region_level == 1 ? "any region" : "other regions"),
       ", ", skill_level == 2 ? absl::StrCat("skill ", skill) : (skill_level == 1 ? "any product" : "other products"),
       ", ", load, " open tickets", c.available() ? "" : ", UNAVAILABLE"));
-  return c;
+  ranked.key = {c.available() ? 0 : 1, -region_level, -skill_level, load, name};
+  return ranked;
 }
 
 absl::StatusOr<v1::ProposeTechniciansResponse> Dispatcher::Propose(
@@ -78,20 +74,15 @@ absl::StatusOr<v1::ProposeTechniciansResponse> Dispatcher::Propose(
   v1::GetTicketRequest get;
   get.set_id(request.ticket_id());
   TKT_ASSIGN_OR_RETURN(v1::Ticket ticket, tickets_.Get(actor, get));
-  std::vector<std::pair<std::tuple<int, int, int, int64_t, std::string>, v1::TechnicianCandidate>> ranked;
+  std::vector<Ranked> ranked;
   for (const std::string& name : users_.WithRole(v1::ROLE_TECHNICIAN)) {
-    TKT_ASSIGN_OR_RETURN(v1::TechnicianCandidate c, Candidate(name, ticket));
-    const auto profile = profiles_.find(name);
-    const bool any_region = profile == profiles_.end() || profile->second.regions.empty();
-    const bool any_skill = profile == profiles_.end() || profile->second.skills.empty();
-    const int region = c.region_match() ? 2 : (any_region ? 1 : 0);
-    const int skill = c.skill_match() ? 2 : (any_skill ? 1 : 0);
-    ranked.push_back({{c.available() ? 0 : 1, -region, -skill, c.open_tickets(), name}, std::move(c)});
+    TKT_ASSIGN_OR_RETURN(Ranked candidate, Candidate(name, ticket));
+    ranked.push_back(std::move(candidate));
   }
   std::sort(ranked.begin(), ranked.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
+            [](const Ranked& a, const Ranked& b) { return a.key < b.key; });
   v1::ProposeTechniciansResponse response;
-  for (auto& [key, candidate] : ranked) *response.add_candidates() = std::move(candidate);
+  for (Ranked& r : ranked) *response.add_candidates() = std::move(r.candidate);
   if (!request.assign()) return response;
   if (response.candidates().empty() || !response.candidates(0).available()) {
     return absl::FailedPreconditionError(

@@ -3,6 +3,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -48,8 +49,13 @@ class Dispatcher {
       const Principal& actor, const v1::SetTechnicianAvailabilityRequest& request);
 
  private:
-  absl::StatusOr<v1::TechnicianCandidate> Candidate(const std::string& name,
-                                                    const v1::Ticket& ticket) const;
+  // A candidate with its sort key: (unavailable, -region level, -skill level, load, name),
+  // levels 2 = match, 1 = none configured, 0 = other.
+  struct Ranked {
+    v1::TechnicianCandidate candidate;
+    std::tuple<int, int, int, int64_t, std::string> key;
+  };
+  absl::StatusOr<Ranked> Candidate(const std::string& name, const v1::Ticket& ticket) const;
 
   TicketService& tickets_;
   storage::TicketStore& store_;

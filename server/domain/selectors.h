@@ -27,14 +27,18 @@ inline bool Accepts(const google::protobuf::RepeatedPtrField<std::string>& list,
   return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// True when `region` is `prefix` or lies under it ("cn/zhejiang" holds
+// "cn/zhejiang/hangzhou", not "cn/zhejiangx").
+inline bool InRegion(absl::string_view prefix, absl::string_view region) {
+  return region == prefix || (absl::StartsWith(region, prefix) && region.size() > prefix.size() &&
+                              region[prefix.size()] == '/');
+}
+
 inline bool AcceptsRegion(const google::protobuf::RepeatedPtrField<std::string>& prefixes,
                           absl::string_view region) {
   return prefixes.empty() ||
-         std::any_of(prefixes.begin(), prefixes.end(), [&](const std::string& prefix) {
-           return region == prefix ||
-                  (absl::StartsWith(region, prefix) && region.size() > prefix.size() &&
-                   region[prefix.size()] == '/');
-         });
+         std::any_of(prefixes.begin(), prefixes.end(),
+                     [&](const std::string& prefix) { return InRegion(prefix, region); });
 }
 
 }  // namespace ticketing::domain

@@ -7,14 +7,15 @@
 #include "absl/time/time.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "server/common/proto_time.h"
 #include "ticketing/v1/ticket.pb.h"
 
 namespace ticketing::domain {
 
-void ToTimestamp(absl::Time time, google::protobuf::Timestamp* out);
-absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
-void ToDurationProto(absl::Duration duration, google::protobuf::Duration* out);
-absl::Duration FromDurationProto(const google::protobuf::Duration& duration);
+using ::ticketing::FromDurationProto;  // server/common/proto_time.h
+using ::ticketing::FromTimestamp;
+using ::ticketing::ToDurationProto;
+using ::ticketing::ToTimestamp;
 
 // Appends a FieldChange to `event` when old_value != new_value.
 void RecordChange(v1::TicketEvent& event, absl::string_view field, absl::string_view old_value,
