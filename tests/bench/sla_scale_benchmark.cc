@@ -26,6 +26,7 @@
 #include "server/domain/sla_monitor.h"
 #include "server/domain/ticket_service.h"
 #include "storage/rocksdb_ticket_store.h"
+#include "tests/bench/bench_util.h"
 
 ABSL_FLAG(int, tickets, 1000000, "open tickets to preload");
 ABSL_FLAG(std::string, dir, "/tmp/sla-scale-benchmark", "database directory (wiped)");
@@ -37,14 +38,7 @@ ABSL_FLAG(bool, restart_only, false,
 namespace ticketing {
 namespace {
 
-constexpr char kSla[] = R"pb(
-  calendars { name: "office" time_zone: "Asia/Shanghai"
-    weekly { day: WEEKDAY_MONDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-    weekly { day: WEEKDAY_TUESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-    weekly { day: WEEKDAY_WEDNESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-    weekly { day: WEEKDAY_THURSDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-    weekly { day: WEEKDAY_FRIDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-  }
+constexpr char kPolicies[] = R"pb(
   sla_policies { name: "standard" first_response: "4h" resolution: "24h" calendar: "office" }
 )pb";
 
@@ -69,7 +63,7 @@ World Open(const std::string& dir, const Clock& clock, bool sync) {
   World w;
   w.store = *storage::RocksDbTicketStore::Open(dir, storage::StoreOptions{sync});
   v1::SlaConfig sla;
-  google::protobuf::TextFormat::ParseFromString(kSla, &sla);
+  google::protobuf::TextFormat::ParseFromString(std::string(bench::kOfficeCalendar) + kPolicies, &sla);
   w.users = std::make_unique<domain::UserDirectory>(
       std::vector<domain::Principal>{{"alice", v1::ROLE_AGENT}});
   w.sla = *domain::SlaConfigService::Load(*w.store, clock, *w.users, sla);
@@ -118,12 +112,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "preloaded %d open tickets in %.1f s\n", count,
                  absl::ToDoubleSeconds(absl::Now() - t0));
     // Measure the restart in a fresh process, as a real restart would be.
-    const std::string tickets_flag = absl::StrCat("--tickets=", count);
-    const std::string dir_flag = absl::StrCat("--dir=", dir);
-    execl("/proc/self/exe", argv[0], "--restart_only", tickets_flag.c_str(), dir_flag.c_str(),
-          static_cast<char*>(nullptr));
-    std::perror("execl");
-    return 2;
+    return bench::Reexec(argv[0], {"--restart_only", absl::StrCat("--tickets=", count),
+                                   absl::StrCat("--dir=", dir)});
   }
   const long rss_before = RssKiB();
   const absl::Time t0 = absl::Now();

@@ -27,6 +27,7 @@
 #include "server/domain/sla_config_service.h"
 #include "server/domain/ticket_service.h"
 #include "storage/rocksdb_ticket_store.h"
+#include "tests/bench/bench_util.h"
 
 ABSL_FLAG(int, tickets, 1000000, "open tickets to preload");
 ABSL_FLAG(std::string, dir, "/tmp/work-queue-benchmark", "database directory (wiped)");
@@ -44,14 +45,7 @@ constexpr int kTechnicians = 500;
 constexpr int kAccounts = 5000;
 constexpr int kKeyEvery = 5;  // every 5th account is KEY
 
-constexpr char kSla[] = R"pb(
-  calendars { name: "office" time_zone: "Asia/Shanghai"
-    weekly { day: WEEKDAY_MONDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-    weekly { day: WEEKDAY_TUESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-    weekly { day: WEEKDAY_WEDNESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-    weekly { day: WEEKDAY_THURSDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-    weekly { day: WEEKDAY_FRIDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
-  }
+constexpr char kPolicies[] = R"pb(
   sla_policies { name: "key" match { tiers: SERVICE_TIER_KEY } first_response: "2h" resolution: "16h" calendar: "office" }
   sla_policies { name: "standard" first_response: "4h" resolution: "24h" calendar: "office" }
 )pb";
@@ -73,7 +67,7 @@ World Open(const std::string& dir, const Clock& clock, bool sync) {
   World w;
   w.store = *storage::RocksDbTicketStore::Open(dir, storage::StoreOptions{sync});
   v1::SlaConfig sla;
-  google::protobuf::TextFormat::ParseFromString(kSla, &sla);
+  google::protobuf::TextFormat::ParseFromString(std::string(bench::kOfficeCalendar) + kPolicies, &sla);
   std::vector<domain::Principal> users = {kAlice, kSue};
   for (int i = 0; i < kTechnicians; ++i) users.push_back({Technician(i), v1::ROLE_TECHNICIAN});
   w.users = std::make_unique<domain::UserDirectory>(users);
@@ -227,13 +221,9 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "preloaded %d tickets in %.1f s\n", count,
                  absl::ToDoubleSeconds(absl::Now() - t0));
-    const std::string flags[] = {"--measure_only", absl::StrCat("--tickets=", count),
-                                 absl::StrCat("--dir=", dir),
-                                 absl::StrCat("--requests=", absl::GetFlag(FLAGS_requests))};
-    execl("/proc/self/exe", argv[0], flags[0].c_str(), flags[1].c_str(), flags[2].c_str(),
-          flags[3].c_str(), static_cast<char*>(nullptr));
-    std::perror("execl");
-    return 2;
+    return bench::Reexec(argv[0], {"--measure_only", absl::StrCat("--tickets=", count),
+                                   absl::StrCat("--dir=", dir),
+                                   absl::StrCat("--requests=", absl::GetFlag(FLAGS_requests))});
   }
   return Measure(dir, clock, count, absl::GetFlag(FLAGS_requests));
 }

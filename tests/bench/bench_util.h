@@ -1,0 +1,39 @@
+#ifndef TICKETING_TESTS_BENCH_BENCH_UTIL_H_
+#define TICKETING_TESTS_BENCH_BENCH_UTIL_H_
+
+// What the scale benchmarks share: the office calendar they run on, and starting the
+// measured half in a fresh process (as a real restart would be).
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace ticketing::bench {
+
+// China office hours with a lunch break, Monday to Friday: an SlaConfig text fragment.
+inline constexpr char kOfficeCalendar[] = R"pb(
+  calendars { name: "office" time_zone: "Asia/Shanghai"
+    weekly { day: WEEKDAY_MONDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_TUESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_WEDNESDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_THURSDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+    weekly { day: WEEKDAY_FRIDAY intervals { start: "08:30" end: "12:00" } intervals { start: "13:30" end: "18:00" } }
+  }
+)pb";
+
+// Replaces this process with a fresh run of the same binary with `flags`; returns 2 (after
+// printing why) only when that fails.
+inline int Reexec(const char* argv0, const std::vector<std::string>& flags) {
+  std::vector<char*> args = {const_cast<char*>(argv0)};
+  for (const std::string& flag : flags) args.push_back(const_cast<char*>(flag.c_str()));
+  args.push_back(nullptr);
+  execv("/proc/self/exe", args.data());
+  std::perror("execv");
+  return 2;
+}
+
+}  // namespace ticketing::bench
+
+#endif  // TICKETING_TESTS_BENCH_BENCH_UTIL_H_
