@@ -30,6 +30,8 @@
 #include "server/domain/sla_monitor.h"
 #include "server/domain/sla_policy.h"
 #include "server/domain/ticket_service.h"
+#include "server/domain/write_executor.h"
+#include "storage/batching_ticket_store.h"
 #include "storage/rocksdb_ticket_store.h"
 
 ABSL_FLAG(std::string, config, "", "Path of the config file (ServerConfig, protobuf text format)");
@@ -90,6 +92,22 @@ std::map<std::string, domain::TechnicianProfile> TechnicianProfiles(const v1::Se
   }
   return profiles;
 }
+
+// Moves an account's tickets through the writer (AccountService calls it from its own
+// threads after a tier change).
+class RetierThroughWriter final : public domain::TicketRetier {
+ public:
+  RetierThroughWriter(domain::TicketService& tickets, domain::WriteExecutor& writer)
+      : tickets_(tickets), writer_(writer) {}
+  absl::StatusOr<int> RetierAccountTickets(const std::string& account_id,
+                                           const domain::Principal& actor) override {
+    return writer_.Run<int>([&] { return tickets_.RetierAccountTickets(account_id, actor); });
+  }
+
+ private:
+  domain::TicketService& tickets_;
+  domain::WriteExecutor& writer_;
+};
 
 // Blocks SIGTERM and SIGINT in this and every later thread; WaitForStopSignal takes them.
 sigset_t BlockStopSignals() {
@@ -221,32 +239,41 @@ int Run(const sigset_t& stop_signals) {
 
   RealClock real_clock;
   const Clock& clock = *test_clock ? static_cast<const Clock&>(**test_clock) : real_clock;
+  // Every service reads and writes through the batching store; once the writer starts,
+  // ticket writes run on its thread, many requests to one WAL sync (docs/performance.md).
+  storage::BatchingTicketStore batching(**store);
+  domain::WriteExecutor writer(batching);
   domain::UserDirectory users(Principals(*config));
-  auto sla_config = LoadSlaConfig(*config, **store, clock, users);
+  auto sla_config = LoadSlaConfig(*config, batching, clock, users);
   if (!sla_config.ok()) return Fail(sla_config.status());
   auto account_settings = config::AccountSettingsOf(*config);
   if (!account_settings.ok()) return Fail(account_settings.status());
-  domain::TicketService tickets(**store, clock, users, (*sla_config)->clocks());
-  domain::AccountService accounts(**store, clock, users, account_settings->classification);
-  accounts.SetRetier(&tickets);
+  domain::TicketService tickets(batching, clock, users, (*sla_config)->clocks());
+  domain::AccountService accounts(batching, clock, users, account_settings->classification);
+  RetierThroughWriter retier(tickets, writer);
+  accounts.SetRetier(&retier);
   tickets.EnableAccounts(&accounts, account_settings->priority,
                          account_settings->key_account_margin);
   if (config->dissatisfied_below() != 0) tickets.SetDissatisfiedBelow(config->dissatisfied_below());
   if (absl::Duration within; absl::ParseDuration(config->verify_within(), &within)) {
     tickets.SetVerifyWithin(within);  // validated with the config
   }
-  domain::AlertFeed feed((*store)->LastAlertSequence());
-  tickets.EnableEscalation(&(*sla_config)->escalation(), &feed);
+  domain::AlertFeed feed(batching.LastAlertSequence());
+  // The writer tells the feed of new alerts once they are durable, not the service.
+  tickets.EnableEscalation(&(*sla_config)->escalation(), nullptr);
+  writer.SetAlertFeed(&feed);
+  writer.Start();
   if (absl::Status resumed = accounts.ResumeRetierJobs(); !resumed.ok()) return Fail(resumed);
-  domain::AlertService alerts(**store, feed, tickets);
-  domain::SlaMonitor monitor(tickets, **store, clock, test_clock->get());
+  domain::AlertService alerts(batching, feed, tickets);
+  domain::SlaMonitor monitor(tickets, batching, clock, test_clock->get());
+  monitor.SetWriteExecutor(&writer);
   api::Authenticator auth({config->users().begin(), config->users().end()});
-  domain::Dispatcher dispatcher(tickets, **store, clock, users, TechnicianProfiles(*config));
-  api::TicketGrpcService ticket_service(tickets, dispatcher, auth);
+  domain::Dispatcher dispatcher(tickets, batching, clock, users, TechnicianProfiles(*config));
+  api::TicketGrpcService ticket_service(tickets, dispatcher, writer, auth);
   api::AdminGrpcService admin_service(tickets, monitor, **sla_config, auth);
-  api::AlertGrpcService alert_service(alerts, auth);
+  api::AlertGrpcService alert_service(alerts, writer, auth);
   api::AccountGrpcService account_service(accounts, auth);
-  domain::ReportService reports(**store, clock);
+  domain::ReportService reports(batching, clock);
   api::ReportGrpcService report_service(reports, auth);
   // Catch up before serving: record what came due while the server was down.
   if (absl::StatusOr<int> fired = monitor.RunOnce(); fired.ok()) {
@@ -261,6 +288,11 @@ int Run(const sigset_t& stop_signals) {
   ServeUntilStopSignal(*server, monitor, feed, /*run_monitor=*/!*test_clock, stop_signals,
                        config->shutdown_grace_seconds());
   server.reset();
+  writer.Stop();  // every call has been answered; nothing is queued
+  const domain::WriteExecutor::Stats stats = writer.stats();
+  LogInfo("writes", {{"batches", std::to_string(stats.batches)},
+                     {"requests", std::to_string(stats.jobs)},
+                     {"largest_batch", std::to_string(stats.largest_batch)}});
   store->reset();  // flushes and closes the database
   LogInfo("stopped");
   return 0;

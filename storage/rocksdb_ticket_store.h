@@ -91,6 +91,9 @@ class RocksDbTicketStore final : public TicketStore {
   absl::Status AddAlertUpdates(const TicketChange& change, rocksdb::WriteBatch& batch);
   // Everything of `change` but its new alerts (which need sequences) into `batch`.
   absl::Status AddChange(const TicketChange& change, rocksdb::WriteBatch& batch);
+  // Writes `batch` (synced unless the store was opened without sync), its operations put in
+  // key order first when `sort` (a batch of many changes).
+  absl::Status Write(rocksdb::WriteBatch& batch, bool sort);
   void VerifyAccounts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   void VerifyFacts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   void VerifyEvents(const rocksdb::Snapshot* snapshot,

@@ -28,7 +28,17 @@ struct RequestRecord {
 
 // One change of one ticket, committed atomically: the new record, its history event, the
 // index entries that differ between `before` and `after`, and (on create) the request record.
+// A change with no ticket (no `before`, empty `after.id()`) only rewrites stored alerts: an
+// acknowledgement (see AlertUpdate).
 struct TicketChange {
+  // A change that only rewrites one stored alert from `before` to `after`.
+  static TicketChange AlertUpdate(const v1::Alert& before, const v1::Alert& after) {
+    TicketChange change;
+    change.alert_updates.emplace_back(before, after);
+    return change;
+  }
+  bool alerts_only() const { return !before.has_value() && after.id().empty(); }
+
   std::optional<v1::Ticket> before;  // absent when the ticket is created
   v1::Ticket after;
   v1::TicketEvent event;  // event.sequence must equal after.version()

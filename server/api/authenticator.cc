@@ -1,5 +1,7 @@
 #include "server/api/authenticator.h"
 
+#include <chrono>
+
 #include "absl/strings/match.h"
 #include "absl/strings/string_view.h"
 
@@ -24,7 +26,7 @@ Authenticator::Authenticator(const std::vector<v1::User>& users) {
 }
 
 absl::StatusOr<domain::Principal> Authenticator::Authenticate(
-    const grpc::ServerContext& context) const {
+    const grpc::ServerContextBase& context) const {
   const auto& metadata = context.client_metadata();
   const auto header = metadata.find("authorization");
   if (header == metadata.end()) {
@@ -42,6 +44,16 @@ absl::StatusOr<domain::Principal> Authenticator::Authenticate(
   }
   if (found == nullptr) return absl::UnauthenticatedError("unknown token");
   return *found;
+}
+
+absl::StatusOr<domain::Principal> Authenticator::Admit(grpc::ServerContextBase& context) const {
+  absl::StatusOr<domain::Principal> principal = Authenticate(context);
+  if (!principal.ok()) return principal.status();
+  if (context.deadline() < std::chrono::system_clock::now()) {
+    return absl::DeadlineExceededError("deadline passed before start");
+  }
+  if (context.IsCancelled()) return absl::CancelledError("call cancelled");
+  return principal;
 }
 
 }  // namespace ticketing::api

@@ -20,7 +20,10 @@ class Authenticator {
   explicit Authenticator(const std::vector<v1::User>& users);
 
   // The caller, or UNAUTHENTICATED when the token is missing, malformed or unknown.
-  absl::StatusOr<domain::Principal> Authenticate(const grpc::ServerContext& context) const;
+  absl::StatusOr<domain::Principal> Authenticate(const grpc::ServerContextBase& context) const;
+  // The caller of a call about to run: Authenticate, then DEADLINE_EXCEEDED when the call's
+  // deadline has passed and CANCELLED when the client gave up.
+  absl::StatusOr<domain::Principal> Admit(grpc::ServerContextBase& context) const;
 
  private:
   // Token -> user. Tokens are compared in constant time so timing tells nothing.

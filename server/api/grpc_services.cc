@@ -13,12 +13,8 @@ namespace {
 template <typename Response, typename Call>
 grpc::Status Handle(grpc::ServerContext* context, const Authenticator& auth, Response* response,
                     Call&& call) {
-  absl::StatusOr<domain::Principal> principal = auth.Authenticate(*context);
+  absl::StatusOr<domain::Principal> principal = auth.Admit(*context);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
-  if (context->deadline() < std::chrono::system_clock::now()) {
-    return grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "deadline passed before start");
-  }
-  if (context->IsCancelled()) return grpc::Status(grpc::StatusCode::CANCELLED, "call cancelled");
   auto result = call(*principal);
   if (!result.ok()) return ToGrpcStatus(result.status());
   *response = *std::move(result);
@@ -26,92 +22,6 @@ grpc::Status Handle(grpc::ServerContext* context, const Authenticator& auth, Res
 }
 
 }  // namespace
-
-grpc::Status TicketGrpcService::CreateTicket(grpc::ServerContext* context,
-                                             const v1::CreateTicketRequest* request,
-                                             v1::Ticket* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.Create(who, *request); });
-}
-
-grpc::Status TicketGrpcService::GetTicket(grpc::ServerContext* context,
-                                          const v1::GetTicketRequest* request,
-                                          v1::Ticket* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.Get(who, *request); });
-}
-
-grpc::Status TicketGrpcService::ListTickets(grpc::ServerContext* context,
-                                            const v1::ListTicketsRequest* request,
-                                            v1::ListTicketsResponse* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.List(who, *request); });
-}
-
-grpc::Status TicketGrpcService::UpdateTicket(grpc::ServerContext* context,
-                                             const v1::UpdateTicketRequest* request,
-                                             v1::Ticket* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.Update(who, *request); });
-}
-
-grpc::Status TicketGrpcService::TransitionTicket(grpc::ServerContext* context,
-                                                 const v1::TransitionTicketRequest* request,
-                                                 v1::Ticket* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.Transition(who, *request); });
-}
-
-grpc::Status TicketGrpcService::AssignTicket(grpc::ServerContext* context,
-                                             const v1::AssignTicketRequest* request,
-                                             v1::Ticket* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.Assign(who, *request); });
-}
-
-grpc::Status TicketGrpcService::AddComment(grpc::ServerContext* context,
-                                           const v1::AddCommentRequest* request,
-                                           v1::AddCommentResponse* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.AddComment(who, *request); });
-}
-
-grpc::Status TicketGrpcService::ListTicketEvents(grpc::ServerContext* context,
-                                                 const v1::ListTicketEventsRequest* request,
-                                                 v1::ListTicketEventsResponse* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.ListEvents(who, *request); });
-}
-
-grpc::Status TicketGrpcService::RecordContact(grpc::ServerContext* context,
-                                              const v1::RecordContactRequest* request,
-                                              v1::Ticket* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.RecordContact(who, *request); });
-}
-
-grpc::Status TicketGrpcService::SetCommittedDate(grpc::ServerContext* context,
-                                                 const v1::SetCommittedDateRequest* request,
-                                                 v1::Ticket* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.SetCommittedDate(who, *request);
-  });
-}
-
-grpc::Status TicketGrpcService::ExplainSla(grpc::ServerContext* context,
-                                           const v1::ExplainSlaRequest* request,
-                                           v1::SlaExplanation* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return tickets_.ExplainSla(who, *request); });
-}
-
-grpc::Status TicketGrpcService::PreviewDeadline(grpc::ServerContext* context,
-                                                const v1::PreviewDeadlineRequest* request,
-                                                v1::PreviewDeadlineResponse* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.PreviewDeadline(who, *request);
-  });
-}
 
 grpc::Status AdminGrpcService::VerifyStore(grpc::ServerContext* context,
                                            const v1::VerifyStoreRequest* /*request*/,
@@ -172,8 +82,9 @@ grpc::Status AlertGrpcService::ListAlerts(grpc::ServerContext* context,
 
 grpc::Status AlertGrpcService::AckAlert(grpc::ServerContext* context,
                                         const v1::AckAlertRequest* request, v1::Alert* response) {
-  return Handle(context, auth_, response,
-                [&](const domain::Principal& who) { return alerts_.Ack(who, *request); });
+  return Handle(context, auth_, response, [&](const domain::Principal& who) {
+    return writer_.Run<v1::Alert>([&] { return alerts_.Ack(who, *request); });
+  });
 }
 
 grpc::Status AlertGrpcService::WatchAlerts(grpc::ServerContext* context,
@@ -184,13 +95,6 @@ grpc::Status AlertGrpcService::WatchAlerts(grpc::ServerContext* context,
   return ToGrpcStatus(alerts_.Watch(
       *principal, *request, [&](const v1::Alert& alert) { return writer->Write(alert); },
       [&] { return context->IsCancelled(); }));
-}
-
-grpc::Status TicketGrpcService::ListWorkQueue(grpc::ServerContext* context, const v1::ListWorkQueueRequest* request,
-                                              v1::ListWorkQueueResponse* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.ListWorkQueue(who, *request);
-  });
 }
 
 grpc::Status AccountGrpcService::CreateAccount(grpc::ServerContext* context, const v1::CreateAccountRequest* request,
@@ -249,62 +153,6 @@ grpc::Status AccountGrpcService::ImportAccounts(grpc::ServerContext* context, co
   });
 }
 
-grpc::Status TicketGrpcService::ScheduleVisit(grpc::ServerContext* context, const v1::ScheduleVisitRequest* request,
-                                              v1::Ticket* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.ScheduleVisit(who, *request);
-  });
-}
-
-grpc::Status TicketGrpcService::RecordVisit(grpc::ServerContext* context, const v1::RecordVisitRequest* request,
-                                            v1::Ticket* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.RecordVisit(who, *request);
-  });
-}
-
-grpc::Status TicketGrpcService::SubmitSurvey(grpc::ServerContext* context, const v1::SubmitSurveyRequest* request,
-                                             v1::Ticket* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.SubmitSurvey(who, *request);
-  });
-}
-
-grpc::Status TicketGrpcService::RequestPart(grpc::ServerContext* context, const v1::RequestPartRequest* request,
-                                     v1::Ticket* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.RequestPart(who, *request);
-  });
-}
-
-grpc::Status TicketGrpcService::UpdatePart(grpc::ServerContext* context, const v1::UpdatePartRequest* request,
-                                     v1::Ticket* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.UpdatePart(who, *request);
-  });
-}
-
-grpc::Status TicketGrpcService::SetQuote(grpc::ServerContext* context, const v1::SetQuoteRequest* request,
-                                     v1::Ticket* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.SetQuote(who, *request);
-  });
-}
-
-grpc::Status TicketGrpcService::RecordQuoteDecision(grpc::ServerContext* context, const v1::RecordQuoteDecisionRequest* request,
-                                     v1::Ticket* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.RecordQuoteDecision(who, *request);
-  });
-}
-
-grpc::Status TicketGrpcService::SetPaymentStatus(grpc::ServerContext* context, const v1::SetPaymentStatusRequest* request,
-                                     v1::Ticket* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return tickets_.SetPaymentStatus(who, *request);
-  });
-}
-
 grpc::Status ReportGrpcService::GetServiceReport(grpc::ServerContext* context,
                                                  const v1::ServiceReportRequest* request,
                                                  v1::ServiceReport* response) {
@@ -321,20 +169,5 @@ grpc::Status ReportGrpcService::GetProductFeedback(grpc::ServerContext* context,
   });
 }
 
-grpc::Status TicketGrpcService::ProposeTechnicians(grpc::ServerContext* context,
-                                                   const v1::ProposeTechniciansRequest* request,
-                                                   v1::ProposeTechniciansResponse* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return dispatcher_.Propose(who, *request);
-  });
-}
-
-grpc::Status TicketGrpcService::SetTechnicianAvailability(
-    grpc::ServerContext* context, const v1::SetTechnicianAvailabilityRequest* request,
-    v1::TechnicianAvailability* response) {
-  return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return dispatcher_.SetAvailability(who, *request);
-  });
-}
 
 }  // namespace ticketing::api

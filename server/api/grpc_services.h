@@ -2,6 +2,7 @@
 #define TICKETING_SERVER_API_GRPC_SERVICES_H_
 
 #include "server/api/authenticator.h"
+#include "server/api/ticket_grpc_service.h"
 #include "server/domain/account_service.h"
 #include "server/domain/dispatch.h"
 #include "server/domain/sla_config_service.h"
@@ -18,74 +19,9 @@
 namespace ticketing::api {
 
 // Thin adapters from gRPC to the domain: authenticate the caller, honour the deadline, call
-// the domain, translate the status. Sync API: the domain's storage calls block.
-class TicketGrpcService final : public v1::TicketService::Service {
- public:
-  // Both must outlive the service.
-  // All must outlive the service.
-  TicketGrpcService(domain::TicketService& tickets, domain::Dispatcher& dispatcher,
-                    const Authenticator& auth)
-      : tickets_(tickets), dispatcher_(dispatcher), auth_(auth) {}
-
-  grpc::Status CreateTicket(grpc::ServerContext* context, const v1::CreateTicketRequest* request,
-                            v1::Ticket* response) override;
-  grpc::Status GetTicket(grpc::ServerContext* context, const v1::GetTicketRequest* request,
-                         v1::Ticket* response) override;
-  grpc::Status ListTickets(grpc::ServerContext* context, const v1::ListTicketsRequest* request,
-                           v1::ListTicketsResponse* response) override;
-  grpc::Status UpdateTicket(grpc::ServerContext* context, const v1::UpdateTicketRequest* request,
-                            v1::Ticket* response) override;
-  grpc::Status TransitionTicket(grpc::ServerContext* context,
-                                const v1::TransitionTicketRequest* request,
-                                v1::Ticket* response) override;
-  grpc::Status AssignTicket(grpc::ServerContext* context, const v1::AssignTicketRequest* request,
-                            v1::Ticket* response) override;
-  grpc::Status AddComment(grpc::ServerContext* context, const v1::AddCommentRequest* request,
-                          v1::AddCommentResponse* response) override;
-  grpc::Status ListTicketEvents(grpc::ServerContext* context,
-                                const v1::ListTicketEventsRequest* request,
-                                v1::ListTicketEventsResponse* response) override;
-  grpc::Status RecordContact(grpc::ServerContext* context, const v1::RecordContactRequest* request,
-                             v1::Ticket* response) override;
-  grpc::Status SetCommittedDate(grpc::ServerContext* context,
-                                const v1::SetCommittedDateRequest* request,
-                                v1::Ticket* response) override;
-  grpc::Status ExplainSla(grpc::ServerContext* context, const v1::ExplainSlaRequest* request,
-                          v1::SlaExplanation* response) override;
-  grpc::Status PreviewDeadline(grpc::ServerContext* context,
-                               const v1::PreviewDeadlineRequest* request,
-                               v1::PreviewDeadlineResponse* response) override;
-  grpc::Status ListWorkQueue(grpc::ServerContext* context, const v1::ListWorkQueueRequest* request,
-                             v1::ListWorkQueueResponse* response) override;
-  grpc::Status ProposeTechnicians(grpc::ServerContext* context,
-                                  const v1::ProposeTechniciansRequest* request,
-                                  v1::ProposeTechniciansResponse* response) override;
-  grpc::Status SetTechnicianAvailability(grpc::ServerContext* context,
-                                         const v1::SetTechnicianAvailabilityRequest* request,
-                                         v1::TechnicianAvailability* response) override;
-  grpc::Status ScheduleVisit(grpc::ServerContext* context, const v1::ScheduleVisitRequest* request,
-                             v1::Ticket* response) override;
-  grpc::Status RecordVisit(grpc::ServerContext* context, const v1::RecordVisitRequest* request,
-                           v1::Ticket* response) override;
-  grpc::Status SubmitSurvey(grpc::ServerContext* context, const v1::SubmitSurveyRequest* request,
-                            v1::Ticket* response) override;
-  grpc::Status RequestPart(grpc::ServerContext* context, const v1::RequestPartRequest* request,
-      v1::Ticket* response) override;
-  grpc::Status UpdatePart(grpc::ServerContext* context, const v1::UpdatePartRequest* request,
-      v1::Ticket* response) override;
-  grpc::Status SetQuote(grpc::ServerContext* context, const v1::SetQuoteRequest* request,
-      v1::Ticket* response) override;
-  grpc::Status RecordQuoteDecision(grpc::ServerContext* context, const v1::RecordQuoteDecisionRequest* request,
-      v1::Ticket* response) override;
-  grpc::Status SetPaymentStatus(grpc::ServerContext* context, const v1::SetPaymentStatusRequest* request,
-      v1::Ticket* response) override;
-
- private:
-  domain::TicketService& tickets_;
-  domain::Dispatcher& dispatcher_;
-  const Authenticator& auth_;
-};
-
+// the domain, translate the status. Sync API; ticket writes among them (AckAlert, account
+// tier moves, the SLA monitor) run through the write executor. TicketService, the hot path,
+// is served with the callback API: see ticket_grpc_service.h.
 class AdminGrpcService final : public v1::AdminService::Service {
  public:
   AdminGrpcService(domain::TicketService& tickets, domain::SlaMonitor& monitor,
@@ -117,8 +53,9 @@ class AdminGrpcService final : public v1::AdminService::Service {
 
 class AlertGrpcService final : public v1::AlertService::Service {
  public:
-  AlertGrpcService(domain::AlertService& alerts, const Authenticator& auth)
-      : alerts_(alerts), auth_(auth) {}
+  AlertGrpcService(domain::AlertService& alerts, domain::WriteExecutor& writer,
+                   const Authenticator& auth)
+      : alerts_(alerts), writer_(writer), auth_(auth) {}
 
   grpc::Status ListAlerts(grpc::ServerContext* context, const v1::ListAlertsRequest* request,
                           v1::ListAlertsResponse* response) override;
@@ -131,6 +68,7 @@ class AlertGrpcService final : public v1::AlertService::Service {
 
  private:
   domain::AlertService& alerts_;
+  domain::WriteExecutor& writer_;
   const Authenticator& auth_;
 };
 

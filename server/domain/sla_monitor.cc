@@ -22,13 +22,20 @@ absl::StatusOr<int> SlaMonitor::RunOnce() {
     // per batch, not one per ticket.
     int changed = 0;
     if (!due.empty()) {
-      TKT_ASSIGN_OR_RETURN(changed, tickets_.FireSlaTimers(due));
+      TKT_ASSIGN_OR_RETURN(changed, Write([&] { return tickets_.FireSlaTimers(due); }));
     }
-    // Alerts nobody acknowledged in time go one level up.
+    // Alerts nobody acknowledged in time go one level up, all in one write.
     TKT_ASSIGN_OR_RETURN(std::vector<int64_t> unacknowledged,
                          store_.DueAlertTimers(clock_.Now(), kBatch));
-    for (int64_t sequence : unacknowledged) {
-      TKT_ASSIGN_OR_RETURN(bool escalated, tickets_.ReescalateAlert(sequence));
+    if (!unacknowledged.empty()) {
+      TKT_ASSIGN_OR_RETURN(int escalated, Write([&]() -> absl::StatusOr<int> {
+        int n = 0;
+        for (int64_t sequence : unacknowledged) {
+          TKT_ASSIGN_OR_RETURN(bool done, tickets_.ReescalateAlert(sequence));
+          n += done;
+        }
+        return n;
+      }));
       changed += escalated;
     }
     changed_total += changed;
@@ -37,6 +44,10 @@ absl::StatusOr<int> SlaMonitor::RunOnce() {
                       static_cast<int>(unacknowledged.size()) == kBatch;
     if (!full || changed == 0) return changed_total;
   }
+}
+
+absl::StatusOr<int> SlaMonitor::Write(const std::function<absl::StatusOr<int>()>& work) {
+  return writer_ != nullptr ? writer_->Run<int>(work) : work();
 }
 
 absl::StatusOr<v1::AdvanceTestClockResponse> SlaMonitor::AdvanceTestClock(

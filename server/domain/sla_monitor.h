@@ -4,6 +4,7 @@
 #include "absl/status/statusor.h"
 #include "server/common/clock.h"
 #include "server/domain/ticket_service.h"
+#include "server/domain/write_executor.h"
 #include "storage/ticket_store.h"
 #include "ticketing/v1/admin_service.pb.h"
 
@@ -20,6 +21,10 @@ class SlaMonitor {
              SettableClock* test_clock)
       : tickets_(tickets), store_(store), clock_(clock), test_clock_(test_clock) {}
 
+  // Sends the monitor's writes through `writer` (which must outlive it): the server's way.
+  // Without one they run on the calling thread. Call before use.
+  void SetWriteExecutor(WriteExecutor* writer) { writer_ = writer; }
+
   // Records every warning and breach due by now, earliest first. Returns how many tickets
   // changed.
   absl::StatusOr<int> RunOnce();
@@ -31,10 +36,14 @@ class SlaMonitor {
       const Principal& actor, const v1::AdvanceTestClockRequest& request);
 
  private:
+  // Runs `work` (which writes tickets) through the executor, or here without one.
+  absl::StatusOr<int> Write(const std::function<absl::StatusOr<int>()>& work);
+
   TicketService& tickets_;
   storage::TicketStore& store_;
   const Clock& clock_;
   SettableClock* test_clock_;
+  WriteExecutor* writer_ = nullptr;
 };
 
 }  // namespace ticketing::domain
