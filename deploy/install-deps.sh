@@ -25,6 +25,7 @@ PACKAGES=(
   libgmock-dev
   libbenchmark-dev
   libcsv-dev
+  libgoogle-perftools-dev
   tzdata
 )
 

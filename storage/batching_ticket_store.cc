@@ -5,6 +5,26 @@
 #include "storage/ticket_id.h"
 
 namespace ticketing::storage {
+namespace {
+
+// Writes the staged changes of `batch` with one CommitMany; checks that the inner store
+// numbered the new alerts as they were handed out.
+absl::Status WriteChanges(TicketStore& inner, const BatchWrite& batch) {
+  if (batch.changes.empty()) return absl::OkStatus();
+  std::vector<const TicketChange*> changes;
+  changes.reserve(batch.changes.size());
+  for (const TicketChange& change : batch.changes) changes.push_back(&change);
+  TKT_RETURN_IF_ERROR(inner.CommitMany(changes));
+  if (inner.LastAlertSequence() != batch.last_alert_sequence) {
+    // Only possible if an alert was written around the batches.
+    return absl::InternalError(absl::StrCat("alert sequences diverged: stored up to ",
+                                            inner.LastAlertSequence(), ", handed out up to ",
+                                            batch.last_alert_sequence));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
 
 void BatchingTicketStore::BindWriter() { writer_.store(std::this_thread::get_id()); }
 
@@ -14,8 +34,6 @@ bool BatchingTicketStore::OnWriterThread() const {
   return writer_.load() == std::this_thread::get_id();
 }
 
-bool BatchingTicketStore::Batching() const { return open_ && OnWriterThread(); }
-
 absl::Status BatchingTicketStore::CheckWriter() const {
   const std::thread::id writer = writer_.load();
   if (writer == std::thread::id() || writer == std::this_thread::get_id()) return absl::OkStatus();
@@ -24,73 +42,90 @@ absl::Status BatchingTicketStore::CheckWriter() const {
 }
 
 void BatchingTicketStore::BeginBatch() {
-  open_ = true;
-  writes_ = 0;
-  flushes_.clear();
-  last_alert_sequence_ = inner_.LastAlertSequence();
+  // A batch already written is forgotten first, so a new batch never builds on one that
+  // failed (it would be doomed with it).
+  if (InFlightDone()) RetireInFlight();
+  open_ = std::make_shared<BatchWrite>();
+  if (in_flight_ == nullptr) last_alert_sequence_ = inner_.LastAlertSequence();
+  open_->last_alert_sequence = last_alert_sequence_;
 }
 
-absl::Status BatchingTicketStore::EndBatch() {
-  absl::Status status = Flush();
-  open_ = false;
-  return status;
+bool BatchingTicketStore::InFlightDone() const {
+  if (in_flight_ == nullptr) return true;
+  absl::MutexLock lock(&mu_);
+  return in_flight_->written;
 }
 
-absl::Status BatchingTicketStore::OutcomeOf(int64_t first, int64_t last) const {
-  int64_t carried_before = 0;
-  for (const auto& [carried, status] : flushes_) {
-    if (!status.ok() && carried > first && carried_before < last) return status;
-    carried_before = carried;
+void BatchingTicketStore::RetireInFlight() {
+  if (in_flight_ == nullptr) return;
+  {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&in_flight_->written));
   }
-  return absl::OkStatus();
+  if (!in_flight_->status.ok()) {
+    // The open batch may have read what the failed one staged: it must not be written.
+    if (open_ != nullptr && open_->status.ok()) open_->status = in_flight_->status;
+    last_alert_sequence_ = inner_.LastAlertSequence();
+  }
+  in_flight_.reset();
 }
 
-absl::Status BatchingTicketStore::Flush() {
-  if (pending_.empty()) return absl::OkStatus();
-  std::vector<const TicketChange*> changes;
-  changes.reserve(pending_.size());
-  for (const TicketChange& change : pending_) changes.push_back(&change);
-  absl::Status status = inner_.CommitMany(changes);
-  if (status.ok() && inner_.LastAlertSequence() != last_alert_sequence_) {
-    // Only possible if an alert was written around the batch: sequences handed out would
-    // now name other alerts.
-    status = absl::InternalError(absl::StrCat("alert sequences diverged: stored up to ",
-                                              inner_.LastAlertSequence(), ", handed out up to ",
-                                              last_alert_sequence_));
+std::shared_ptr<BatchWrite> BatchingTicketStore::Seal() {
+  RetireInFlight();
+  std::shared_ptr<BatchWrite> sealed = std::move(open_);
+  if (!sealed->status.ok()) {
+    // Doomed: nothing of it will be written, so nothing is in flight.
+    last_alert_sequence_ = inner_.LastAlertSequence();
+    return sealed;
   }
-  flushes_.emplace_back(writes_, status);
-  pending_.clear();
-  pending_alerts_.clear();
-  tickets_.clear();
-  requests_.clear();
-  alerts_.clear();
-  last_alert_sequence_ = inner_.LastAlertSequence();
-  return status;
+  sealed->last_alert_sequence = last_alert_sequence_;
+  in_flight_ = sealed;
+  return sealed;
+}
+
+absl::Status BatchingTicketStore::WriteSealed(BatchWrite& batch) {
+  if (batch.status.ok()) batch.status = WriteChanges(inner_, batch);
+  absl::MutexLock lock(&mu_);
+  batch.written = true;
+  return batch.status;
 }
 
 absl::Status BatchingTicketStore::FlushIfPending() {
-  if (!Batching() || pending_.empty()) return absl::OkStatus();
-  return Flush();
+  if (!Batching()) return absl::OkStatus();
+  RetireInFlight();
+  BatchWrite& batch = *open_;
+  if (!batch.status.ok()) return batch.status;
+  if (batch.changes.empty()) return absl::OkStatus();
+  batch.last_alert_sequence = last_alert_sequence_;
+  batch.status = WriteChanges(inner_, batch);
+  batch.changes.clear();
+  batch.alerts.clear();
+  batch.tickets.clear();
+  batch.requests.clear();
+  batch.alert_records.clear();
+  if (!batch.status.ok()) last_alert_sequence_ = inner_.LastAlertSequence();
+  return batch.status;
 }
 
 void BatchingTicketStore::Stage(const TicketChange& change) {
-  pending_.push_back(change);
-  TicketChange& staged = pending_.back();
+  BatchWrite& batch = *open_;
+  batch.changes.push_back(change);
+  TicketChange& staged = batch.changes.back();
   staged.alerts = nullptr;
   if (change.alerts != nullptr && !change.alerts->empty()) {
     for (v1::Alert& alert : *change.alerts) {
       alert.set_sequence(++last_alert_sequence_);  // as the inner store will number them
-      alerts_[alert.sequence()] = alert;
     }
-    pending_alerts_.push_back(*change.alerts);
-    staged.alerts = &pending_alerts_.back();
+    staged.alerts = &batch.alerts.emplace_back(*change.alerts);
+    for (const v1::Alert& alert : *staged.alerts) batch.alert_records[alert.sequence()] = &alert;
   }
-  for (const auto& [before, after] : change.alert_updates) alerts_[after.sequence()] = after;
-  if (!change.alerts_only()) {
-    tickets_[ParseTicketId(change.after.id()).value_or(0)] = change.after;
+  for (const auto& update : staged.alert_updates) {
+    batch.alert_records[update.second.sequence()] = &update.second;
   }
-  if (change.request) requests_[change.request->request_id] = *change.request;
-  ++writes_;
+  if (!staged.alerts_only()) {
+    batch.tickets[ParseTicketId(staged.after.id()).value_or(0)] = &staged.after;
+  }
+  if (staged.request) batch.requests[staged.request->request_id] = &*staged.request;
 }
 
 absl::Status BatchingTicketStore::Commit(const TicketChange& change) {
@@ -100,6 +135,7 @@ absl::Status BatchingTicketStore::Commit(const TicketChange& change) {
 absl::Status BatchingTicketStore::CommitMany(const std::vector<const TicketChange*>& changes) {
   TKT_RETURN_IF_ERROR(CheckWriter());
   if (!Batching()) return inner_.CommitMany(changes);
+  if (!open_->status.ok()) return open_->status;  // doomed: the request fails anyway
   for (const TicketChange* change : changes) {
     if (!change->alerts_only() && !ParseTicketId(change->after.id())) {
       return absl::InternalError("commit of a ticket without a valid id");
@@ -113,9 +149,20 @@ absl::Status BatchingTicketStore::UpdateAlert(const v1::Alert& before, const v1:
   return Commit(TicketChange::AlertUpdate(before, after));
 }
 
+template <typename Value, typename Key>
+const Value* BatchingTicketStore::Staged(std::map<Key, const Value*> BatchWrite::*map,
+                                         const Key& key) const {
+  for (const BatchWrite* batch : {open_.get(), in_flight_.get()}) {
+    if (batch == nullptr) continue;
+    const auto& staged = batch->*map;
+    if (auto it = staged.find(key); it != staged.end()) return it->second;
+  }
+  return nullptr;
+}
+
 absl::StatusOr<std::optional<v1::Ticket>> BatchingTicketStore::GetTicket(uint64_t id) {
   if (Batching()) {
-    if (auto it = tickets_.find(id); it != tickets_.end()) return it->second;
+    if (const v1::Ticket* ticket = Staged(&BatchWrite::tickets, id)) return *ticket;
   }
   return inner_.GetTicket(id);
 }
@@ -123,14 +170,14 @@ absl::StatusOr<std::optional<v1::Ticket>> BatchingTicketStore::GetTicket(uint64_
 absl::StatusOr<std::optional<RequestRecord>> BatchingTicketStore::GetRequest(
     const std::string& request_id) {
   if (Batching()) {
-    if (auto it = requests_.find(request_id); it != requests_.end()) return it->second;
+    if (const RequestRecord* record = Staged(&BatchWrite::requests, request_id)) return *record;
   }
   return inner_.GetRequest(request_id);
 }
 
 absl::StatusOr<std::optional<v1::Alert>> BatchingTicketStore::GetAlert(int64_t sequence) {
   if (Batching()) {
-    if (auto it = alerts_.find(sequence); it != alerts_.end()) return it->second;
+    if (const v1::Alert* alert = Staged(&BatchWrite::alert_records, sequence)) return *alert;
   }
   return inner_.GetAlert(sequence);
 }

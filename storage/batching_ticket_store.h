@@ -5,38 +5,60 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "storage/ticket_store.h"
 
 namespace ticketing::storage {
 
+// The ticket writes of one batch of requests, written with ONE CommitMany (one WAL sync).
+// Built on the writer thread; once sealed, read-only for the writer and written by the
+// committer (see BatchingTicketStore).
+struct BatchWrite {
+  std::deque<TicketChange> changes;  // each owning its new alerts (below); stable addresses
+  std::deque<std::vector<v1::Alert>> alerts;
+  // What the changes make of tickets, requests and alerts (pointers into `changes`).
+  std::map<uint64_t, const v1::Ticket*> tickets;
+  std::map<std::string, const RequestRecord*> requests;
+  std::map<int64_t, const v1::Alert*> alert_records;
+  int64_t last_alert_sequence = 0;  // the inner store's last one once this is written
+  // Not OK once any write of the batch failed, or the batch before it failed (this one
+  // read what was never stored): then nothing more of it is written and every request in
+  // it fails with this status, so nothing unstored is ever acknowledged.
+  absl::Status status;
+  bool written = false;  // set by the committer, under the store's mutex
+};
+
 // A TicketStore that gathers the ticket writes of many requests into one atomic, durable
-// write (one WAL sync for the lot): group commit done by the server itself, on one thread.
+// write: group commit done by the server itself, pipelined on two threads.
 //
 // The write executor (server/domain/write_executor.h) owns the one thread that may write
-// tickets once it has called BindWriter(). It opens a batch, runs queued requests one after
-// another, then calls EndBatch(), which commits every change they made with ONE
-// CommitMany on the inner store, and answers the requests only then: nothing is
-// acknowledged before it is durable.
+// tickets once it called BindWriter(). It opens a batch, runs queued requests one after
+// another (their writes are staged, not written), seals the batch and hands it to its
+// committer thread, which writes it with one CommitMany on the inner store and only then
+// answers the requests. While the committer writes batch k, the writer already runs batch
+// k+1, reading through both: nothing is acknowledged before it is durable, and the disk
+// wait and the memtable inserts are off the writer's path. At most one batch is in flight.
 //
-// Inside a batch, on the writer thread:
-//   - Commit, CommitMany and UpdateAlert append to the batch instead of writing. New alerts
-//     get their sequence numbers at once, exactly as the inner store will assign them
-//     (every alert write goes through here, in order).
-//   - GetTicket, GetRequest, GetAlert and LastAlertSequence see the batch (a later request
-//     reads what an earlier one in the same batch wrote).
+// On the writer thread, in a batch:
+//   - Commit, CommitMany and UpdateAlert stage the change. New alerts get their sequence
+//     numbers at once, exactly as the inner store will assign them (all alert writes pass
+//     here, in order).
+//   - GetTicket, GetRequest, GetAlert and LastAlertSequence see the open batch, then the
+//     one in flight, then the inner store.
 //   - Every other read of ticket data (listings, indexes, timers, events, Verify) and every
-//     other write first flushes the batch to the inner store, so nothing reads around it
-//     and nothing overtakes it. Account and setting reads need no flush: a batch holds
-//     only tickets, requests and alerts.
-// Outside a batch, or on any other thread, reads go to the inner store. Ticket writes from
-// another thread while a writer is bound are refused (INTERNAL): they would race the batch.
-//
-// Thread-safe in that sense: the batch is touched only by the bound thread.
+//     other write first waits for the batch in flight and writes what is staged, so nothing
+//     reads around the batch and nothing overtakes it. Account and setting reads need no
+//     flush: batches hold only tickets, requests and alerts.
+// A failed write dooms the batch built on it (it read what was never stored): none of its
+// writes happen and all its requests fail.
+// Elsewhere, reads go to the inner store. Ticket writes from another thread while a writer
+// is bound are refused (INTERNAL): they would race the batches.
 class BatchingTicketStore final : public TicketStore {
  public:
   // `inner` must outlive this store.
@@ -48,16 +70,15 @@ class BatchingTicketStore final : public TicketStore {
   void UnbindWriter();
   bool OnWriterThread() const;
 
-  // Opens a batch on the writer thread.
+  // Writer thread. Opens a batch.
   void BeginBatch();
-  // Ticket writes accepted in the open batch so far: a request's writes are those between
-  // its before and after counts.
-  int64_t writes() const { return writes_; }
-  // Flushes what is pending and closes the batch. Returns the last flush's status.
-  absl::Status EndBatch();
-  // Whether the writes numbered (first, last] of the batch just ended are durable: the
-  // status of the first failed flush that carried any of them, else OK.
-  absl::Status OutcomeOf(int64_t first, int64_t last) const;
+  // Writer thread. True when no batch is in flight, or its write has finished.
+  bool InFlightDone() const;
+  // Writer thread. Closes the open batch and makes it the one in flight; the caller hands it
+  // to the committer. Waits for the previous one first.
+  std::shared_ptr<BatchWrite> Seal();
+  // Committer thread. Writes a sealed batch (unless doomed) and records the outcome in it.
+  absl::Status WriteSealed(BatchWrite& batch);
 
   // TicketStore.
   uint64_t AllocateTicketId() override { return inner_.AllocateTicketId(); }
@@ -108,30 +129,34 @@ class BatchingTicketStore final : public TicketStore {
   absl::StatusOr<VerifyReport> Verify() override;
 
  private:
-  // True on the writer thread inside a batch: the batch is visible and writes join it.
-  bool Batching() const;
-  // Batching() and something is pending: write it now (called before reads that cannot
-  // see the batch and before writes that must not overtake it).
+  // On the writer thread with a batch open: the batches are visible and writes join them.
+  bool Batching() const { return open_ != nullptr && OnWriterThread(); }
+  // Batching(): waits for the batch in flight, then writes what is staged, so the inner
+  // store holds everything (before reads that cannot see batches and writes that must not
+  // overtake them).
   absl::Status FlushIfPending();
-  absl::Status Flush();
+  // Waits until the batch in flight is written, then forgets it; a failure dooms the open
+  // batch.
+  void RetireInFlight();
   // A ticket write from a thread that may not write now: INTERNAL.
   absl::Status CheckWriter() const;
   void Stage(const TicketChange& change);
+  // What the open batch, else the one in flight, makes of `key` in `map` (null: neither
+  // touched it).
+  template <typename Value, typename Key>
+  const Value* Staged(std::map<Key, const Value*> BatchWrite::*map, const Key& key) const;
 
   TicketStore& inner_;
   std::atomic<std::thread::id> writer_{};
-  bool open_ = false;
-  int64_t writes_ = 0;
-  // Pending changes, each owning its alerts (deque: stable addresses for the pointers).
-  std::deque<TicketChange> pending_;
-  std::deque<std::vector<v1::Alert>> pending_alerts_;
-  // What the pending changes make of tickets, requests and alerts.
-  std::map<uint64_t, v1::Ticket> tickets_;
-  std::map<std::string, RequestRecord> requests_;
-  std::map<int64_t, v1::Alert> alerts_;
-  int64_t last_alert_sequence_ = 0;  // in the batch, including pending alerts
-  // The flushes of the current batch: (writes carried up to, status).
-  std::vector<std::pair<int64_t, absl::Status>> flushes_;
+  // Writer thread only: the open batch, the sealed one in flight (until retired), and the
+  // alert sequences handed out so far (staged and in flight included).
+  std::shared_ptr<BatchWrite> open_;
+  std::shared_ptr<BatchWrite> in_flight_;
+  int64_t last_alert_sequence_ = 0;
+
+  // Set by the committer when the batch in flight is written.
+  mutable absl::Mutex mu_;
+  bool in_flight_written_ ABSL_GUARDED_BY(mu_) = true;
 };
 
 }  // namespace ticketing::storage

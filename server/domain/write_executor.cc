@@ -3,7 +3,6 @@
 #include <pthread.h>
 
 #include <algorithm>
-#include <vector>
 
 #include "absl/strings/str_cat.h"
 
@@ -15,19 +14,29 @@ WriteExecutor::WriteExecutor(storage::BatchingTicketStore& store, Options option
 WriteExecutor::~WriteExecutor() { Stop(); }
 
 void WriteExecutor::Start() {
-  absl::Notification bound;
   {
     absl::MutexLock lock(&mu_);
     if (running_) return;
     stopping_ = false;
-    running_ = true;
+    writer_done_ = false;
+    committer_done_ = false;
   }
-  thread_ = std::thread([this, &bound] {
+  published_ = store_.LastAlertSequence();
+  absl::Notification bound;
+  writer_ = std::thread([this, &bound] {
     pthread_setname_np(pthread_self(), "tkt-writer");  // as tools (top, perf) show it
     store_.BindWriter();
-    published_ = store_.LastAlertSequence();
+    running_ = true;
     bound.Notify();
-    Loop();
+    WriterLoop();
+  });
+  committer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "tkt-committer");
+    CommitterLoop();
+  });
+  answerer_ = std::thread([this] {
+    pthread_setname_np(pthread_self(), "tkt-answerer");
+    AnswererLoop();
   });
   bound.WaitForNotification();
 }
@@ -37,7 +46,9 @@ void WriteExecutor::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
-  if (thread_.joinable()) thread_.join();
+  if (writer_.joinable()) writer_.join();
+  if (committer_.joinable()) committer_.join();
+  if (answerer_.joinable()) answerer_.join();
 }
 
 bool WriteExecutor::InlineOnCaller() const {
@@ -63,58 +74,105 @@ void WriteExecutor::Enqueue(Job job, bool bounded) {
         absl::StrCat("server busy: ", waiting, " writes waiting; retry later")));
     return;
   }
-  // Not running (or called from the executor's own work): run here, writing straight
+  // Not running (or called from the writer's own work): run here, writing straight
   // through; the store's own result says whether it is durable.
   job.run();
   job.finish(absl::OkStatus());
 }
 
-void WriteExecutor::Loop() {
-  std::deque<Job> batch;
+bool WriteExecutor::CommitterFree() const {
+  absl::MutexLock lock(&mu_);
+  return written_ == handed_;
+}
+
+void WriteExecutor::WriterLoop() {
+  std::vector<Job> batch;  // run, staged in the open batch
   while (true) {
+    std::vector<Job> taken;
     {
       absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](WriteExecutor* self) ABSL_EXCLUSIVE_LOCKS_REQUIRED(self->mu_) {
-            return !self->queue_.empty() || self->stopping_;
-          },
-          this));
-      if (queue_.empty()) {  // stopping, and nothing left to run
+      const bool open = !batch.empty();
+      // New work, the end, or (with a batch open) a free committer to take it.
+      auto ready = [this, open]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !queue_.empty() || stopping_ || (open && written_ == handed_);
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (!open && queue_.empty() && stopping_) {
         store_.UnbindWriter();
         running_ = false;
+        writer_done_ = true;
         return;
       }
-      const size_t take = std::min(queue_.size(), static_cast<size_t>(options_.max_batch));
+      const size_t room = static_cast<size_t>(options_.max_batch) - batch.size();
+      const size_t take = std::min(queue_.size(), room);
       for (size_t i = 0; i < take; ++i) {
-        batch.push_back(std::move(queue_.front()));
+        taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }
-      ++stats_.batches;
-      stats_.jobs += static_cast<int64_t>(take);
-      stats_.largest_batch = std::max<int64_t>(stats_.largest_batch, static_cast<int64_t>(take));
     }
-    RunBatch(batch);
-    batch.clear();
+    if (!taken.empty() && batch.empty()) store_.BeginBatch();
+    for (Job& job : taken) {
+      job.run();
+      batch.push_back(std::move(job));
+    }
+    // Seal when the committer has written the last batch, or this one is full (Seal then
+    // waits for that write).
+    if (!batch.empty() &&
+        (CommitterFree() || static_cast<int>(batch.size()) >= options_.max_batch)) {
+      std::shared_ptr<storage::BatchWrite> write = store_.Seal();
+      absl::MutexLock lock(&mu_);
+      ++handed_;
+      ++stats_.batches;
+      stats_.jobs += static_cast<int64_t>(batch.size());
+      stats_.largest_batch = std::max<int64_t>(stats_.largest_batch, batch.size());
+      sealed_.push_back(Sealed{std::move(write), std::move(batch)});
+      batch.clear();
+    }
   }
 }
 
-void WriteExecutor::RunBatch(std::deque<Job>& batch) {
-  std::vector<std::pair<int64_t, int64_t>> writes;  // each job's (first, last] write numbers
-  writes.reserve(batch.size());
-  store_.BeginBatch();
-  for (Job& job : batch) {
-    const int64_t first = store_.writes();
-    job.run();
-    writes.emplace_back(first, store_.writes());
+void WriteExecutor::CommitterLoop() {
+  while (true) {
+    Sealed sealed;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !sealed_.empty() || writer_done_;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (sealed_.empty()) {  // the writer is done and everything is written
+        committer_done_ = true;
+        return;
+      }
+      sealed = std::move(sealed_.front());
+      sealed_.pop_front();
+    }
+    const absl::Status written = store_.WriteSealed(*sealed.write);
+    if (const int64_t last = sealed.write->last_alert_sequence;
+        written.ok() && feed_ != nullptr && last > published_) {
+      feed_->Published(last);
+      published_ = last;
+    }
+    absl::MutexLock lock(&mu_);
+    ++written_;
+    answers_.push_back(std::move(sealed));
   }
-  store_.EndBatch().IgnoreError();  // each job learns its own flush's outcome below
-  if (const int64_t last = store_.LastAlertSequence(); feed_ != nullptr && last > published_) {
-    feed_->Published(last);
-    published_ = last;
-  }
-  for (size_t i = 0; i < batch.size(); ++i) {
-    const auto [first, last] = writes[i];
-    batch[i].finish(first == last ? absl::OkStatus() : store_.OutcomeOf(first, last));
+}
+
+void WriteExecutor::AnswererLoop() {
+  while (true) {
+    Sealed written;
+    {
+      absl::MutexLock lock(&mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+        return !answers_.empty() || committer_done_;
+      };
+      mu_.Await(absl::Condition(&ready));
+      if (answers_.empty()) return;  // everything is answered
+      written = std::move(answers_.front());
+      answers_.pop_front();
+    }
+    for (Job& job : written.jobs) job.finish(written.write->status);
   }
 }
 

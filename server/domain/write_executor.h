@@ -8,6 +8,7 @@
 #include <memory>
 #include <thread>
 #include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -24,15 +25,18 @@ namespace ticketing::domain {
 //   executor.Submit<v1::Ticket>([&] { return tickets.Create(who, request); },
 //                               [reactor](absl::StatusOr<v1::Ticket> t) { ...Finish... });
 //
-// The thread takes everything queued (up to Options::max_batch), runs each piece of work
-// in order through the BatchingTicketStore (a later piece reads what an earlier one wrote),
-// commits all their changes with one atomic write and one WAL sync, tells the alert feed,
-// then calls every completion: with the work's own result, or with the commit's error if
-// that write failed. So no request is answered before it is durable, a batch is all or
-// nothing, and requests are applied in the order they were taken.
+// Three threads, pipelined. The writer takes what is queued and runs each piece of work in
+// order through the BatchingTicketStore (a later piece reads what an earlier one wrote);
+// the committer writes the sealed batch with one atomic write and one WAL sync and tells
+// the alert feed; the answerer then calls every completion: with the work's own result, or
+// with the write's error if it failed. While the committer writes a batch, the writer runs
+// the next one and keeps adding work to it until the committer is free, so batches grow
+// with the load; answering one batch overlaps writing the next.
+// No request is answered before it is durable, a batch is all or nothing, and requests
+// apply in the order taken.
 //
 // The domain services stay synchronous and unaware of this; the per-ticket locks they take
-// are uncontended on this thread. Thread-safe.
+// are uncontended on the writer. Thread-safe.
 class WriteExecutor {
  public:
   struct Options {
@@ -43,7 +47,7 @@ class WriteExecutor {
     int max_queued = 20000;
   };
   struct Stats {
-    int64_t batches = 0;  // batches run
+    int64_t batches = 0;  // batches written
     int64_t jobs = 0;     // pieces of work run
     int64_t largest_batch = 0;
   };
@@ -56,14 +60,14 @@ class WriteExecutor {
 
   // The feed told of new alerts after each durable batch. Call before Start.
   void SetAlertFeed(AlertFeed* feed) { feed_ = feed; }
-  // Starts the thread; from then on ticket writes must go through it.
+  // Starts the threads; from then on ticket writes must go through them.
   void Start();
-  // Runs everything queued, then stops the thread. Afterwards work runs on the caller's
-  // thread, as before Start.
+  // Runs and answers everything queued, then stops the threads. Afterwards work runs on
+  // the caller's thread, as before Start.
   void Stop();
 
   // Queues `work`; `done` gets its result once the batch holding it is durable (on the
-  // executor's thread: it must not block). Before Start or after Stop both run at once on
+  // answerer thread: it must not block). Before Start or after Stop both run at once on
   // the caller's thread. When Options::max_queued pieces wait already, `done` gets
   // RESOURCE_EXHAUSTED at once and `work` never runs.
   template <typename T>
@@ -73,8 +77,8 @@ class WriteExecutor {
   }
 
   // Runs `work` through the executor and waits until it is durable: for the server's own
-  // threads (SLA monitor, account jobs, sync RPCs). Never refused for load. On the
-  // executor's own thread (work that calls other work) it runs inline, in the same batch.
+  // threads (SLA monitor, account jobs, sync RPCs). Never refused for load. On the writer
+  // thread itself (work that calls other work) it runs inline, in the same batch.
   template <typename T>
   absl::StatusOr<T> Run(std::function<absl::StatusOr<T>()> work) {
     if (InlineOnCaller()) return work();
@@ -95,7 +99,12 @@ class WriteExecutor {
  private:
   struct Job {
     std::function<void()> run;                 // computes and keeps the result
-    std::function<void(absl::Status)> finish;  // answers: the result, or the commit's error
+    std::function<void(absl::Status)> finish;  // answers: the result, or the write's error
+  };
+  // A batch handed from the writer to the committer.
+  struct Sealed {
+    std::shared_ptr<storage::BatchWrite> write;
+    std::vector<Job> jobs;
   };
 
   template <typename T>
@@ -113,23 +122,33 @@ class WriteExecutor {
   }
 
   // True when work must run on the caller's thread: not started, stopped, or already on
-  // the executor's thread.
+  // the writer thread.
   bool InlineOnCaller() const;
   void Enqueue(Job job, bool bounded);
-  void Loop();
-  // Runs one batch: every job, one durable write, the feed, the completions.
-  void RunBatch(std::deque<Job>& batch);
+  void WriterLoop();
+  void CommitterLoop();
+  void AnswererLoop();
+  // Writer thread: true when the committer has written everything handed to it.
+  bool CommitterFree() const;
 
   storage::BatchingTicketStore& store_;
   const Options options_;
   AlertFeed* feed_ = nullptr;
-  int64_t published_ = 0;  // executor thread only
-  std::thread thread_;
+  int64_t published_ = 0;  // committer thread only
+  std::thread writer_;
+  std::thread committer_;
+  std::thread answerer_;
   std::atomic<bool> running_{false};
 
   mutable absl::Mutex mu_;
   std::deque<Job> queue_ ABSL_GUARDED_BY(mu_);
+  std::deque<Sealed> sealed_ ABSL_GUARDED_BY(mu_);    // for the committer
+  std::deque<Sealed> answers_ ABSL_GUARDED_BY(mu_);   // written, for the answerer
+  bool committer_done_ ABSL_GUARDED_BY(mu_) = false;
+  int64_t handed_ ABSL_GUARDED_BY(mu_) = 0;   // batches handed to the committer
+  int64_t written_ ABSL_GUARDED_BY(mu_) = 0;  // of which written
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool writer_done_ ABSL_GUARDED_BY(mu_) = false;
   Stats stats_ ABSL_GUARDED_BY(mu_);
 };
 

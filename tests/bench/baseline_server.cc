@@ -110,6 +110,7 @@ class BaselineService final : public Base {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);  // as ticketd
   using namespace ticketing::bench;
   const bool durable = absl::GetFlag(FLAGS_mode) == "durable";
   std::unique_ptr<rocksdb::DB> db;

@@ -1,0 +1,116 @@
+#ifndef TICKETING_TESTS_TESTING_FAILING_TICKET_STORE_H_
+#define TICKETING_TESTS_TESTING_FAILING_TICKET_STORE_H_
+
+#include <atomic>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "storage/ticket_store.h"
+
+namespace ticketing::testing {
+
+// A TicketStore that forwards to a real one, except that ticket commits (Commit,
+// CommitMany, UpdateAlert) fail with UNAVAILABLE ("disk gone") while `fail_commits` is set,
+// writing nothing: the write failures a real disk gives, on demand. Counts the commits it
+// let through.
+class FailingTicketStore final : public storage::TicketStore {
+ public:
+  explicit FailingTicketStore(storage::TicketStore& real) : real_(real) {}
+
+  std::atomic<bool> fail_commits{false};
+  std::atomic<int> commits{0};
+
+  uint64_t AllocateTicketId() override { return real_.AllocateTicketId(); }
+  absl::StatusOr<std::optional<v1::Ticket>> GetTicket(uint64_t id) override {
+    return real_.GetTicket(id);
+  }
+  absl::StatusOr<std::optional<storage::RequestRecord>> GetRequest(
+      const std::string& request_id) override {
+    return real_.GetRequest(request_id);
+  }
+  absl::Status Commit(const storage::TicketChange& change) override {
+    return CommitMany({&change});
+  }
+  absl::Status CommitMany(const std::vector<const storage::TicketChange*>& changes) override {
+    if (fail_commits) return absl::UnavailableError("disk gone");
+    ++commits;
+    return real_.CommitMany(changes);
+  }
+  absl::StatusOr<storage::TicketListResult> ListTickets(
+      const storage::TicketListRequest& request) override {
+    return real_.ListTickets(request);
+  }
+  absl::StatusOr<std::vector<v1::TicketEvent>> ListEvents(uint64_t ticket_id,
+                                                          int64_t after_sequence,
+                                                          int limit) override {
+    return real_.ListEvents(ticket_id, after_sequence, limit);
+  }
+  absl::StatusOr<std::vector<uint64_t>> DueTimers(absl::Time now, int limit) override {
+    return real_.DueTimers(now, limit);
+  }
+  absl::StatusOr<std::optional<absl::Time>> NextTimerDue() override {
+    return real_.NextTimerDue();
+  }
+  absl::StatusOr<std::vector<v1::Alert>> ListAlerts(int64_t after_sequence, int limit) override {
+    return real_.ListAlerts(after_sequence, limit);
+  }
+  absl::StatusOr<std::optional<v1::Alert>> GetAlert(int64_t sequence) override {
+    return real_.GetAlert(sequence);
+  }
+  absl::Status UpdateAlert(const v1::Alert& before, const v1::Alert& after) override {
+    return Commit(storage::TicketChange::AlertUpdate(before, after));
+  }
+  absl::StatusOr<std::vector<int64_t>> DueAlertTimers(absl::Time now, int limit) override {
+    return real_.DueAlertTimers(now, limit);
+  }
+  int64_t LastAlertSequence() override { return real_.LastAlertSequence(); }
+  absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) override {
+    return real_.GetSetting(key);
+  }
+  absl::Status PutSettings(
+      const std::vector<std::pair<std::string, std::string>>& settings) override {
+    return real_.PutSettings(settings);
+  }
+  absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) override {
+    return real_.GetAccount(id);
+  }
+  absl::Status CommitAccounts(const std::vector<storage::AccountChange>& changes,
+                              const std::vector<std::pair<std::string, std::string>>& settings,
+                              const std::vector<std::string>& deleted_settings) override {
+    return real_.CommitAccounts(changes, settings, deleted_settings);
+  }
+  absl::StatusOr<std::vector<v1::Account>> ScanAccounts(const std::string& after_id,
+                                                        int limit) override {
+    return real_.ScanAccounts(after_id, limit);
+  }
+  absl::StatusOr<std::vector<v1::AccountEvent>> ListAccountEvents(const std::string& account_id,
+                                                                  int64_t after_sequence,
+                                                                  int limit) override {
+    return real_.ListAccountEvents(account_id, after_sequence, limit);
+  }
+  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings(
+      const std::string& prefix) override {
+    return real_.ListSettings(prefix);
+  }
+  absl::StatusOr<storage::WorkQueuePage> ListWorkQueue(const std::string& prefix,
+                                                       const std::string& after,
+                                                       int limit) override {
+    return real_.ListWorkQueue(prefix, after, limit);
+  }
+  absl::StatusOr<int64_t> CountIndexEntries(const std::string& prefix, int64_t limit) override {
+    return real_.CountIndexEntries(prefix, limit);
+  }
+  absl::Status ScanFacts(absl::Time from, absl::Time to,
+                         const std::function<absl::Status(const v1::TicketFacts&)>& fn) override {
+    return real_.ScanFacts(from, to, fn);
+  }
+  absl::StatusOr<storage::VerifyReport> Verify() override { return real_.Verify(); }
+
+ private:
+  storage::TicketStore& real_;
+};
+
+}  // namespace ticketing::testing
+
+#endif  // TICKETING_TESTS_TESTING_FAILING_TICKET_STORE_H_
