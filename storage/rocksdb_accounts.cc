@@ -121,10 +121,10 @@ absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const std::strin
   const bool more = static_cast<int>(keys.size()) > limit;
   if (more) keys.pop_back();
   for (const std::string& key : keys) {
-    TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
-                         ReadTicket(WorkKeyTicketId(key), read.snapshot));
-    if (!ticket) return absl::DataLossError(absl::StrCat("work queue entry without a ticket"));
-    page.tickets.push_back(*std::move(ticket));
+    std::string record;
+    TKT_ASSIGN_OR_RETURN(bool found, ReadTicketRecord(WorkKeyTicketId(key), read.snapshot, &record));
+    if (!found) return absl::DataLossError(absl::StrCat("work queue entry without a ticket"));
+    page.records.push_back(std::move(record));
   }
   if (more) page.resume_after = keys.back();
   return page;

@@ -186,17 +186,25 @@ absl::StatusOr<std::optional<v1::Ticket>> RocksDbTicketStore::GetTicket(uint64_t
 
 absl::StatusOr<std::optional<v1::Ticket>> RocksDbTicketStore::ReadTicket(
     uint64_t id, const rocksdb::Snapshot* snapshot) {
-  rocksdb::ReadOptions read;
-  read.snapshot = snapshot;
   std::string value;
-  rocksdb::Status s = db_->Get(read, tickets_, TicketKey(id), &value);
-  if (s.IsNotFound()) return std::nullopt;
-  TKT_RETURN_IF_ERROR(FromRocks(s, "reading ticket"));
+  TKT_ASSIGN_OR_RETURN(bool found, ReadTicketRecord(id, snapshot, &value));
+  if (!found) return std::nullopt;
   v1::Ticket ticket;
   if (!ticket.ParseFromString(value)) {
     return absl::DataLossError(absl::StrCat("ticket ", FormatTicketId(id), " is corrupt"));
   }
   return ticket;
+}
+
+absl::StatusOr<bool> RocksDbTicketStore::ReadTicketRecord(uint64_t id,
+                                                         const rocksdb::Snapshot* snapshot,
+                                                         std::string* value) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  rocksdb::Status s = db_->Get(read, tickets_, TicketKey(id), value);
+  if (s.IsNotFound()) return false;
+  TKT_RETURN_IF_ERROR(FromRocks(s, "reading ticket"));
+  return true;
 }
 
 absl::StatusOr<std::optional<RequestRecord>> RocksDbTicketStore::GetRequest(
@@ -377,6 +385,8 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
   TicketListResult result;
   int examined = 0;
   Position last_examined;
+  std::string record;
+  v1::Ticket ticket;  // reused: parsing into it again reuses its allocations
   while (true) {
     IndexCursor* next = nullptr;
     for (IndexCursor& cursor : cursors) {
@@ -385,7 +395,7 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
       }
     }
     if (next == nullptr || next->position().create_ms > last_ms) break;  // no more
-    if (static_cast<int>(result.tickets.size()) >= request.limit ||
+    if (static_cast<int>(result.tickets.size() + result.records.size()) >= request.limit ||
         examined >= request.scan_budget) {
       result.resume_after = last_examined;
       break;
@@ -393,9 +403,18 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
     last_examined = next->position();
     next->it->Next();
     ++examined;
-    TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket,
-                         ReadTicket(last_examined.id, read.snapshot));
-    if (ticket && filter.Matches(*ticket)) result.tickets.push_back(*std::move(ticket));
+    TKT_ASSIGN_OR_RETURN(bool found, ReadTicketRecord(last_examined.id, read.snapshot, &record));
+    if (!found) continue;
+    if (!ticket.ParseFromString(record)) {
+      return absl::DataLossError(absl::StrCat("ticket ", FormatTicketId(last_examined.id),
+                                              " is corrupt"));
+    }
+    if (!filter.Matches(ticket)) continue;
+    if (request.serialized) {
+      result.records.push_back(std::move(record));
+    } else {
+      result.tickets.push_back(std::move(ticket));
+    }
   }
   for (IndexCursor& cursor : cursors) {
     TKT_RETURN_IF_ERROR(FromRocks(cursor.it->status(), "scanning index"));

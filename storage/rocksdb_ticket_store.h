@@ -81,6 +81,9 @@ class RocksDbTicketStore final : public TicketStore {
   absl::Status UpgradeFromVersion1();
   absl::StatusOr<std::optional<v1::Ticket>> ReadTicket(uint64_t id,
                                                        const rocksdb::Snapshot* snapshot);
+  // The stored bytes of ticket `id` into `value`; false when there is no such ticket.
+  absl::StatusOr<bool> ReadTicketRecord(uint64_t id, const rocksdb::Snapshot* snapshot,
+                                        std::string* value);
   std::vector<std::string> DrivingPrefixes(const TicketFilter& filter) const;
   // Compares the entries of a derived family (indexes, timers) with `expected`; returns the
   // number of entries read.

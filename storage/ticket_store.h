@@ -60,7 +60,9 @@ struct AccountChange {
 
 // A page of a work queue (keys.h): tickets in working order.
 struct WorkQueuePage {
-  std::vector<v1::Ticket> tickets;
+  // The tickets, serialized as stored (a v1::Ticket each): the server answers with these
+  // bytes instead of parsing and serializing them again.
+  std::vector<std::string> records;
   // The index key of the last ticket returned, to continue after; empty at the end.
   std::string resume_after;
 };
@@ -89,10 +91,13 @@ struct TicketListRequest {
   // At most this many index entries are examined; when reached, the result is cut short and
   // `resume_after` says where to go on. Bounds the cost of a very selective filter.
   int scan_budget = 20000;
+  // Return the tickets as stored bytes (TicketListResult::records) instead of parsed.
+  bool serialized = false;
 };
 
 struct TicketListResult {
-  std::vector<v1::Ticket> tickets;  // in Position order
+  std::vector<v1::Ticket> tickets;  // in Position order (unless request.serialized)
+  std::vector<std::string> records;  // the same, serialized as stored (request.serialized)
   // Set when more matching tickets may exist after this position.
   std::optional<Position> resume_after;
 };

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <utility>
 
+#include "grpcpp/support/proto_buffer_reader.h"
 #include "server/api/status_util.h"
 
 namespace ticketing::api {
@@ -23,6 +24,39 @@ grpc::ServerUnaryReactor* TicketGrpcService::Read(grpc::CallbackServerContext* c
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   absl::StatusOr<domain::Principal> who = auth_.Admit(*context);
   reactor->Finish(who.ok() ? Answer<Response>(call(*who), response) : ToGrpcStatus(who.status()));
+  return reactor;
+}
+
+template <typename Request, typename Call>
+grpc::ServerUnaryReactor* TicketGrpcService::ReadSerialized(grpc::CallbackServerContext* context,
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response,
+                                                            Call call) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  absl::StatusOr<domain::Principal> who = auth_.Admit(*context);
+  if (!who.ok()) {
+    reactor->Finish(ToGrpcStatus(who.status()));
+    return reactor;
+  }
+  grpc::ByteBuffer bytes = *request;  // shares the slices
+  grpc::ProtoBufferReader reader(&bytes);
+  Request parsed;
+  if (!parsed.ParseFromZeroCopyStream(&reader)) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                 "request: not a valid " + Request::descriptor()->full_name()));
+    return reactor;
+  }
+  absl::StatusOr<std::string> serialized = call(*who, parsed);
+  if (!serialized.ok()) {
+    reactor->Finish(ToGrpcStatus(serialized.status()));
+    return reactor;
+  }
+  // Hand the bytes to gRPC without copying them.
+  auto* owned = new std::string(*std::move(serialized));
+  grpc::Slice slice(owned->data(), owned->size(),
+                    [](void* p) { delete static_cast<std::string*>(p); }, owned);
+  *response = grpc::ByteBuffer(&slice, 1);
+  reactor->Finish(grpc::Status::OK);
   return reactor;
 }
 
@@ -62,9 +96,11 @@ grpc::ServerUnaryReactor* TicketGrpcService::GetTicket(grpc::CallbackServerConte
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListTickets(grpc::CallbackServerContext* context,
-    const v1::ListTicketsRequest* request, v1::ListTicketsResponse* response) {
-  return Read(context, response,
-      [this, request](const domain::Principal& who) { return tickets_.List(who, *request); });
+    const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  return ReadSerialized<v1::ListTicketsRequest>(context, request, response,
+      [this](const domain::Principal& who, const v1::ListTicketsRequest& request) {
+        return tickets_.ListSerialized(who, request);
+      });
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::UpdateTicket(grpc::CallbackServerContext* context,
@@ -122,9 +158,11 @@ grpc::ServerUnaryReactor* TicketGrpcService::PreviewDeadline(grpc::CallbackServe
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListWorkQueue(grpc::CallbackServerContext* context,
-    const v1::ListWorkQueueRequest* request, v1::ListWorkQueueResponse* response) {
-  return Read(context, response,
-      [this, request](const domain::Principal& who) { return tickets_.ListWorkQueue(who, *request); });
+    const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  return ReadSerialized<v1::ListWorkQueueRequest>(context, request, response,
+      [this](const domain::Principal& who, const v1::ListWorkQueueRequest& request) {
+        return tickets_.ListWorkQueueSerialized(who, request);
+      });
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::ProposeTechnicians(grpc::CallbackServerContext* context,

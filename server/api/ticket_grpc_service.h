@@ -19,7 +19,12 @@ namespace ticketing::api {
 //     lookup in RocksDB's memory or block cache that never waits for a lock held across a
 //     commit.
 // A write still queued when its deadline passes is answered DEADLINE_EXCEEDED, undone.
-class TicketGrpcService final : public v1::TicketService::CallbackService {
+// The two listings are raw methods: the domain builds their response bytes from the
+// tickets' stored bytes, sent as they are.
+using TicketServiceBase = v1::TicketService::WithRawCallbackMethod_ListTickets<
+    v1::TicketService::WithRawCallbackMethod_ListWorkQueue<v1::TicketService::CallbackService>>;
+
+class TicketGrpcService final : public TicketServiceBase {
  public:
   // All must outlive the service.
   TicketGrpcService(domain::TicketService& tickets, domain::Dispatcher& dispatcher,
@@ -31,7 +36,7 @@ class TicketGrpcService final : public v1::TicketService::CallbackService {
   grpc::ServerUnaryReactor* GetTicket(grpc::CallbackServerContext* context,
       const v1::GetTicketRequest* request, v1::Ticket* response) override;
   grpc::ServerUnaryReactor* ListTickets(grpc::CallbackServerContext* context,
-      const v1::ListTicketsRequest* request, v1::ListTicketsResponse* response) override;
+      const grpc::ByteBuffer* request, grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* UpdateTicket(grpc::CallbackServerContext* context,
       const v1::UpdateTicketRequest* request, v1::Ticket* response) override;
   grpc::ServerUnaryReactor* TransitionTicket(grpc::CallbackServerContext* context,
@@ -51,7 +56,7 @@ class TicketGrpcService final : public v1::TicketService::CallbackService {
   grpc::ServerUnaryReactor* PreviewDeadline(grpc::CallbackServerContext* context,
       const v1::PreviewDeadlineRequest* request, v1::PreviewDeadlineResponse* response) override;
   grpc::ServerUnaryReactor* ListWorkQueue(grpc::CallbackServerContext* context,
-      const v1::ListWorkQueueRequest* request, v1::ListWorkQueueResponse* response) override;
+      const grpc::ByteBuffer* request, grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ProposeTechnicians(grpc::CallbackServerContext* context,
       const v1::ProposeTechniciansRequest* request, v1::ProposeTechniciansResponse* response) override;
   grpc::ServerUnaryReactor* SetTechnicianAvailability(grpc::CallbackServerContext* context,
@@ -78,6 +83,12 @@ class TicketGrpcService final : public v1::TicketService::CallbackService {
   template <typename Response, typename Call>
   grpc::ServerUnaryReactor* Read(grpc::CallbackServerContext* context, Response* response,
                                  Call call);
+  // Answers a read whose response `call(principal, request)` returns serialized; parses
+  // the request (INVALID_ARGUMENT if it is not a `Request`).
+  template <typename Request, typename Call>
+  grpc::ServerUnaryReactor* ReadSerialized(grpc::CallbackServerContext* context,
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response, Call call);
   // Queues a write on the executor; the call finishes when it is durable.
   template <typename Response, typename Call>
   grpc::ServerUnaryReactor* Write(grpc::CallbackServerContext* context, Response* response,

@@ -7,6 +7,7 @@
 #include "server/domain/ticket_events.h"
 #include "server/domain/ticket_service.h"
 #include "server/domain/validation.h"
+#include "server/domain/wire.h"
 #include "storage/ticket_id.h"
 
 namespace ticketing::domain {
@@ -58,11 +59,20 @@ absl::StatusOr<storage::TicketFilter> FilterOf(const v1::ListTicketsRequest& req
 
 absl::StatusOr<v1::ListTicketsResponse> TicketService::List(
     const Principal& actor, const v1::ListTicketsRequest& request) {
+  TKT_ASSIGN_OR_RETURN(const std::string serialized, ListSerialized(actor, request));
+  v1::ListTicketsResponse response;
+  if (!response.ParseFromString(serialized)) return absl::DataLossError("a ticket is corrupt");
+  return response;
+}
+
+absl::StatusOr<std::string> TicketService::ListSerialized(const Principal& actor,
+                                                          const v1::ListTicketsRequest& request) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
   TKT_ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size(), 50));
   storage::TicketListRequest query;
   TKT_ASSIGN_OR_RETURN(query.filter, FilterOf(request));
   query.limit = page_size;
+  query.serialized = true;
   v1::ListTicketsRequest filters_only = request;
   filters_only.clear_page_size();
   filters_only.clear_page_token();
@@ -72,12 +82,16 @@ absl::StatusOr<v1::ListTicketsResponse> TicketService::List(
     query.after = storage::Position{static_cast<int64_t>(cursor.first), cursor.second};
   }
   TKT_ASSIGN_OR_RETURN(storage::TicketListResult result, store_.ListTickets(query));
-  v1::ListTicketsResponse response;
-  for (v1::Ticket& ticket : result.tickets) *response.add_tickets() = std::move(ticket);
+  // The stored tickets are the response's bytes: nothing is parsed or serialized again.
+  std::string response;
+  for (const std::string& ticket : result.records) {
+    AppendField(v1::ListTicketsResponse::kTicketsFieldNumber, ticket, &response);
+  }
   if (result.resume_after) {
-    response.set_next_page_token(EncodePageToken(
-        static_cast<uint64_t>(result.resume_after->create_ms), result.resume_after->id,
-        fingerprint));
+    AppendField(v1::ListTicketsResponse::kNextPageTokenFieldNumber,
+                EncodePageToken(static_cast<uint64_t>(result.resume_after->create_ms),
+                                result.resume_after->id, fingerprint),
+                &response);
   }
   return response;
 }

@@ -61,6 +61,10 @@ class TicketService final : public TicketRetier {
   absl::StatusOr<v1::Ticket> Get(const Principal& actor, const v1::GetTicketRequest& request);
   absl::StatusOr<v1::ListTicketsResponse> List(const Principal& actor,
                                                const v1::ListTicketsRequest& request);
+  // List's response, serialized, built from the tickets' stored bytes: what the gRPC layer
+  // sends (nothing parsed and serialized again on the hot read path).
+  absl::StatusOr<std::string> ListSerialized(const Principal& actor,
+                                             const v1::ListTicketsRequest& request);
   absl::StatusOr<v1::Ticket> Update(const Principal& actor, const v1::UpdateTicketRequest& request);
   absl::StatusOr<v1::Ticket> Transition(const Principal& actor,
                                         const v1::TransitionTicketRequest& request);
@@ -110,6 +114,9 @@ class TicketService final : public TicketRetier {
   // The open tickets of one assignee or queue in working order (docs/accounts.md).
   absl::StatusOr<v1::ListWorkQueueResponse> ListWorkQueue(const Principal& actor,
                                                           const v1::ListWorkQueueRequest& request);
+  // ListWorkQueue's response, serialized from the tickets' stored bytes (as ListSerialized).
+  absl::StatusOr<std::string> ListWorkQueueSerialized(const Principal& actor,
+                                                      const v1::ListWorkQueueRequest& request);
 
   // Moves every open ticket of `account_id` to the account's tier in force, read as each
   // ticket is changed (an event each, by `actor`); the SLA policy is chosen again and

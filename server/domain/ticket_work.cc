@@ -9,6 +9,7 @@
 #include "server/domain/ticket_events.h"
 #include "server/domain/ticket_service.h"
 #include "server/domain/validation.h"
+#include "server/domain/wire.h"
 #include "storage/keys.h"
 #include "storage/ticket_id.h"
 
@@ -53,6 +54,14 @@ std::optional<absl::Duration> TicketService::BusinessTimeLeft(const v1::Ticket& 
 
 absl::StatusOr<v1::ListWorkQueueResponse> TicketService::ListWorkQueue(
     const Principal& actor, const v1::ListWorkQueueRequest& request) {
+  TKT_ASSIGN_OR_RETURN(const std::string serialized, ListWorkQueueSerialized(actor, request));
+  v1::ListWorkQueueResponse response;
+  if (!response.ParseFromString(serialized)) return absl::DataLossError("a ticket is corrupt");
+  return response;
+}
+
+absl::StatusOr<std::string> TicketService::ListWorkQueueSerialized(
+    const Principal& actor, const v1::ListWorkQueueRequest& request) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
   TKT_ASSIGN_OR_RETURN(const std::string prefix, QueuePrefixFor(actor, request));
   if (request.page_size() < 0) {
@@ -70,17 +79,27 @@ absl::StatusOr<v1::ListWorkQueueResponse> TicketService::ListWorkQueue(
                        store_.ListWorkQueue(prefix, after.empty() ? "" : prefix + after,
                                             page_size));
   const absl::Time now = clock_.Now();
-  v1::ListWorkQueueResponse response;
-  for (v1::Ticket& ticket : page.tickets) {
-    v1::WorkItem& item = *response.add_items();
+  // Each item is the stored ticket's bytes and the time left: the ticket is parsed (into
+  // one reused message) only to compute that, never serialized again.
+  std::string response;
+  std::string item;
+  v1::Ticket ticket;
+  google::protobuf::Duration left_proto;
+  for (const std::string& record : page.records) {
+    if (!ticket.ParseFromString(record)) return absl::DataLossError("a ticket is corrupt");
+    item.clear();
+    AppendField(v1::WorkItem::kTicketFieldNumber, record, &item);
     if (std::optional<absl::Duration> left = BusinessTimeLeft(ticket, now)) {
-      ToDurationProto(*left, item.mutable_business_time_left());
+      ToDurationProto(*left, &left_proto);
+      AppendField(v1::WorkItem::kBusinessTimeLeftFieldNumber, left_proto.SerializeAsString(),
+                  &item);
     }
-    *item.mutable_ticket() = std::move(ticket);
+    AppendField(v1::ListWorkQueueResponse::kItemsFieldNumber, item, &response);
   }
   if (!page.resume_after.empty()) {
-    response.set_next_page_token(
-        EncodeBytesPageToken(page.resume_after.substr(prefix.size()), fingerprint));
+    AppendField(v1::ListWorkQueueResponse::kNextPageTokenFieldNumber,
+                EncodeBytesPageToken(page.resume_after.substr(prefix.size()), fingerprint),
+                &response);
   }
   return response;
 }
