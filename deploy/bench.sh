@@ -64,12 +64,26 @@ start ticketd-timers "$ticketd" --config=tests/bench/timers.textproto --listen=1
 stop_last
 
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<<"$2" | tr -d '"'; }
+# The reference rates of this run: the ticket server's rates are given as ratios to them,
+# which hold on a noisy machine where absolute rates do not (docs/performance.md).
+rate_of() {  # LABEL CONCURRENCY
+  grep "\"label\":\"$1\"" "$results" | grep "\"concurrency\":$2," | head -1 |
+    sed -n 's/.*"rate":\([0-9.]*\).*/\1/p'
+}
+noop=$(rate_of "no-op gRPC server" 64)
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
 echo
-echo "| server | scenario | in flight | rate/s | p50 ms | p99 ms | p99.9 ms | errors | client CPU s |"
-echo "|---|---|---|---|---|---|---|---|---|"
+echo "| server | scenario | in flight | rate/s | × no-op | × storage floor | p50 ms | p99 ms | p99.9 ms | errors | client CPU s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 while read -r line; do
-  printf '| %s | %s | %s | %s | %.2f | %.2f | %.2f | %s | %.2f |\n' "$(field label "$line")" \
-    "$(field scenario "$line")" "$(field concurrency "$line")" "$(field rate "$line")" \
+  label=$(field label "$line"); in_flight=$(field concurrency "$line"); rate=$(field rate "$line")
+  to_noop="-"; to_floor="-"
+  if [[ "$label" != "no-op gRPC server" ]]; then to_noop=$(ratio "$rate" "$noop"); fi
+  if [[ "$label" == "ticketd" ]]; then
+    to_floor=$(ratio "$rate" "$(rate_of "storage floor (group commit)" "$in_flight")")
+  fi
+  printf '| %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %s | %.2f |\n' "$label" \
+    "$(field scenario "$line")" "$in_flight" "$rate" "$to_noop" "$to_floor" \
     "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field p999_ms "$line")" \
     "$(field failed "$line")" "$(field client_cpu_s "$line")"
 done < <(grep -v '"scenario":"timers"' "$results")

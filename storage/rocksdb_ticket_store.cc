@@ -14,20 +14,13 @@
 #include "server/common/status_macros.h"
 #include "storage/report_facts.h"
 #include "storage/work_order.h"
+#include "storage/rocksdb_options.h"
 #include "storage/rocksdb_status.h"
 #include "storage/sorted_batch.h"
 #include "storage/ticket_id.h"
 
 namespace ticketing::storage {
 namespace {
-
-rocksdb::Options DatabaseOptions() {
-  rocksdb::Options options;
-  options.create_if_missing = true;
-  options.create_missing_column_families = true;
-  options.max_background_jobs = 2;
-  return options;
-}
 
 const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
@@ -81,8 +74,9 @@ struct IndexCursor {
 absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> RocksDbTicketStore::Open(
     const std::string& path, StoreOptions options) {
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  const std::shared_ptr<rocksdb::Cache> cache = NewBlockCache(options.block_cache_bytes);
   for (const std::string& name : FamilyNames()) {
-    families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+    families.emplace_back(name, FamilyOptions(name, cache));
   }
   rocksdb::DB* raw = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles;

@@ -25,6 +25,8 @@ struct StoreOptions {
   // Sync the write-ahead log before Commit() returns. Turning it off is unsafe: a crash or
   // power loss can lose acknowledged changes.
   bool sync_writes = true;
+  // The block cache shared by every column family (storage/rocksdb_options.h).
+  size_t block_cache_bytes = 256 * 1024 * 1024;
 };
 
 // TicketStore on an embedded RocksDB database (layout in storage/keys.h). Thread-safe.

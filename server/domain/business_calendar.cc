@@ -59,21 +59,27 @@ std::vector<BusinessCalendar::Interval> BusinessCalendar::WorkingIntervals(
 
 void BusinessCalendar::BuildPrefix() {
   const int64_t count = prefix_.size() - 1;
+  day_starts_.resize(count + 1);
+  offsets_.assign(1, 0);
+  intervals_.clear();
   for (int64_t i = 0; i < count; ++i) {
+    day_starts_[i] = DayStart(first_ + i);
     int64_t seconds = 0;
     for (const Interval& interval : WorkingIntervals(first_ + i)) {
       seconds += absl::ToInt64Seconds(interval.end - interval.start);
+      intervals_.push_back(interval);
     }
+    offsets_.push_back(intervals_.size());
     prefix_[i + 1] = prefix_[i] + seconds;
   }
+  day_starts_[count] = DayStart(first_ + count);
 }
 
 int64_t BusinessCalendar::DayIndex(absl::Time t) const {
-  int64_t index = absl::CivilDay(zone_.At(t).cs) - first_;
-  // Where midnight repeats, an instant of the repeated hour belongs to the later date.
-  if (index + 1 >= 0 && index + 1 <= days() && t >= DayStart(first_ + index + 1)) ++index;
-  if (index >= 0 && index < days() && t < DayStart(first_ + index)) --index;
-  return std::clamp<int64_t>(index, -1, days());
+  // The date whose start is the last at or before t (so where midnight repeats, an instant
+  // of the repeated hour belongs to the later date); -1 / days() outside the range.
+  if (t < day_starts_.front()) return -1;
+  return (std::upper_bound(day_starts_.begin(), day_starts_.end(), t) - day_starts_.begin()) - 1;
 }
 
 absl::Status BusinessCalendar::OutOfRange(absl::Time t) const {
@@ -87,7 +93,7 @@ absl::StatusOr<absl::Duration> BusinessCalendar::Cumulative(absl::Time t) const 
   const int64_t index = DayIndex(t);
   if (index < 0 || index >= days()) return OutOfRange(t);
   absl::Duration total = absl::Seconds(prefix_[index]);
-  for (const Interval& interval : WorkingIntervals(first_ + index)) {
+  for (const Interval& interval : IntervalsAt(index)) {
     if (interval.start >= t) break;
     total += std::min(interval.end, t) - interval.start;
   }
@@ -122,7 +128,7 @@ absl::StatusOr<absl::Time> BusinessCalendar::Add(absl::Time start,
   }
   const int64_t day = (day_end - prefix_.begin()) - 1;
   absl::Duration remaining = target - absl::Seconds(prefix_[day]);
-  for (const Interval& interval : WorkingIntervals(first_ + day)) {
+  for (const Interval& interval : IntervalsAt(day)) {
     if (remaining <= interval.end - interval.start) return interval.start + remaining;
     remaining -= interval.end - interval.start;
   }
@@ -138,7 +144,7 @@ absl::StatusOr<absl::Time> BusinessCalendar::NextBusinessInstant(absl::Time t) c
       [](absl::Duration value, int64_t seconds) { return value < absl::Seconds(seconds); });
   if (day_end == prefix_.end()) return OutOfRange(t);
   const int64_t day = (day_end - prefix_.begin()) - 1;
-  for (const Interval& interval : WorkingIntervals(first_ + day)) {
+  for (const Interval& interval : IntervalsAt(day)) {
     if (interval.end > t) return std::max(interval.start, t);
   }
   return absl::InternalError("business calendar prefix sums disagree with its intervals");
@@ -147,7 +153,7 @@ absl::StatusOr<absl::Time> BusinessCalendar::NextBusinessInstant(absl::Time t) c
 bool BusinessCalendar::IsWorkingTime(absl::Time t) const {
   const int64_t index = DayIndex(t);
   if (index < 0 || index >= days()) return false;
-  for (const Interval& interval : WorkingIntervals(first_ + index)) {
+  for (const Interval& interval : IntervalsAt(index)) {
     if (interval.start <= t && t < interval.end) return true;
   }
   return false;

@@ -11,6 +11,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "ticketing/v1/calendar.pb.h"
 
 namespace ticketing::domain {
@@ -88,6 +89,11 @@ class BusinessCalendar {
   // Index (day - first_) of the local date holding `t`, or -1 / days() when out of range.
   int64_t DayIndex(absl::Time t) const;
   int64_t days() const { return static_cast<int64_t>(prefix_.size()) - 1; }
+  // WorkingIntervals(first_ + index) from the table BuildPrefix fills; 0 <= index < days().
+  absl::Span<const Interval> IntervalsAt(int64_t index) const {
+    return absl::MakeConstSpan(intervals_.data() + offsets_[index],
+                               offsets_[index + 1] - offsets_[index]);
+  }
   absl::StatusOr<absl::Duration> Cumulative(absl::Time t) const;
   absl::Status OutOfRange(absl::Time t) const;
   void BuildPrefix();
@@ -99,6 +105,12 @@ class BusinessCalendar {
   absl::CivilDay first_;
   // prefix_[i]: working seconds from the start of first_ to the start of first_ + i.
   std::vector<int64_t> prefix_;
+  // Per local date first_ + i, computed once by BuildPrefix so that the arithmetic never
+  // converts time zones again: its start (day_starts_[i], i <= days()) and its working
+  // intervals (intervals_[offsets_[i]] up to intervals_[offsets_[i + 1]]).
+  std::vector<absl::Time> day_starts_;
+  std::vector<Interval> intervals_;
+  std::vector<size_t> offsets_;
 };
 
 }  // namespace ticketing::domain
