@@ -11,6 +11,13 @@ namespace {
 // numbered the new alerts as they were handed out.
 absl::Status WriteChanges(TicketStore& inner, const BatchWrite& batch) {
   if (batch.changes.empty()) return absl::OkStatus();
+  if (inner.LastAlertSequence() != batch.base_alert_sequence) {
+    // Only possible if an alert was written around the batches: refuse rather than store
+    // alerts under other numbers than those handed out.
+    return absl::InternalError(absl::StrCat("alert sequences diverged: stored up to ",
+                                            inner.LastAlertSequence(), ", expected ",
+                                            batch.base_alert_sequence));
+  }
   std::vector<const TicketChange*> changes;
   changes.reserve(batch.changes.size());
   for (const TicketChange& change : batch.changes) changes.push_back(&change);
@@ -25,6 +32,15 @@ absl::Status WriteChanges(TicketStore& inner, const BatchWrite& batch) {
 }
 
 }  // namespace
+
+absl::Status BatchWrite::OutcomeOf(size_t first, size_t last) const {
+  if (doomed) return status;
+  for (size_t segment = first; segment <= last; ++segment) {
+    const absl::Status& outcome = segment < flushed.size() ? flushed[segment] : status;
+    if (!outcome.ok()) return outcome;
+  }
+  return absl::OkStatus();
+}
 
 void BatchingTicketStore::BindWriter() { writer_.store(std::this_thread::get_id()); }
 
@@ -47,6 +63,7 @@ void BatchingTicketStore::BeginBatch() {
   if (InFlightDone()) RetireInFlight();
   open_ = std::make_shared<BatchWrite>();
   if (in_flight_ == nullptr) last_alert_sequence_ = inner_.LastAlertSequence();
+  open_->base_alert_sequence = last_alert_sequence_;
   open_->last_alert_sequence = last_alert_sequence_;
 }
 
@@ -64,7 +81,10 @@ void BatchingTicketStore::RetireInFlight() {
   }
   if (!in_flight_->status.ok()) {
     // The open batch may have read what the failed one staged: it must not be written.
-    if (open_ != nullptr && open_->status.ok()) open_->status = in_flight_->status;
+    if (open_ != nullptr && !open_->doomed) {
+      open_->doomed = true;
+      if (open_->status.ok()) open_->status = in_flight_->status;
+    }
     last_alert_sequence_ = inner_.LastAlertSequence();
   }
   in_flight_.reset();
@@ -97,14 +117,20 @@ absl::Status BatchingTicketStore::FlushIfPending() {
   if (!batch.status.ok()) return batch.status;
   if (batch.changes.empty()) return absl::OkStatus();
   batch.last_alert_sequence = last_alert_sequence_;
-  batch.status = WriteChanges(inner_, batch);
+  const absl::Status written = WriteChanges(inner_, batch);
+  batch.flushed.push_back(written);
   batch.changes.clear();
   batch.alerts.clear();
   batch.tickets.clear();
   batch.requests.clear();
   batch.alert_records.clear();
-  if (!batch.status.ok()) last_alert_sequence_ = inner_.LastAlertSequence();
-  return batch.status;
+  batch.base_alert_sequence = last_alert_sequence_;
+  if (!written.ok()) {
+    // Nothing more of this batch is written: its later requests fail too.
+    batch.status = written;
+    last_alert_sequence_ = inner_.LastAlertSequence();
+  }
+  return written;
 }
 
 void BatchingTicketStore::Stage(const TicketChange& change) {
@@ -117,10 +143,10 @@ void BatchingTicketStore::Stage(const TicketChange& change) {
       alert.set_sequence(++last_alert_sequence_);  // as the inner store will number them
     }
     staged.alerts = &batch.alerts.emplace_back(*change.alerts);
-    for (const v1::Alert& alert : *staged.alerts) batch.alert_records[alert.sequence()] = &alert;
+    for (const v1::Alert& alert : *change.alerts) batch.alert_records[alert.sequence()] = alert;
   }
   for (const auto& update : staged.alert_updates) {
-    batch.alert_records[update.second.sequence()] = &update.second;
+    batch.alert_records[update.second.sequence()] = update.second;
   }
   if (!staged.alerts_only()) {
     batch.tickets[ParseTicketId(staged.after.id()).value_or(0)] = &staged.after;
@@ -177,7 +203,12 @@ absl::StatusOr<std::optional<RequestRecord>> BatchingTicketStore::GetRequest(
 
 absl::StatusOr<std::optional<v1::Alert>> BatchingTicketStore::GetAlert(int64_t sequence) {
   if (Batching()) {
-    if (const v1::Alert* alert = Staged(&BatchWrite::alert_records, sequence)) return *alert;
+    for (const BatchWrite* batch : {open_.get(), in_flight_.get()}) {
+      if (batch == nullptr) continue;
+      if (auto it = batch->alert_records.find(sequence); it != batch->alert_records.end()) {
+        return it->second;
+      }
+    }
   }
   return inner_.GetAlert(sequence);
 }
@@ -221,8 +252,7 @@ absl::StatusOr<std::vector<int64_t>> BatchingTicketStore::DueAlertTimers(absl::T
 
 absl::Status BatchingTicketStore::PutSettings(
     const std::vector<std::pair<std::string, std::string>>& settings) {
-  TKT_RETURN_IF_ERROR(FlushIfPending());
-  return inner_.PutSettings(settings);
+  return inner_.PutSettings(settings);  // no setting depends on a staged ticket
 }
 
 absl::Status BatchingTicketStore::CommitAccounts(

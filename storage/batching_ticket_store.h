@@ -22,16 +22,30 @@ namespace ticketing::storage {
 struct BatchWrite {
   std::deque<TicketChange> changes;  // each owning its new alerts (below); stable addresses
   std::deque<std::vector<v1::Alert>> alerts;
-  // What the changes make of tickets, requests and alerts (pointers into `changes`).
+  // What the changes make of tickets and requests (pointers into `changes`), and copies of
+  // the alerts they add or rewrite (the committer numbers `alerts` in place while the
+  // writer may read these).
   std::map<uint64_t, const v1::Ticket*> tickets;
   std::map<std::string, const RequestRecord*> requests;
-  std::map<int64_t, const v1::Alert*> alert_records;
-  int64_t last_alert_sequence = 0;  // the inner store's last one once this is written
-  // Not OK once any write of the batch failed, or the batch before it failed (this one
-  // read what was never stored): then nothing more of it is written and every request in
-  // it fails with this status, so nothing unstored is ever acknowledged.
+  std::map<int64_t, v1::Alert> alert_records;
+  // The inner store's last alert sequence before the staged changes are written, and
+  // after (both checked, so a number handed out is the number stored).
+  int64_t base_alert_sequence = 0;
+  int64_t last_alert_sequence = 0;
+  // A request that must scan (a listing, a count) first writes what is staged: each such
+  // early write ends a segment of the batch and records its status here. The sealed
+  // remainder is the last segment, whose status is `status`.
+  std::vector<absl::Status> flushed;
+  // The last segment's write. Not OK also when an early write failed (nothing more of the
+  // batch is written) or when the batch was built on one whose write failed (`doomed`).
   absl::Status status;
+  // Built on a failed batch (it read what was never stored): every request fails.
+  bool doomed = false;
   bool written = false;  // set by the committer, under the store's mutex
+
+  // The outcome of a request that ran during segments first..last: the first failure
+  // among them (a request that only read may have read staged changes), else OK.
+  absl::Status OutcomeOf(size_t first, size_t last) const;
 };
 
 // A TicketStore that gathers the ticket writes of many requests into one atomic, durable
@@ -51,10 +65,11 @@ struct BatchWrite {
 //     here, in order).
 //   - GetTicket, GetRequest, GetAlert and LastAlertSequence see the open batch, then the
 //     one in flight, then the inner store.
-//   - Every other read of ticket data (listings, indexes, timers, events, Verify) and every
-//     other write first waits for the batch in flight and writes what is staged, so nothing
-//     reads around the batch and nothing overtakes it. Account and setting reads need no
-//     flush: batches hold only tickets, requests and alerts.
+//   - Every other read of ticket data (listings, indexes, timers, events, Verify) and an
+//     account write first wait for the batch in flight and write what is staged (ending a
+//     segment of the batch, see BatchWrite), so nothing reads around the batch and nothing
+//     overtakes it. Account and setting reads need no flush, nor do setting writes: batches
+//     hold only tickets, requests and alerts, and no setting depends on a ticket.
 // A failed write dooms the batch built on it (it read what was never stored): none of its
 // writes happen and all its requests fail.
 // Elsewhere, reads go to the inner store. Ticket writes from another thread while a writer
@@ -74,6 +89,8 @@ class BatchingTicketStore final : public TicketStore {
   void BeginBatch();
   // Writer thread. True when no batch is in flight, or its write has finished.
   bool InFlightDone() const;
+  // Writer thread, in a batch: the segment now being staged (the early writes so far).
+  size_t segment() const { return open_->flushed.size(); }
   // Writer thread. Closes the open batch and makes it the one in flight; the caller hands it
   // to the committer. Waits for the previous one first.
   std::shared_ptr<BatchWrite> Seal();
@@ -130,7 +147,7 @@ class BatchingTicketStore final : public TicketStore {
 
  private:
   // On the writer thread with a batch open: the batches are visible and writes join them.
-  bool Batching() const { return open_ != nullptr && OnWriterThread(); }
+  bool Batching() const { return OnWriterThread() && open_ != nullptr; }
   // Batching(): waits for the batch in flight, then writes what is staged, so the inner
   // store holds everything (before reads that cannot see batches and writes that must not
   // overtake them).

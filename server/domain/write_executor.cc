@@ -20,13 +20,13 @@ void WriteExecutor::Start() {
     stopping_ = false;
     writer_done_ = false;
     committer_done_ = false;
+    running_ = true;  // from now on work queues for the writer
   }
   published_ = store_.LastAlertSequence();
   absl::Notification bound;
   writer_ = std::thread([this, &bound] {
     pthread_setname_np(pthread_self(), "tkt-writer");  // as tools (top, perf) show it
     store_.BindWriter();
-    running_ = true;
     bound.Notify();
     WriterLoop();
   });
@@ -74,10 +74,25 @@ void WriteExecutor::Enqueue(Job job, bool bounded) {
         absl::StrCat("server busy: ", waiting, " writes waiting; retry later")));
     return;
   }
-  // Not running (or called from the writer's own work): run here, writing straight
-  // through; the store's own result says whether it is durable.
+  if (running_.load() && store_.OnWriterThread()) {
+    // Submitted by work running in a batch: it joins that batch and is answered with it.
+    job.run();
+    nested_.push_back(std::move(job));
+    return;
+  }
+  // Not running: run here, writing straight through; the store's own result says whether
+  // it is durable.
   job.run();
   job.finish(absl::OkStatus());
+}
+
+void WriteExecutor::RunInBatch(Job job, std::vector<RunJob>& batch) {
+  const size_t first = store_.segment();
+  job.run();
+  const size_t last = store_.segment();
+  batch.push_back(RunJob{std::move(job), first, last});
+  for (Job& nested : nested_) batch.push_back(RunJob{std::move(nested), first, last});
+  nested_.clear();
 }
 
 bool WriteExecutor::CommitterFree() const {
@@ -86,18 +101,22 @@ bool WriteExecutor::CommitterFree() const {
 }
 
 void WriteExecutor::WriterLoop() {
-  std::vector<Job> batch;  // run, staged in the open batch
+  std::vector<RunJob> batch;  // run, staged in the open batch
   while (true) {
     std::vector<Job> taken;
     {
       absl::MutexLock lock(&mu_);
       const bool open = !batch.empty();
-      // New work, the end, or (with a batch open) a free committer to take it.
+      // New work, the end (once nothing is open), or a free committer for the open batch.
       auto ready = [this, open]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-        return !queue_.empty() || stopping_ || (open && written_ == handed_);
+        return !queue_.empty() || (stopping_ && !open) || (open && written_ == handed_);
       };
       mu_.Await(absl::Condition(&ready));
       if (!open && queue_.empty() && stopping_) {
+        // Unbind only once the committer has written everything: until then a write
+        // straight to the inner store could race the batch in flight.
+        auto written = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return written_ == handed_; };
+        mu_.Await(absl::Condition(&written));
         store_.UnbindWriter();
         running_ = false;
         writer_done_ = true;
@@ -111,10 +130,7 @@ void WriteExecutor::WriterLoop() {
       }
     }
     if (!taken.empty() && batch.empty()) store_.BeginBatch();
-    for (Job& job : taken) {
-      job.run();
-      batch.push_back(std::move(job));
-    }
+    for (Job& job : taken) RunInBatch(std::move(job), batch);
     // Seal when the committer has written the last batch, or this one is full (Seal then
     // waits for that write).
     if (!batch.empty() &&
@@ -147,9 +163,10 @@ void WriteExecutor::CommitterLoop() {
       sealed = std::move(sealed_.front());
       sealed_.pop_front();
     }
-    const absl::Status written = store_.WriteSealed(*sealed.write);
-    if (const int64_t last = sealed.write->last_alert_sequence;
-        written.ok() && feed_ != nullptr && last > published_) {
+    store_.WriteSealed(*sealed.write).IgnoreError();  // each request learns its outcome
+    // Alerts stored by this write, or by an early write of the batch even if this one
+    // failed (on this thread the store reads what is stored).
+    if (const int64_t last = store_.LastAlertSequence(); feed_ != nullptr && last > published_) {
       feed_->Published(last);
       published_ = last;
     }
@@ -172,7 +189,9 @@ void WriteExecutor::AnswererLoop() {
       written = std::move(answers_.front());
       answers_.pop_front();
     }
-    for (Job& job : written.jobs) job.finish(written.write->status);
+    for (RunJob& run : written.jobs) {
+      run.job.finish(written.write->OutcomeOf(run.first_segment, run.last_segment));
+    }
   }
 }
 

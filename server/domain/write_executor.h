@@ -69,7 +69,8 @@ class WriteExecutor {
   // Queues `work`; `done` gets its result once the batch holding it is durable (on the
   // answerer thread: it must not block). Before Start or after Stop both run at once on
   // the caller's thread. When Options::max_queued pieces wait already, `done` gets
-  // RESOURCE_EXHAUSTED at once and `work` never runs.
+  // RESOURCE_EXHAUSTED at once and `work` never runs. Submitted from the writer's own work,
+  // `work` runs at once in the same batch and `done` is called with the batch's outcome.
   template <typename T>
   void Submit(std::function<absl::StatusOr<T>()> work,
               std::function<void(absl::StatusOr<T>)> done) {
@@ -78,7 +79,8 @@ class WriteExecutor {
 
   // Runs `work` through the executor and waits until it is durable: for the server's own
   // threads (SLA monitor, account jobs, sync RPCs). Never refused for load. On the writer
-  // thread itself (work that calls other work) it runs inline, in the same batch.
+  // thread itself (work that calls other work) it runs inline, in the same batch. Must not
+  // be called from a completion (it would wait for the thread that runs it).
   template <typename T>
   absl::StatusOr<T> Run(std::function<absl::StatusOr<T>()> work) {
     if (InlineOnCaller()) return work();
@@ -101,10 +103,17 @@ class WriteExecutor {
     std::function<void()> run;                 // computes and keeps the result
     std::function<void(absl::Status)> finish;  // answers: the result, or the write's error
   };
+  // A job run in the open batch, and the segments of the batch it ran during
+  // (storage::BatchWrite::OutcomeOf).
+  struct RunJob {
+    Job job;
+    size_t first_segment = 0;
+    size_t last_segment = 0;
+  };
   // A batch handed from the writer to the committer.
   struct Sealed {
     std::shared_ptr<storage::BatchWrite> write;
-    std::vector<Job> jobs;
+    std::vector<RunJob> jobs;
   };
 
   template <typename T>
@@ -126,6 +135,9 @@ class WriteExecutor {
   bool InlineOnCaller() const;
   void Enqueue(Job job, bool bounded);
   void WriterLoop();
+  // Writer thread: runs `job` in the open batch and appends it (and whatever it submitted)
+  // to `batch`.
+  void RunInBatch(Job job, std::vector<RunJob>& batch);
   void CommitterLoop();
   void AnswererLoop();
   // Writer thread: true when the committer has written everything handed to it.
@@ -135,6 +147,8 @@ class WriteExecutor {
   const Options options_;
   AlertFeed* feed_ = nullptr;
   int64_t published_ = 0;  // committer thread only
+  // Writer thread only: jobs submitted by the job now running, answered with its batch.
+  std::vector<Job> nested_;
   std::thread writer_;
   std::thread committer_;
   std::thread answerer_;

@@ -205,6 +205,26 @@ TEST_F(BatchingTicketStoreTest, AFailedWriteFailsTheBatchBuiltOnItAndLeavesNoGap
   EXPECT_EQ(*real_->GetTicket(1), std::nullopt);
 }
 
+TEST_F(BatchingTicketStoreTest, AnEarlyWriteEndsASegmentWhoseRequestsKeepTheirOutcome) {
+  store_->BeginBatch();
+  ASSERT_THAT(store_->Commit(Create(1)), IsOk());  // segment 0
+  EXPECT_EQ(store_->segment(), 0u);
+  ASSERT_THAT(store_->ListTickets(TicketListRequest{}), IsOk());  // writes segment 0
+  EXPECT_EQ(store_->segment(), 1u);
+  ASSERT_THAT(store_->Commit(Create(2)), IsOk());  // segment 1
+  std::shared_ptr<BatchWrite> sealed = store_->Seal();
+  failing_->fail_commits = true;
+  EXPECT_THAT(store_->WriteSealed(*sealed), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
+  failing_->fail_commits = false;
+
+  EXPECT_THAT(sealed->OutcomeOf(0, 0), IsOk()) << "stored by the early write";
+  EXPECT_THAT(sealed->OutcomeOf(1, 1), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
+  EXPECT_THAT(sealed->OutcomeOf(0, 1), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")))
+      << "a request spanning both read what failed";
+  EXPECT_THAT(*real_->GetTicket(1), Optional(::testing::_));
+  EXPECT_EQ(*real_->GetTicket(2), std::nullopt);
+}
+
 TEST_F(BatchingTicketStoreTest, AlertUpdatesJoinTheBatch) {
   store_->UnbindWriter();
   std::vector<v1::Alert> raised = {MakeAlert(1)};

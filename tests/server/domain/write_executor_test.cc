@@ -202,6 +202,50 @@ TEST_F(WriteExecutorTest, AFailedWriteFailsEveryRequestOfItsBatchAndStoresNothin
   ASSERT_THAT(retried.Wait(1)[0], IsOk());
 }
 
+TEST_F(WriteExecutorTest, RequestsWrittenByAnEarlyWriteSucceedWhenTheRestOfTheBatchFails) {
+  HoldWriter();
+  Answers answers;
+  SubmitCreate(Request("before"), answers);
+  executor_->Submit<v1::Ticket>(
+      [this]() -> absl::StatusOr<v1::Ticket> {
+        // A listing inside a request writes what is staged first (the early write)...
+        auto listed = tickets_->List(kAlice, v1::ListTicketsRequest());
+        if (!listed.ok()) return listed.status();
+        auto created = tickets_->Create(kAlice, Request("during"));
+        failing_->fail_commits = true;  // ...and the batch's own write fails
+        return created;
+      },
+      answers.Callback());
+  SubmitCreate(Request("after"), answers);
+  Release();
+  std::vector<absl::StatusOr<v1::Ticket>> results = answers.Wait(3);
+  failing_->fail_commits = false;
+  EXPECT_THAT(results[0], IsOk()) << "written by the early write: durable";
+  EXPECT_THAT(results[1], StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
+  EXPECT_THAT(results[2], StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
+  EXPECT_NE(*real_->GetRequest("before"), std::nullopt);
+  EXPECT_EQ(*real_->GetRequest("during"), std::nullopt);
+  EXPECT_EQ(*real_->GetRequest("after"), std::nullopt);
+}
+
+TEST_F(WriteExecutorTest, WorkSubmittedByWorkIsAnsweredWithItsBatch) {
+  std::atomic<bool> stored_when_answered{false};
+  absl::Notification answered;
+  absl::StatusOr<v1::Ticket> outer = executor_->Run<v1::Ticket>([&] {
+    executor_->Submit<v1::Ticket>(
+        [&] { return tickets_->Create(kAlice, Request("nested")); },
+        [&](absl::StatusOr<v1::Ticket> ticket) {
+          stored_when_answered = ticket.ok() && (*real_->GetRequest("nested")).has_value();
+          answered.Notify();
+        });
+    return tickets_->Create(kAlice, Request("outer"));
+  });
+  ASSERT_THAT(outer, IsOk());
+  answered.WaitForNotification();
+  EXPECT_TRUE(stored_when_answered) << "not answered before its batch was written";
+  EXPECT_EQ(failing_->commits, 1);
+}
+
 TEST_F(WriteExecutorTest, WorkBeyondTheQueueLimitIsRefusedAtOnce) {
   executor_->Stop();
   executor_ = std::make_unique<WriteExecutor>(*store_, WriteExecutor::Options{1024, 2});
