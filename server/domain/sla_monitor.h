@@ -38,6 +38,8 @@ class SlaMonitor {
  private:
   // Runs `work` (which writes tickets) through the executor, or here without one.
   absl::StatusOr<int> Write(const std::function<absl::StatusOr<int>()>& work);
+  // Records what is due on `due` (ticket ids), in chunks of up to kChunk tickets per write.
+  absl::StatusOr<int> FireInChunks(const std::vector<uint64_t>& due);
 
   TicketService& tickets_;
   storage::TicketStore& store_;

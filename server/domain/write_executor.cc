@@ -129,22 +129,28 @@ void WriteExecutor::WriterLoop() {
         queue_.pop_front();
       }
     }
-    if (!taken.empty() && batch.empty()) store_.BeginBatch();
-    for (Job& job : taken) RunInBatch(std::move(job), batch);
-    // Seal when the committer has written the last batch, or this one is full (Seal then
-    // waits for that write).
-    if (!batch.empty() &&
-        (CommitterFree() || static_cast<int>(batch.size()) >= options_.max_batch)) {
-      std::shared_ptr<storage::BatchWrite> write = store_.Seal();
-      absl::MutexLock lock(&mu_);
-      ++handed_;
-      ++stats_.batches;
-      stats_.jobs += static_cast<int64_t>(batch.size());
-      stats_.largest_batch = std::max<int64_t>(stats_.largest_batch, batch.size());
-      sealed_.push_back(Sealed{std::move(write), std::move(batch)});
-      batch.clear();
+    // Seal as soon as the committer has written the last batch (so it never idles while
+    // work waits), or when the batch is full (Seal then waits for that write).
+    for (Job& job : taken) {
+      if (batch.empty()) store_.BeginBatch();
+      RunInBatch(std::move(job), batch);
+      if (CommitterFree() || static_cast<int>(batch.size()) >= options_.max_batch) {
+        SealAndHand(batch);
+      }
     }
+    if (!batch.empty() && CommitterFree()) SealAndHand(batch);
   }
+}
+
+void WriteExecutor::SealAndHand(std::vector<RunJob>& batch) {
+  std::shared_ptr<storage::BatchWrite> write = store_.Seal();
+  absl::MutexLock lock(&mu_);
+  ++handed_;
+  ++stats_.batches;
+  stats_.jobs += static_cast<int64_t>(batch.size());
+  stats_.largest_batch = std::max<int64_t>(stats_.largest_batch, batch.size());
+  sealed_.push_back(Sealed{std::move(write), std::move(batch)});
+  batch.clear();
 }
 
 void WriteExecutor::CommitterLoop() {

@@ -138,6 +138,8 @@ class WriteExecutor {
   // Writer thread: runs `job` in the open batch and appends it (and whatever it submitted)
   // to `batch`.
   void RunInBatch(Job job, std::vector<RunJob>& batch);
+  // Writer thread: seals the open batch and hands it (and its jobs) to the committer.
+  void SealAndHand(std::vector<RunJob>& batch);
   void CommitterLoop();
   void AnswererLoop();
   // Writer thread: true when the committer has written everything handed to it.

@@ -6,20 +6,36 @@
 #include <utility>
 #include <vector>
 
+#include "absl/synchronization/mutex.h"
 #include "storage/ticket_store.h"
 
 namespace ticketing::testing {
 
 // A TicketStore that forwards to a real one, except that ticket commits (Commit,
 // CommitMany, UpdateAlert) fail with UNAVAILABLE ("disk gone") while `fail_commits` is set,
-// writing nothing: the write failures a real disk gives, on demand. Counts the commits it
-// let through.
+// writing nothing: the write failures a real disk gives, on demand. Commits can also be
+// held (a slow disk: HoldCommits, then ReleaseCommits). Counts the commits it let through.
 class FailingTicketStore final : public storage::TicketStore {
  public:
   explicit FailingTicketStore(storage::TicketStore& real) : real_(real) {}
 
   std::atomic<bool> fail_commits{false};
   std::atomic<int> commits{0};
+
+  // From now on commits wait until ReleaseCommits().
+  void HoldCommits() {
+    absl::MutexLock lock(&mu_);
+    held_ = true;
+  }
+  void ReleaseCommits() {
+    absl::MutexLock lock(&mu_);
+    held_ = false;
+  }
+  // Waits until a commit is waiting on the hold.
+  void AwaitHeldCommit() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&waiting_));
+  }
 
   uint64_t AllocateTicketId() override { return real_.AllocateTicketId(); }
   absl::StatusOr<std::optional<v1::Ticket>> GetTicket(uint64_t id) override {
@@ -33,6 +49,13 @@ class FailingTicketStore final : public storage::TicketStore {
     return CommitMany({&change});
   }
   absl::Status CommitMany(const std::vector<const storage::TicketChange*>& changes) override {
+    {
+      absl::MutexLock lock(&mu_);
+      waiting_ = held_;
+      mu_.Await(absl::Condition(
+          +[](bool* held) { return !*held; }, &held_));
+      waiting_ = false;
+    }
     if (fail_commits) return absl::UnavailableError("disk gone");
     ++commits;
     return real_.CommitMany(changes);
@@ -109,6 +132,9 @@ class FailingTicketStore final : public storage::TicketStore {
 
  private:
   storage::TicketStore& real_;
+  absl::Mutex mu_;
+  bool held_ ABSL_GUARDED_BY(mu_) = false;
+  bool waiting_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace ticketing::testing
