@@ -2,7 +2,8 @@
 // tests/bench/baseline_server.cc, which answer CreateTicket the same way). Keeps
 // --concurrency calls in flight over --channels connections with gRPC's callback API (no
 // thread per call), for --warmup then --duration, and prints one JSON line: ok and error
-// counts by status code, rate, latency percentiles and the client's CPU time.
+// counts by status code, rate, latency percentiles and the client's CPU time. Replies are
+// not parsed unless --parse_replies (the generator shares the machine with the server).
 //
 //   tktload --addr=127.0.0.1:50051 --token=... --scenario=create --concurrency=64
 //
@@ -31,7 +32,10 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "absl/time/clock.h"
+#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/grpcpp.h"
+#include "grpcpp/support/proto_buffer_reader.h"
+#include "grpcpp/support/proto_buffer_writer.h"
 #include "ticketing/v1/account.grpc.pb.h"
 #include "ticketing/v1/admin_service.grpc.pb.h"
 #include "ticketing/v1/alert.grpc.pb.h"
@@ -54,11 +58,13 @@ ABSL_FLAG(int, watchers, 2, "mixed: WatchAlerts streams held open during the run
 ABSL_FLAG(std::string, admin_token, "", "timers: an admin's token (AdvanceTestClock)");
 ABSL_FLAG(int, tickets, 1000, "timers: tickets whose clocks fall due together");
 ABSL_FLAG(std::string, advance, "168h", "timers: how far to move the test clock");
+ABSL_FLAG(bool, parse_replies, false,
+          "parse every reply into its message (as a real client would; costs client CPU, "
+          "which on a shared machine is taken from the server)");
 
 namespace ticketing::load {
 namespace {
 
-using Stub = v1::TicketService::Stub;
 
 double CpuSeconds() {
   rusage usage{};
@@ -136,7 +142,7 @@ class Run {
  public:
   Run(std::vector<std::shared_ptr<grpc::Channel>> channels, std::vector<std::string> tickets)
       : channels_(channels), tickets_(std::move(tickets)) {
-    for (auto& channel : channels) stubs_.push_back(v1::TicketService::NewStub(channel));
+    for (auto& channel : channels) generic_.push_back(std::make_unique<grpc::GenericStub>(channel));
   }
 
   // Runs warm-up then the measured window; returns the JSON line.
@@ -166,58 +172,55 @@ class Run {
       return;
     }
     Slot& slot = slots_[i];
-    Stub* stub = stubs_[i % stubs_.size()].get();
-    const std::string scenario = absl::GetFlag(FLAGS_scenario);
-    auto context = Context(absl::Seconds(10));
-    grpc::ClientContext* raw = context.release();
-    const absl::Time sent = absl::Now();
-    auto finish = [this, i, raw, sent](grpc::Status status) {
-      delete raw;
-      Record(i, sent, status);
-      Issue(i);
-    };
     const int64_t n = ++slot.sequence;
+    const std::string scenario = absl::GetFlag(FLAGS_scenario);
     const std::string kind = scenario == "mixed" ? mix_.Pick(i * 1000003 + n) : scenario;
     if (kind == "queue") {
-      auto* request = new v1::ListWorkQueueRequest;
-      request->set_assignee(Technicians()[n % Technicians().size()]);
-      request->set_page_size(50);
-      auto* response = new v1::ListWorkQueueResponse;
-      stub->async()->ListWorkQueue(raw, request, response, [=](grpc::Status s) {
-        delete request;
-        delete response;
-        finish(s);
-      });
+      v1::ListWorkQueueRequest request;
+      request.set_assignee(Technicians()[n % Technicians().size()]);
+      request.set_page_size(50);
+      Call<v1::ListWorkQueueResponse>(i, "ListWorkQueue", request);
     } else if (kind == "create") {
-      auto* request = new v1::CreateTicketRequest(CreateRequest(absl::StrCat(run_id_, "-", i, "-", n), i));
-      auto* response = new v1::Ticket;
-      stub->async()->CreateTicket(raw, request, response, [=](grpc::Status s) {
-        delete request;
-        delete response;
-        finish(s);
-      });
+      Call<v1::Ticket>(i, "CreateTicket", CreateRequest(absl::StrCat(run_id_, "-", i, "-", n), i));
     } else if (kind == "comment") {
-      auto* request = new v1::AddCommentRequest;
-      request->set_ticket_id(tickets_[(i * 7919 + n) % tickets_.size()]);
-      request->set_body("Called the customer: the part arrives tomorrow morning.");
-      auto* response = new v1::AddCommentResponse;
-      stub->async()->AddComment(raw, request, response, [=](grpc::Status s) {
-        delete request;
-        delete response;
-        finish(s);
-      });
+      v1::AddCommentRequest request;
+      request.set_ticket_id(tickets_[(i * 7919 + n) % tickets_.size()]);
+      request.set_body("Called the customer: the part arrives tomorrow morning.");
+      Call<v1::AddCommentResponse>(i, "AddComment", request);
     } else {
-      auto* request = new v1::ListTicketsRequest;
-      request->set_queue(absl::StrCat("team-", n % 5));
-      request->add_statuses(v1::TICKET_STATUS_NEW);
-      request->set_page_size(50);
-      auto* response = new v1::ListTicketsResponse;
-      stub->async()->ListTickets(raw, request, response, [=](grpc::Status s) {
-        delete request;
-        delete response;
-        finish(s);
-      });
+      v1::ListTicketsRequest request;
+      request.set_queue(absl::StrCat("team-", n % 5));
+      request.add_statuses(v1::TICKET_STATUS_NEW);
+      request.set_page_size(50);
+      Call<v1::ListTicketsResponse>(i, "ListTickets", request);
     }
+  }
+
+  // Sends `request` to TicketService.`method` as bytes and, when the call ends, records it
+  // and starts the slot's next one. The reply stays bytes unless --parse_replies: the
+  // generator's CPU is the server's competitor on a shared machine.
+  template <typename Response, typename Request>
+  void Call(int i, absl::string_view method, const Request& request) {
+    auto context = Context(absl::Seconds(10));
+    grpc::ClientContext* raw = context.release();
+    auto* sent_bytes = new grpc::ByteBuffer;
+    bool own_buffer = false;
+    grpc::GenericSerialize<grpc::ProtoBufferWriter, Request>(request, sent_bytes, &own_buffer);
+    auto* reply = new grpc::ByteBuffer;
+    const absl::Time sent = absl::Now();
+    generic_[i % generic_.size()]->UnaryCall(
+        raw, absl::StrCat("/ticketing.v1.TicketService/", method), grpc::StubOptions(),
+        sent_bytes, reply, [this, i, raw, sent, sent_bytes, reply](grpc::Status status) {
+          if (status.ok() && absl::GetFlag(FLAGS_parse_replies)) {
+            Response parsed;
+            status = grpc::GenericDeserialize<grpc::ProtoBufferReader, Response>(reply, &parsed);
+          }
+          delete raw;
+          delete sent_bytes;
+          delete reply;
+          Record(i, sent, status);
+          Issue(i);
+        });
   }
 
   // Supervisors' consoles: WatchAlerts streams read on their own threads while the load runs.
@@ -281,7 +284,7 @@ class Run {
   }
 
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
-  std::vector<std::unique_ptr<Stub>> stubs_;
+  std::vector<std::unique_ptr<grpc::GenericStub>> generic_;
   const Mix mix_{absl::GetFlag(FLAGS_mix)};
   std::vector<std::unique_ptr<grpc::ClientContext>> watch_contexts_;
   std::vector<std::thread> watch_threads_;

@@ -380,7 +380,8 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
   int examined = 0;
   Position last_examined;
   std::string record;
-  v1::Ticket ticket;  // reused: parsing into it again reuses its allocations
+  v1::Ticket ticket;    // reused: parsing into it again reuses its allocations
+  TicketHeader header;  // what the filter needs, when the caller wants the bytes
   while (true) {
     IndexCursor* next = nullptr;
     for (IndexCursor& cursor : cursors) {
@@ -399,14 +400,15 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
     ++examined;
     TKT_ASSIGN_OR_RETURN(bool found, ReadTicketRecord(last_examined.id, read.snapshot, &record));
     if (!found) continue;
-    if (!ticket.ParseFromString(record)) {
+    const bool parsed = request.serialized ? header.ParseFromString(record)
+                                           : ticket.ParseFromString(record);
+    if (!parsed) {
       return absl::DataLossError(absl::StrCat("ticket ", FormatTicketId(last_examined.id),
                                               " is corrupt"));
     }
-    if (!filter.Matches(ticket)) continue;
     if (request.serialized) {
-      result.records.push_back(std::move(record));
-    } else {
+      if (filter.Matches(header)) result.records.push_back(std::move(record));
+    } else if (filter.Matches(ticket)) {
       result.tickets.push_back(std::move(ticket));
     }
   }

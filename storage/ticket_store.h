@@ -14,6 +14,7 @@
 #include "ticketing/v1/account.pb.h"
 #include "ticketing/v1/alert.pb.h"
 #include "ticketing/v1/report.pb.h"
+#include "ticketing/storage/ticket_header.pb.h"
 #include "ticketing/v1/ticket.pb.h"
 
 namespace ticketing::storage {
@@ -81,6 +82,7 @@ struct TicketFilter {
 
   // True when `ticket` passes every filter.
   bool Matches(const v1::Ticket& ticket) const;
+  bool Matches(const TicketHeader& ticket) const;
 };
 
 struct TicketListRequest {

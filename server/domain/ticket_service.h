@@ -197,7 +197,9 @@ class TicketService final : public TicketRetier {
   // The alerts `event` raises on `ticket` (applying the rules' actions to it).
   std::vector<v1::Alert> Escalate(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now);
   // Business time left until the ticket's next_due_time on its policy's calendar.
-  std::optional<absl::Duration> BusinessTimeLeft(const v1::Ticket& ticket, absl::Time now) const;
+  // (Read from the ticket's header: its next_due_time and sla_policy.)
+  std::optional<absl::Duration> BusinessTimeLeft(const storage::TicketHeader& ticket,
+                                                 absl::Time now) const;
   absl::Mutex& LockFor(uint64_t key) { return locks_[key % locks_.size()]; }
 
   storage::TicketStore& store_;

@@ -39,8 +39,8 @@ absl::StatusOr<std::string> QueuePrefixFor(const Principal& actor,
 
 }  // namespace
 
-std::optional<absl::Duration> TicketService::BusinessTimeLeft(const v1::Ticket& ticket,
-                                                              absl::Time now) const {
+std::optional<absl::Duration> TicketService::BusinessTimeLeft(
+    const storage::TicketHeader& ticket, absl::Time now) const {
   if (!ticket.has_next_due_time()) return std::nullopt;
   const absl::Time due = FromTimestamp(ticket.next_due_time());
   const std::shared_ptr<const SlaPolicySet> policies = sla_.policies();
@@ -79,11 +79,11 @@ absl::StatusOr<std::string> TicketService::ListWorkQueueSerialized(
                        store_.ListWorkQueue(prefix, after.empty() ? "" : prefix + after,
                                             page_size));
   const absl::Time now = clock_.Now();
-  // Each item is the stored ticket's bytes and the time left: the ticket is parsed (into
-  // one reused message) only to compute that, never serialized again.
+  // Each item is the stored ticket's bytes and the time left: only the ticket's header is
+  // parsed (into one reused message) to compute that, and nothing is serialized again.
   std::string response;
   std::string item;
-  v1::Ticket ticket;
+  storage::TicketHeader ticket;
   google::protobuf::Duration left_proto;
   for (const std::string& record : page.records) {
     if (!ticket.ParseFromString(record)) return absl::DataLossError("a ticket is corrupt");
