@@ -84,6 +84,9 @@ absl::StatusOr<std::string> TicketService::ListSerialized(const Principal& actor
   TKT_ASSIGN_OR_RETURN(storage::TicketListResult result, store_.ListTickets(query));
   // The stored tickets are the response's bytes: nothing is parsed or serialized again.
   std::string response;
+  size_t size = FieldSize(64);  // the page token
+  for (const std::string& ticket : result.records) size += FieldSize(ticket.size());
+  response.reserve(size);
   for (const std::string& ticket : result.records) {
     AppendField(v1::ListTicketsResponse::kTicketsFieldNumber, ticket, &response);
   }

@@ -82,6 +82,9 @@ absl::StatusOr<std::string> TicketService::ListWorkQueueSerialized(
   // Each item is the stored ticket's bytes and the time left: only the ticket's header is
   // parsed (into one reused message) to compute that, and nothing is serialized again.
   std::string response;
+  size_t size = FieldSize(64);  // the page token
+  for (const std::string& record : page.records) size += FieldSize(FieldSize(record.size()) + 16);
+  response.reserve(size);
   std::string item;
   storage::TicketHeader ticket;
   google::protobuf::Duration left_proto;

@@ -5,7 +5,6 @@
 
 #include "absl/strings/string_view.h"
 #include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "google/protobuf/wire_format_lite.h"
 
 namespace ticketing::domain {
@@ -17,13 +16,23 @@ namespace ticketing::domain {
 //   std::string response;                       // a ListTicketsResponse
 //   for (const std::string& t : records) AppendField(1, t, &response);   // tickets
 //   AppendField(2, token, &response);                                    // next_page_token
+// A field's tag and length take at most 5 bytes each (varints of 32 bits).
+inline constexpr size_t kFieldHeadBytes = 10;
+
 inline void AppendField(int number, absl::string_view bytes, std::string* out) {
+  using google::protobuf::io::CodedOutputStream;
   using google::protobuf::internal::WireFormatLite;
-  google::protobuf::io::StringOutputStream stream(out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.WriteTag(WireFormatLite::MakeTag(number, WireFormatLite::WIRETYPE_LENGTH_DELIMITED));
-  coded.WriteVarint32(static_cast<uint32_t>(bytes.size()));
-  coded.WriteRaw(bytes.data(), static_cast<int>(bytes.size()));
+  uint8_t head[kFieldHeadBytes];
+  uint8_t* end = CodedOutputStream::WriteTagToArray(
+      WireFormatLite::MakeTag(number, WireFormatLite::WIRETYPE_LENGTH_DELIMITED), head);
+  end = CodedOutputStream::WriteVarint32ToArray(static_cast<uint32_t>(bytes.size()), end);
+  out->append(reinterpret_cast<const char*>(head), static_cast<size_t>(end - head));
+  out->append(bytes.data(), bytes.size());
+}
+
+// The bytes AppendField adds for `payload_bytes` of payload: room to reserve up front.
+inline size_t FieldSize(size_t payload_bytes) {
+  return payload_bytes + kFieldHeadBytes;
 }
 
 }  // namespace ticketing::domain
