@@ -175,20 +175,20 @@ absl::Status BatchingTicketStore::UpdateAlert(const v1::Alert& before, const v1:
   return Commit(TicketChange::AlertUpdate(before, after));
 }
 
-template <typename Value, typename Key>
-const Value* BatchingTicketStore::Staged(std::map<Key, const Value*> BatchWrite::*map,
-                                         const Key& key) const {
+template <typename Map>
+const typename Map::mapped_type* BatchingTicketStore::Staged(
+    Map BatchWrite::*map, const typename Map::key_type& key) const {
   for (const BatchWrite* batch : {open_.get(), in_flight_.get()}) {
     if (batch == nullptr) continue;
-    const auto& staged = batch->*map;
-    if (auto it = staged.find(key); it != staged.end()) return it->second;
+    const Map& staged = batch->*map;
+    if (auto it = staged.find(key); it != staged.end()) return &it->second;
   }
   return nullptr;
 }
 
 absl::StatusOr<std::optional<v1::Ticket>> BatchingTicketStore::GetTicket(uint64_t id) {
   if (Batching()) {
-    if (const v1::Ticket* ticket = Staged(&BatchWrite::tickets, id)) return *ticket;
+    if (const auto* ticket = Staged(&BatchWrite::tickets, id)) return **ticket;
   }
   return inner_.GetTicket(id);
 }
@@ -196,19 +196,14 @@ absl::StatusOr<std::optional<v1::Ticket>> BatchingTicketStore::GetTicket(uint64_
 absl::StatusOr<std::optional<RequestRecord>> BatchingTicketStore::GetRequest(
     const std::string& request_id) {
   if (Batching()) {
-    if (const RequestRecord* record = Staged(&BatchWrite::requests, request_id)) return *record;
+    if (const auto* record = Staged(&BatchWrite::requests, request_id)) return **record;
   }
   return inner_.GetRequest(request_id);
 }
 
 absl::StatusOr<std::optional<v1::Alert>> BatchingTicketStore::GetAlert(int64_t sequence) {
   if (Batching()) {
-    for (const BatchWrite* batch : {open_.get(), in_flight_.get()}) {
-      if (batch == nullptr) continue;
-      if (auto it = batch->alert_records.find(sequence); it != batch->alert_records.end()) {
-        return it->second;
-      }
-    }
+    if (const v1::Alert* alert = Staged(&BatchWrite::alert_records, sequence)) return *alert;
   }
   return inner_.GetAlert(sequence);
 }

@@ -158,10 +158,11 @@ class BatchingTicketStore final : public TicketStore {
   // A ticket write from a thread that may not write now: INTERNAL.
   absl::Status CheckWriter() const;
   void Stage(const TicketChange& change);
-  // What the open batch, else the one in flight, makes of `key` in `map` (null: neither
+  // What the open batch, else the one in flight, holds for `key` in `map` (null: neither
   // touched it).
-  template <typename Value, typename Key>
-  const Value* Staged(std::map<Key, const Value*> BatchWrite::*map, const Key& key) const;
+  template <typename Map>
+  const typename Map::mapped_type* Staged(Map BatchWrite::*map,
+                                          const typename Map::key_type& key) const;
 
   TicketStore& inner_;
   std::atomic<std::thread::id> writer_{};

@@ -56,10 +56,10 @@ absl::StatusOr<int> SlaMonitor::FireInChunks(const std::vector<uint64_t>& due) {
   for (size_t i = 0; i < due.size(); i += kChunk) {
     chunks.emplace_back(due.begin() + i, due.begin() + std::min(due.size(), i + kChunk));
   }
-  if (writer_ == nullptr || chunks.size() == 1) {
+  if (writer_ == nullptr) {
     int changed = 0;
     for (const std::vector<uint64_t>& chunk : chunks) {
-      TKT_ASSIGN_OR_RETURN(int fired, Write([&] { return tickets_.FireSlaTimers(chunk); }));
+      TKT_ASSIGN_OR_RETURN(int fired, tickets_.FireSlaTimers(chunk));
       changed += fired;
     }
     return changed;

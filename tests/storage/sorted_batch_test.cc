@@ -34,7 +34,9 @@ class Recorder final : public rocksdb::WriteBatch::Handler {
 class SortedBatchTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    const std::string dir = ::testing::TempDir() + "/sorted_batch";
+    // One directory per test: CTest runs the tests of this file in parallel processes.
+    const std::string dir = ::testing::TempDir() + "/sorted_batch_" +
+                            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir);
     rocksdb::Options options;
     options.create_if_missing = true;
