@@ -1,12 +1,19 @@
 #!/usr/bin/env bash
 # The load benchmark suite (docs/performance.md): starts the reference servers and ticketd
 # on loopback with temporary data directories, runs tktload against each, stops them by
-# PID, and prints a Markdown table (and the raw JSON lines to bench-results.jsonl).
+# PID, and prints Markdown tables (the raw JSON lines go to bench-results.jsonl).
 #
-#   bash deploy/bench.sh [SECONDS_PER_RUN]      # default 5; needs a build (deploy/build.sh)
+#   bash deploy/bench.sh [SECONDS_PER_RUN] [ROUNDS]   # defaults 5 and 3; needs a build
+#
+# The machine's speed drifts 10-30% within minutes, so the servers are measured like with
+# like: every round runs the no-op server, the storage floor and ticketd back to back (A, B,
+# C, A, B, C, ...), each of ticketd's rates is divided by the references of ITS round, and
+# the tables give the median of those ratios over the rounds and their range. A fresh data
+# directory per round keeps the rounds alike. The timers scenario runs once, at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-5}
+rounds=${2:-3}
 build=${BUILD_DIR:-build}
 load="$build/client/tktload"
 baseline="$build/tests/bench/baseline_server"
@@ -23,6 +30,7 @@ trap cleanup EXIT
 # sets $addr.
 start() {
   local name=$1; shift
+  rm -f "$work/$name.port"
   "$@" --port_file="$work/$name.port" >"$work/$name.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 100); do [ -s "$work/$name.port" ] && break; sleep 0.1; done
@@ -33,60 +41,97 @@ stop_last() { kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 
 
 results=bench-results.jsonl
 : > "$results"
+round=0
 run() {  # LABEL ADDR SCENARIO CONCURRENCY [TOKEN]
   "$load" --label="$1" --addr="$2" --scenario="$3" --concurrency="$4" --token="${5:-}" \
-      --channels=8 --duration="$seconds" --warmup=1 | tee -a "$results"
+      --channels=8 --duration="$seconds" --warmup=1 |
+    sed "s/^{/{\"round\":$round,/" | tee -a "$results"
 }
 
 token=agent-alice-0123456789abcdef
-start noop "$baseline" --mode=noop --listen=127.0.0.1:0
-run "no-op gRPC server" "$addr" create 64
-stop_last
-start durable "$baseline" --mode=durable --listen=127.0.0.1:0 --data_dir="$work/durable"
-run "storage floor (group commit)" "$addr" create 64
-run "storage floor (group commit)" "$addr" create 256
-stop_last
-start ticketd "$ticketd" --config=deploy/config.example.textproto --listen=127.0.0.1:0 \
-    --data_dir="$work/ticketd"
-run "ticketd" "$addr" create 64 "$token"
-run "ticketd" "$addr" create 256 "$token"
-run "ticketd" "$addr" comment 64 "$token"
-run "ticketd" "$addr" list 64 "$token"
-run "ticketd" "$addr" mixed 64 "$token"
-stop_last
+for round in $(seq "$rounds"); do
+  start noop "$baseline" --mode=noop --listen=127.0.0.1:0
+  run "no-op gRPC server" "$addr" create 64
+  stop_last
+  start durable "$baseline" --mode=durable --listen=127.0.0.1:0 --data_dir="$work/durable-$round"
+  run "storage floor (group commit)" "$addr" create 64
+  run "storage floor (group commit)" "$addr" create 256
+  stop_last
+  start ticketd "$ticketd" --config=deploy/config.example.textproto --listen=127.0.0.1:0 \
+      --data_dir="$work/ticketd-$round"
+  run "ticketd" "$addr" create 64 "$token"
+  run "ticketd" "$addr" create 256 "$token"
+  run "ticketd" "$addr" comment 64 "$token"
+  run "ticketd" "$addr" list 64 "$token"
+  run "ticketd" "$addr" mixed 64 "$token"
+  stop_last
+  rm -rf "$work/durable-$round" "$work/ticketd-$round"
+done
 # Timers: 50,000 tickets created at one test-clock instant; their first-response warnings
 # and breaches (100,000 clocks) fall due when the clock moves 2 hours
 # (tests/bench/timers.textproto: a warning and a breach rule, no re-escalation).
+round=0
 start ticketd-timers "$ticketd" --config=tests/bench/timers.textproto --listen=127.0.0.1:0 \
     --data_dir="$work/ticketd-timers" --test_clock --test_clock_start=2026-01-05T09:00:00Z
 "$load" --label="ticketd (test clock)" --addr="$addr" --scenario=timers --tickets=50000 \
     --advance=2h --token="$token" --admin_token=admin-root-0123456789abcdef | tee -a "$results"
 stop_last
 
-field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<<"$2" | tr -d '"'; }
-# The reference rates of this run: the ticket server's rates are given as ratios to them,
-# which hold on a noisy machine where absolute rates do not (docs/performance.md).
-rate_of() {  # LABEL CONCURRENCY
-  grep "\"label\":\"$1\"" "$results" | grep "\"concurrency\":$2," | head -1 |
-    sed -n 's/.*"rate":\([0-9.]*\).*/\1/p'
-}
-noop=$(rate_of "no-op gRPC server" 64)
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else printf "-" }'; }
+# One awk pass: per (server, scenario, in flight), the median and range over the rounds of
+# the rate, of the ratios to the no-op server and to the storage floor of the same round
+# (same in-flight count), and of the latencies.
+echo
+echo "Medians over $rounds interleaved rounds of ${seconds}s; [min-max] across rounds."
 echo
 echo "| server | scenario | in flight | rate/s | × no-op | × storage floor | p50 ms | p99 ms | p99.9 ms | errors | client CPU s |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|"
-while read -r line; do
-  label=$(field label "$line"); in_flight=$(field concurrency "$line"); rate=$(field rate "$line")
-  to_noop="-"; to_floor="-"
-  if [[ "$label" != "no-op gRPC server" ]]; then to_noop=$(ratio "$rate" "$noop"); fi
-  if [[ "$label" == "ticketd" ]]; then
-    to_floor=$(ratio "$rate" "$(rate_of "storage floor (group commit)" "$in_flight")")
-  fi
-  printf '| %s | %s | %s | %s | %s | %s | %.2f | %.2f | %.2f | %s | %.2f |\n' "$label" \
-    "$(field scenario "$line")" "$in_flight" "$rate" "$to_noop" "$to_floor" \
-    "$(field p50_ms "$line")" "$(field p99_ms "$line")" "$(field p999_ms "$line")" \
-    "$(field failed "$line")" "$(field client_cpu_s "$line")"
-done < <(grep -v '"scenario":"timers"' "$results")
+grep -v '"scenario":"timers"' "$results" | awk '
+  function field(name,   m) {
+    if (match($0, "\"" name "\":\"?[^,}\"]*")) {
+      m = substr($0, RSTART, RLENGTH); sub(/^"[^"]*":"?/, "", m); return m
+    }
+    return ""
+  }
+  function median(list,   n, a, i, j, t) {
+    n = split(list, a, " ")
+    for (i = 2; i <= n; i++) { t = a[i]; for (j = i - 1; j >= 1 && a[j] > t; j--) a[j + 1] = a[j]; a[j + 1] = t }
+    lo = a[1]; hi = a[n]
+    return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
+  }
+  function show(list, fmt,   m) {
+    if (list == "") return "-"
+    m = median(list)
+    return sprintf(fmt " [" fmt "-" fmt "]", m, lo, hi)
+  }
+  {
+    r = field("round"); label = field("label"); scen = field("scenario"); c = field("concurrency")
+    key = label SUBSEP scen SUBSEP c
+    if (!(key in seen)) { seen[key] = 1; order[++n] = key }
+    rate[key, r] = field("rate"); rates[key] = rates[key] " " field("rate")
+    p50[key] = p50[key] " " field("p50_ms"); p99[key] = p99[key] " " field("p99_ms")
+    p999[key] = p999[key] " " field("p999_ms"); err[key] = err[key] " " field("failed")
+    cpu[key] = cpu[key] " " field("client_cpu_s")
+    rounds_of[key] = rounds_of[key] " " r
+    if (label == "no-op gRPC server") noop[r] = field("rate")
+    if (label == "storage floor (group commit)") floor_rate[r, c] = field("rate")
+  }
+  END {
+    for (i = 1; i <= n; i++) {
+      key = order[i]; split(key, k, SUBSEP)
+      to_noop = ""; to_floor = ""
+      m = split(rounds_of[key], rs, " ")
+      for (j = 1; j <= m; j++) {
+        r = rs[j]
+        if (k[1] != "no-op gRPC server" && noop[r] > 0) to_noop = to_noop " " rate[key, r] / noop[r]
+        if (k[1] == "ticketd" && floor_rate[r, k[3]] > 0) to_floor = to_floor " " rate[key, r] / floor_rate[r, k[3]]
+      }
+      printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", k[1], k[2], k[3],
+        show(rates[key], "%.0f"), show(to_noop, "%.2f"), show(to_floor, "%.2f"),
+        show(p50[key], "%.2f"), show(p99[key], "%.2f"), show(p999[key], "%.2f"),
+        show(err[key], "%d"), show(cpu[key], "%.2f")
+    }
+  }'
+field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<<"$2" | tr -d '"'; }
 echo
 echo "| server | timers: tickets | alerts stored and streamed | all stored (s) | all streamed (s) |"
 echo "|---|---|---|---|---|"
