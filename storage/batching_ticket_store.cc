@@ -1,7 +1,7 @@
 #include "storage/batching_ticket_store.h"
 
 #include "absl/strings/str_cat.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "storage/ticket_id.h"
 
 namespace ticketing::storage {

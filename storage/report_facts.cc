@@ -1,6 +1,6 @@
 #include "storage/report_facts.h"
 
-#include "server/common/proto_time.h"
+#include "proto/base/proto_time.h"
 #include "storage/keys.h"
 
 namespace ticketing::storage {

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "rocksdb/write_batch.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "storage/rocksdb_status.h"
 #include "storage/rocksdb_ticket_store.h"
 

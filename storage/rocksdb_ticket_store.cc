@@ -11,7 +11,7 @@
 #include "rocksdb/options.h"
 #include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "storage/report_facts.h"
 #include "storage/work_order.h"
 #include "storage/rocksdb_options.h"

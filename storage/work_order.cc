@@ -2,7 +2,7 @@
 
 #include <optional>
 
-#include "server/common/proto_time.h"
+#include "proto/base/proto_time.h"
 
 namespace ticketing::storage {
 

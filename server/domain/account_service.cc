@@ -7,7 +7,7 @@
 #include "absl/strings/strip.h"
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/field_mask_util.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "server/domain/authz.h"
 #include "server/domain/page_token.h"
 #include "server/domain/selectors.h"

@@ -4,7 +4,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "server/domain/authz.h"
 #include "server/domain/selectors.h"
 #include "server/domain/ticket_events.h"

@@ -7,7 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/strip.h"
 #include "absl/strings/str_cat.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "server/domain/selectors.h"
 #include "server/domain/sla_clocks.h"
 #include "server/domain/ticket_events.h"

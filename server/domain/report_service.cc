@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "server/domain/authz.h"
 #include "server/domain/state_machine.h"
 #include "server/domain/ticket_events.h"

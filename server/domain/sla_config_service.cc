@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "server/domain/authz.h"
 #include "server/domain/page_token.h"
 #include "server/domain/ticket_events.h"

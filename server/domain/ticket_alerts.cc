@@ -1,6 +1,6 @@
 // TicketService: acknowledging and re-escalating alerts, under the alert's ticket lock.
 #include "absl/strings/str_cat.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "server/domain/alert_service.h"
 #include "server/domain/ticket_events.h"
 #include "server/domain/ticket_service.h"

@@ -7,12 +7,12 @@
 #include "absl/time/time.h"
 #include "google/protobuf/duration.pb.h"
 #include "google/protobuf/timestamp.pb.h"
-#include "server/common/proto_time.h"
+#include "proto/base/proto_time.h"
 #include "ticketing/v1/ticket.pb.h"
 
 namespace ticketing::domain {
 
-using ::ticketing::FromDurationProto;  // server/common/proto_time.h
+using ::ticketing::FromDurationProto;  // proto/base/proto_time.h
 using ::ticketing::FromTimestamp;
 using ::ticketing::ToDurationProto;
 using ::ticketing::ToTimestamp;

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "google/protobuf/util/field_mask_util.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "server/domain/state_machine.h"
 #include "server/domain/ticket_events.h"
 #include "server/domain/ticket_service.h"

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "server/domain/page_token.h"
 #include "server/domain/priority.h"
 #include "server/domain/state_machine.h"

@@ -3,7 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "server/common/status_macros.h"
+#include "proto/base/status_macros.h"
 #include "server/domain/sla_clocks.h"
 #include "server/domain/state_machine.h"
 #include "server/domain/ticket_events.h"

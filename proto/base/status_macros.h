@@ -1,5 +1,5 @@
-#ifndef TICKETING_SERVER_COMMON_STATUS_MACROS_H_
-#define TICKETING_SERVER_COMMON_STATUS_MACROS_H_
+#ifndef TICKETING_PROTO_BASE_STATUS_MACROS_H_
+#define TICKETING_PROTO_BASE_STATUS_MACROS_H_
 
 #include "absl/status/status.h"
 
@@ -22,4 +22,4 @@
   if (!tmp.ok()) return std::move(tmp).status();   \
   lhs = *std::move(tmp)
 
-#endif  // TICKETING_SERVER_COMMON_STATUS_MACROS_H_
+#endif  // TICKETING_PROTO_BASE_STATUS_MACROS_H_

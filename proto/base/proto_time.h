@@ -1,5 +1,5 @@
-#ifndef TICKETING_SERVER_COMMON_PROTO_TIME_H_
-#define TICKETING_SERVER_COMMON_PROTO_TIME_H_
+#ifndef TICKETING_PROTO_BASE_PROTO_TIME_H_
+#define TICKETING_PROTO_BASE_PROTO_TIME_H_
 
 // absl::Time / absl::Duration <-> google.protobuf.Timestamp / Duration, for every layer.
 
@@ -33,4 +33,4 @@ inline absl::Duration FromDurationProto(const google::protobuf::Duration& durati
 
 }  // namespace ticketing
 
-#endif  // TICKETING_SERVER_COMMON_PROTO_TIME_H_
+#endif  // TICKETING_PROTO_BASE_PROTO_TIME_H_
