@@ -30,7 +30,8 @@
 #include "server/domain/sla_monitor.h"
 #include "server/domain/sla_policy.h"
 #include "server/domain/ticket_service.h"
-#include "server/domain/write_executor.h"
+#include "server/exec/commit_publisher.h"
+#include "server/exec/write_executor.h"
 #include "storage/batching_ticket_store.h"
 #include "storage/rocksdb_ticket_store.h"
 
@@ -97,16 +98,17 @@ std::map<std::string, domain::TechnicianProfile> TechnicianProfiles(const v1::Se
 // threads after a tier change).
 class RetierThroughWriter final : public domain::TicketRetier {
  public:
-  RetierThroughWriter(domain::TicketService& tickets, domain::WriteExecutor& writer)
+  RetierThroughWriter(domain::TicketService& tickets, exec::WriteRunner& writer)
       : tickets_(tickets), writer_(writer) {}
   absl::StatusOr<int> RetierAccountTickets(const std::string& account_id,
                                            const domain::Principal& actor) override {
-    return writer_.Run<int>([&] { return tickets_.RetierAccountTickets(account_id, actor); });
+    return exec::RunWrite<int>(writer_,
+                               [&] { return tickets_.RetierAccountTickets(account_id, actor); });
   }
 
  private:
   domain::TicketService& tickets_;
-  domain::WriteExecutor& writer_;
+  exec::WriteRunner& writer_;
 };
 
 // Blocks SIGTERM and SIGINT in this and every later thread; WaitForStopSignal takes them.
@@ -156,9 +158,9 @@ std::unique_ptr<grpc::Server> StartServer(const v1::ServerConfig& config,
 
 // Serves until SIGTERM/SIGINT, then drains in-flight calls for the grace period. Unless
 // the test clock is on, a monitor thread fires due SLA timers every second meanwhile.
-// Stopping closes the alert feed first so streaming watchers end promptly.
+// Stopping closes the commit publisher first so streaming watchers end promptly.
 void ServeUntilStopSignal(grpc::Server& server, domain::SlaMonitor& monitor,
-                          domain::AlertFeed& feed, bool run_monitor,
+                          exec::CommitPublisher& publisher, bool run_monitor,
                           const sigset_t& stop_signals, int grace_seconds) {
   absl::Notification stopping;
   std::thread monitor_thread([&] {
@@ -173,7 +175,7 @@ void ServeUntilStopSignal(grpc::Server& server, domain::SlaMonitor& monitor,
     sigwait(&stop_signals, &signal);
     LogInfo("stopping: draining in-flight calls", {{"signal", std::to_string(signal)}});
     stopping.Notify();
-    feed.Close();  // alert watchers end with UNAVAILABLE and the sequence to resume from
+    publisher.Close();  // alert watchers end with UNAVAILABLE and the sequence to resume from
     server.Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(grace_seconds));
   });
   server.Wait();
@@ -216,15 +218,17 @@ absl::StatusOr<std::unique_ptr<domain::SlaConfigService>> LoadSlaConfig(
 }
 
 absl::StatusOr<std::unique_ptr<storage::RocksDbTicketStore>> OpenStore(
-    const v1::ServerConfig& config) {
+    const v1::ServerConfig& config, storage::CommitObserver& observer) {
   std::error_code error;
   std::filesystem::create_directories(config.data_dir(), error);
   if (error) {
     return absl::InternalError(
         absl::StrCat("cannot create ", config.data_dir(), ": ", error.message()));
   }
-  return storage::RocksDbTicketStore::Open(
-      config.data_dir(), storage::StoreOptions{!config.unsafe_disable_wal_sync()});
+  storage::StoreOptions options;
+  options.sync_writes = !config.unsafe_disable_wal_sync();
+  options.observer = &observer;
+  return storage::RocksDbTicketStore::Open(config.data_dir(), options);
 }
 
 int Run(const sigset_t& stop_signals) {
@@ -232,7 +236,9 @@ int Run(const sigset_t& stop_signals) {
   if (!config.ok()) return Fail(config.status());
   auto test_clock = TestClockFromFlags();
   if (!test_clock.ok()) return Fail(test_clock.status());
-  auto store = OpenStore(*config);
+  // Every durable write is announced here, for whoever follows the commits.
+  exec::CommitPublisher publisher;
+  auto store = OpenStore(*config, publisher);
   if (!store.ok()) return Fail(store.status());
   auto credentials = Credentials(*config);
   if (!credentials.ok()) return Fail(credentials.status());
@@ -242,7 +248,7 @@ int Run(const sigset_t& stop_signals) {
   // Every service reads and writes through the batching store; once the writer starts,
   // ticket writes run on its thread, many requests to one WAL sync (docs/performance.md).
   storage::BatchingTicketStore batching(**store);
-  domain::WriteExecutor writer(batching);
+  exec::WriteExecutor writer(batching);
   domain::UserDirectory users(Principals(*config));
   auto sla_config = LoadSlaConfig(*config, batching, clock, users);
   if (!sla_config.ok()) return Fail(sla_config.status());
@@ -258,15 +264,11 @@ int Run(const sigset_t& stop_signals) {
   if (absl::Duration within; absl::ParseDuration(config->verify_within(), &within)) {
     tickets.SetVerifyWithin(within);  // validated with the config
   }
-  domain::AlertFeed feed(batching.LastAlertSequence());
-  // The writer tells the feed of new alerts once they are durable, not the service.
-  tickets.EnableEscalation(&(*sla_config)->escalation(), nullptr);
-  writer.SetAlertFeed(&feed);
+  tickets.EnableEscalation(&(*sla_config)->escalation());
   writer.Start();
   if (absl::Status resumed = accounts.ResumeRetierJobs(); !resumed.ok()) return Fail(resumed);
-  domain::AlertService alerts(batching, feed, tickets);
-  domain::SlaMonitor monitor(tickets, batching, clock, test_clock->get());
-  monitor.SetWriteExecutor(&writer);
+  domain::AlertService alerts(batching, publisher, tickets);
+  domain::SlaMonitor monitor(tickets, batching, clock, test_clock->get(), writer);
   api::Authenticator auth({config->users().begin(), config->users().end()});
   domain::Dispatcher dispatcher(tickets, batching, clock, users, TechnicianProfiles(*config));
   api::TicketGrpcService ticket_service(tickets, dispatcher, writer, auth);
@@ -285,11 +287,11 @@ int Run(const sigset_t& stop_signals) {
       StartServer(*config, *credentials, {&ticket_service, &admin_service, &alert_service, &account_service,
                      &report_service});
   if (server == nullptr) return 1;
-  ServeUntilStopSignal(*server, monitor, feed, /*run_monitor=*/!*test_clock, stop_signals,
+  ServeUntilStopSignal(*server, monitor, publisher, /*run_monitor=*/!*test_clock, stop_signals,
                        config->shutdown_grace_seconds());
   server.reset();
   writer.Stop();  // every call has been answered; nothing is queued
-  const domain::WriteExecutor::Stats stats = writer.stats();
+  const exec::WriteExecutor::Stats stats = writer.stats();
   LogInfo("writes", {{"batches", std::to_string(stats.batches)},
                      {"requests", std::to_string(stats.jobs)},
                      {"largest_batch", std::to_string(stats.largest_batch)}});

@@ -33,6 +33,8 @@ absl::Status WriteChanges(TicketStore& inner, const BatchWrite& batch) {
 
 }  // namespace
 
+absl::Status BatchWrite::Write() { return store.WriteSealed(*this); }
+
 absl::Status BatchWrite::OutcomeOf(size_t first, size_t last) const {
   if (doomed) return status;
   for (size_t segment = first; segment <= last; ++segment) {
@@ -61,7 +63,7 @@ void BatchingTicketStore::BeginBatch() {
   // A batch already written is forgotten first, so a new batch never builds on one that
   // failed (it would be doomed with it).
   if (InFlightDone()) RetireInFlight();
-  open_ = std::make_shared<BatchWrite>();
+  open_ = std::make_shared<BatchWrite>(*this);
   if (in_flight_ == nullptr) last_alert_sequence_ = inner_.LastAlertSequence();
   open_->base_alert_sequence = last_alert_sequence_;
   open_->last_alert_sequence = last_alert_sequence_;
@@ -90,7 +92,7 @@ void BatchingTicketStore::RetireInFlight() {
   in_flight_.reset();
 }
 
-std::shared_ptr<BatchWrite> BatchingTicketStore::Seal() {
+std::shared_ptr<GroupCommit::Batch> BatchingTicketStore::Seal() {
   RetireInFlight();
   std::shared_ptr<BatchWrite> sealed = std::move(open_);
   if (!sealed->status.ok()) {

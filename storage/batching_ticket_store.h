@@ -12,14 +12,24 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "storage/group_commit.h"
 #include "storage/ticket_store.h"
 
 namespace ticketing::storage {
 
+class BatchingTicketStore;
+
 // The ticket writes of one batch of requests, written with ONE CommitMany (one WAL sync).
 // Built on the writer thread; once sealed, read-only for the writer and written by the
 // committer (see BatchingTicketStore).
-struct BatchWrite {
+struct BatchWrite final : public GroupCommit::Batch {
+  explicit BatchWrite(BatchingTicketStore& store) : store(store) {}
+
+  // GroupCommit::Batch.
+  absl::Status Write() override;
+  absl::Status OutcomeOf(size_t first, size_t last) const override;
+
+  BatchingTicketStore& store;
   std::deque<TicketChange> changes;  // each owning its new alerts (below); stable addresses
   std::deque<std::vector<v1::Alert>> alerts;
   // What the changes make of tickets and requests (pointers into `changes`), and copies of
@@ -42,16 +52,14 @@ struct BatchWrite {
   // Built on a failed batch (it read what was never stored): every request fails.
   bool doomed = false;
   bool written = false;  // set by the committer, under the store's mutex
-
-  // The outcome of a request that ran during segments first..last: the first failure
-  // among them (a request that only read may have read staged changes), else OK.
-  absl::Status OutcomeOf(size_t first, size_t last) const;
+  // (OutcomeOf: the first failure among the segments, since a request that only read may
+  // have read staged changes; else OK.)
 };
 
 // A TicketStore that gathers the ticket writes of many requests into one atomic, durable
 // write: group commit done by the server itself, pipelined on two threads.
 //
-// The write executor (server/domain/write_executor.h) owns the one thread that may write
+// The write executor (server/exec/write_executor.h) owns the one thread that may write
 // tickets once it called BindWriter(). It opens a batch, runs queued requests one after
 // another (their writes are staged, not written), seals the batch and hands it to its
 // committer thread, which writes it with one CommitMany on the inner store and only then
@@ -74,28 +82,23 @@ struct BatchWrite {
 // writes happen and all its requests fail.
 // Elsewhere, reads go to the inner store. Ticket writes from another thread while a writer
 // is bound are refused (INTERNAL): they would race the batches.
-class BatchingTicketStore final : public TicketStore {
+class BatchingTicketStore final : public TicketStore, public GroupCommit {
  public:
   // `inner` must outlive this store.
   explicit BatchingTicketStore(TicketStore& inner) : inner_(inner) {}
 
-  // From now on only the calling thread may write tickets (through batches).
-  void BindWriter();
-  // Writes are allowed from any thread again, straight to the inner store.
-  void UnbindWriter();
-  bool OnWriterThread() const;
+  // GroupCommit (see there).
+  void BindWriter() override;
+  void UnbindWriter() override;
+  bool OnWriterThread() const override;
+  void BeginBatch() override;
+  // The segment now being staged (the early writes of the open batch so far).
+  size_t segment() const override { return open_->flushed.size(); }
+  // Makes the open batch the one in flight; its Write() is the committer's.
+  std::shared_ptr<GroupCommit::Batch> Seal() override;
 
-  // Writer thread. Opens a batch.
-  void BeginBatch();
   // Writer thread. True when no batch is in flight, or its write has finished.
   bool InFlightDone() const;
-  // Writer thread, in a batch: the segment now being staged (the early writes so far).
-  size_t segment() const { return open_->flushed.size(); }
-  // Writer thread. Closes the open batch and makes it the one in flight; the caller hands it
-  // to the committer. Waits for the previous one first.
-  std::shared_ptr<BatchWrite> Seal();
-  // Committer thread. Writes a sealed batch (unless doomed) and records the outcome in it.
-  absl::Status WriteSealed(BatchWrite& batch);
 
   // TicketStore.
   uint64_t AllocateTicketId() override { return inner_.AllocateTicketId(); }
@@ -148,6 +151,9 @@ class BatchingTicketStore final : public TicketStore {
  private:
   // On the writer thread with a batch open: the batches are visible and writes join them.
   bool Batching() const { return OnWriterThread() && open_ != nullptr; }
+  friend struct BatchWrite;
+  // Committer thread. Writes a sealed batch (unless doomed) and records the outcome in it.
+  absl::Status WriteSealed(BatchWrite& batch);
   // Batching(): waits for the batch in flight, then writes what is staged, so the inner
   // store holds everything (before reads that cannot see batches and writes that must not
   // overtake them).

@@ -187,6 +187,8 @@ std::vector<std::string> TimerKeys(const v1::Ticket& ticket) {
 
 std::string AlertKey(int64_t sequence) { return TicketKey(static_cast<uint64_t>(sequence)); }
 
+std::string CommitKey(int64_t sequence) { return TicketKey(static_cast<uint64_t>(sequence)); }
+
 std::vector<std::string> AlertTimerKeys(const v1::Alert& alert) {
   if (alert.acknowledged() || alert.escalated_to_sequence() != 0 || !alert.has_reescalate_time()) {
     return {};

@@ -40,6 +40,9 @@
 //   CF "report_facts" <create_ms:8><id:8>           -> v1::TicketFacts, the compact facts of
 //                  each ticket that reports scan (storage/report_facts.h), derived from the
 //                  ticket and rewritten with it
+//   CF "commits"   <sequence:8>                    -> CommitRecord: what each durable write of
+//                  tickets, alerts or accounts committed, written with it (commit_log.h);
+//                  gap-free from 1, the oldest trimmed beyond the retention
 //   CF "default"   jobs/retier/<account id>@<version> -> "" while the account's open tickets
 //                  still have to move to its tier (written with the tier change,
 //                  deleted when done; resumed at start)
@@ -71,6 +74,7 @@ inline constexpr char kAlertTimersFamily[] = "alert_timers";
 inline constexpr char kAccountsFamily[] = "accounts";
 inline constexpr char kAccountEventsFamily[] = "account_events";
 inline constexpr char kReportFactsFamily[] = "report_facts";
+inline constexpr char kCommitsFamily[] = "commits";
 inline constexpr char kRetierJobPrefix[] = "jobs/retier/";
 inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
 // 2 added accounts, work-queue index entries, report facts and new timer kinds; a version 1
@@ -138,6 +142,7 @@ std::vector<std::string> IndexKeys(const v1::Ticket& ticket);
 std::vector<std::string> TimerKeys(const v1::Ticket& ticket);
 inline constexpr size_t kTimerKeySize = 18;
 std::string AlertKey(int64_t sequence);
+std::string CommitKey(int64_t sequence);
 // The re-escalation timer of an alert: present while it is unacknowledged, not yet
 // escalated and has a reescalate_time.
 std::vector<std::string> AlertTimerKeys(const v1::Alert& alert);

@@ -39,6 +39,7 @@ absl::Status RocksDbTicketStore::CommitAccounts(
     const std::vector<std::pair<std::string, std::string>>& settings,
     const std::vector<std::string>& deleted_settings) {
   rocksdb::WriteBatch batch;
+  CommitRecord record;
   for (const AccountChange& change : changes) {
     const std::string& id = change.after.id();
     TKT_RETURN_IF_ERROR(
@@ -47,6 +48,9 @@ absl::Status RocksDbTicketStore::CommitAccounts(
                                             AccountEventKey(id, change.event.sequence()),
                                             change.event.SerializeAsString()),
                                   "batch"));
+    CommitRecord::AccountChange* logged = record.add_accounts();
+    logged->set_account_id(id);
+    logged->set_event_sequence(change.event.sequence());
   }
   for (const auto& [key, value] : settings) {
     TKT_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[0], key, value), "batch"));
@@ -54,9 +58,9 @@ absl::Status RocksDbTicketStore::CommitAccounts(
   for (const std::string& key : deleted_settings) {
     TKT_RETURN_IF_ERROR(FromRocks(batch.Delete(handles_[0], key), "batch"));
   }
-  rocksdb::WriteOptions write;
-  write.sync = options_.sync_writes;
-  return FromRocks(db_->Write(write, &batch), "committing accounts");
+  if (changes.empty()) return Write(batch, /*sort=*/false);  // settings only: not logged
+  absl::MutexLock lock(&commit_mu_);
+  return WriteLogged(batch, record, /*sort=*/false);
 }
 
 absl::StatusOr<std::vector<v1::Account>> RocksDbTicketStore::ScanAccounts(

@@ -26,7 +26,7 @@ const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
       kIndexesFamily, kTimersFamily, kAlertsFamily, kAlertTimersFamily, kAccountsFamily,
-      kAccountEventsFamily, kReportFactsFamily};
+      kAccountEventsFamily, kReportFactsFamily, kCommitsFamily};
   return *names;
 }
 
@@ -103,6 +103,7 @@ RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
       accounts_(handles_[8]),
       account_events_(handles_[9]),
       report_facts_(handles_[10]),
+      commits_(handles_[11]),
       options_(options) {}
 
 RocksDbTicketStore::~RocksDbTicketStore() {
@@ -135,8 +136,14 @@ absl::Status RocksDbTicketStore::LoadNextTicketId() {
   std::unique_ptr<rocksdb::Iterator> alerts(db_->NewIterator(rocksdb::ReadOptions(), alerts_));
   alerts->SeekToLast();
   TKT_RETURN_IF_ERROR(FromRocks(alerts->status(), "reading last alert"));
-  absl::MutexLock lock(&alert_mu_);
+  std::unique_ptr<rocksdb::Iterator> commits(db_->NewIterator(rocksdb::ReadOptions(), commits_));
+  commits->SeekToLast();
+  TKT_RETURN_IF_ERROR(FromRocks(commits->status(), "reading last commit"));
+  absl::MutexLock lock(&commit_mu_);
   if (alerts->Valid()) last_alert_sequence_ = static_cast<int64_t>(ReadBigEndian64(alerts->key().data()));
+  if (commits->Valid()) {
+    last_commit_sequence_ = static_cast<int64_t>(ReadBigEndian64(commits->key().data()));
+  }
   return absl::OkStatus();
 }
 
@@ -245,13 +252,19 @@ absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
 
 absl::Status RocksDbTicketStore::CommitMany(const std::vector<const TicketChange*>& changes) {
   rocksdb::WriteBatch batch;
-  bool alerts = false;
+  CommitRecord record;
   for (const TicketChange* change : changes) {
     TKT_RETURN_IF_ERROR(AddChange(*change, batch));
-    alerts = alerts || (change->alerts != nullptr && !change->alerts->empty());
+    if (!change->alerts_only()) {
+      CommitRecord::TicketChange* logged = record.add_tickets();
+      logged->set_ticket_id(*ParseTicketId(change->after.id()));  // checked by AddChange
+      logged->set_event_sequence(change->event.sequence());
+    }
+    for (const auto& update : change->alert_updates) {
+      record.add_updated_alerts(update.second.sequence());
+    }
   }
-  if (!alerts) return Write(batch, changes.size() > 1);
-  absl::MutexLock lock(&alert_mu_);
+  absl::MutexLock lock(&commit_mu_);
   int64_t sequence = last_alert_sequence_;
   for (const TicketChange* change : changes) {
     if (change->alerts == nullptr) continue;
@@ -262,9 +275,66 @@ absl::Status RocksDbTicketStore::CommitMany(const std::vector<const TicketChange
       TKT_RETURN_IF_ERROR(WriteDerivedChanges(alert_timers_, {}, AlertTimerKeys(alert), batch));
     }
   }
-  TKT_RETURN_IF_ERROR(Write(batch, changes.size() > 1));
+  if (sequence > last_alert_sequence_) {
+    record.set_first_alert(last_alert_sequence_ + 1);
+    record.set_last_alert(sequence);
+  }
+  TKT_RETURN_IF_ERROR(WriteLogged(batch, record, changes.size() > 1));
   last_alert_sequence_ = sequence;
   return absl::OkStatus();
+}
+
+absl::Status RocksDbTicketStore::WriteLogged(rocksdb::WriteBatch& batch, CommitRecord& record,
+                                             bool sort) {
+  const int64_t sequence = last_commit_sequence_ + 1;
+  record.set_sequence(sequence);
+  TKT_RETURN_IF_ERROR(
+      FromRocks(batch.Put(commits_, CommitKey(sequence),
+                          record.SerializeAsString()),
+                "batch"));
+  TKT_RETURN_IF_ERROR(Write(batch, sort));
+  last_commit_sequence_ = sequence;
+  if (options_.observer != nullptr) options_.observer->Committed(record);
+  if (sequence % 1024 == 0) TrimCommitLog(sequence);
+  return absl::OkStatus();
+}
+
+void RocksDbTicketStore::TrimCommitLog(int64_t last) {
+  const int64_t keep_from = last - options_.commit_log_retention + 1;
+  if (keep_from <= 1) return;
+  // Not synced and not atomic with the commit: a trim lost in a crash is redone later.
+  const rocksdb::Status s = db_->DeleteRange(rocksdb::WriteOptions(), commits_, CommitKey(0),
+                                             CommitKey(keep_from));
+  if (!s.ok()) {
+    // Only the log's size suffers; the next trim tries again.
+    s.PermitUncheckedError();
+  }
+}
+
+absl::StatusOr<std::vector<CommitRecord>> RocksDbTicketStore::ReadCommits(int64_t after,
+                                                                          int limit) {
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), commits_));
+  std::vector<CommitRecord> records;
+  it->Seek(CommitKey(std::max<int64_t>(0, after) + 1));
+  for (; it->Valid() && static_cast<int>(records.size()) < limit; it->Next()) {
+    CommitRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a commit log record is corrupt");
+    }
+    if (records.empty() && record.sequence() > after + 1) {
+      return absl::OutOfRangeError(
+          absl::StrCat("commit log: records after ", after, " were trimmed (the oldest kept is ",
+                       record.sequence(), ")"));
+    }
+    records.push_back(std::move(record));
+  }
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading the commit log"));
+  return records;
+}
+
+int64_t RocksDbTicketStore::LastCommitSequence() {
+  absl::MutexLock lock(&commit_mu_);
+  return last_commit_sequence_;
 }
 
 absl::Status RocksDbTicketStore::Write(rocksdb::WriteBatch& batch, bool sort) {
@@ -331,7 +401,7 @@ absl::StatusOr<std::vector<int64_t>> RocksDbTicketStore::DueAlertTimers(absl::Ti
 }
 
 int64_t RocksDbTicketStore::LastAlertSequence() {
-  absl::MutexLock lock(&alert_mu_);
+  absl::MutexLock lock(&commit_mu_);
   return last_alert_sequence_;
 }
 

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "storage/commit_log.h"
 #include "storage/ticket_store.h"
 
 namespace rocksdb {
@@ -27,10 +28,16 @@ struct StoreOptions {
   bool sync_writes = true;
   // The block cache shared by every column family (storage/rocksdb_options.h).
   size_t block_cache_bytes = 256 * 1024 * 1024;
+  // Told of every durable write (ticket changes, alerts, accounts), in commit order. Null:
+  // nobody. Must outlive the store.
+  CommitObserver* observer = nullptr;
+  // The commit log keeps about this many of the latest records (trimmed every 1,024).
+  int64_t commit_log_retention = 100000;
 };
 
-// TicketStore on an embedded RocksDB database (layout in storage/keys.h). Thread-safe.
-class RocksDbTicketStore final : public TicketStore {
+// TicketStore on an embedded RocksDB database (layout in storage/keys.h), with the log of
+// its commits. Thread-safe.
+class RocksDbTicketStore final : public TicketStore, public CommitLog {
  public:
   // Opens (creating if needed) the database in directory `path`.
   static absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> Open(const std::string& path,
@@ -75,9 +82,14 @@ class RocksDbTicketStore final : public TicketStore {
   absl::Status ScanFacts(absl::Time from, absl::Time to,
                          const std::function<absl::Status(const v1::TicketFacts&)>& fn) override;
 
+  // CommitLog.
+  absl::StatusOr<std::vector<CommitRecord>> ReadCommits(int64_t after, int limit) override;
+  int64_t LastCommitSequence() override;
+
  private:
   RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
                      std::vector<rocksdb::ColumnFamilyHandle*> handles, StoreOptions options);
+  // Reads the schema version (upgrading from 1) and the last ticket id, alert and commit.
   absl::Status LoadNextTicketId();
   // Rederives what schema version 2 added for every ticket, then records version 2.
   absl::Status UpgradeFromVersion1();
@@ -99,6 +111,12 @@ class RocksDbTicketStore final : public TicketStore {
   // Writes `batch` (synced unless the store was opened without sync), its operations put in
   // key order first when `sort` (a batch of many changes).
   absl::Status Write(rocksdb::WriteBatch& batch, bool sort);
+  // Adds `record`, numbered next, to `batch`, writes it and tells the observer. A write
+  // that fails uses no sequence.
+  absl::Status WriteLogged(rocksdb::WriteBatch& batch, CommitRecord& record, bool sort)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
+  // Deletes the log records older than the retention (every 1,024 commits).
+  void TrimCommitLog(int64_t last) ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
   void VerifyAccounts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   void VerifyFacts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   void VerifyEvents(const rocksdb::Snapshot* snapshot,
@@ -107,7 +125,7 @@ class RocksDbTicketStore final : public TicketStore {
 
   std::unique_ptr<rocksdb::DB> db_;
   // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes, timers,
-  // alerts, alert_timers, accounts, account_events, report_facts.
+  // alerts, alert_timers, accounts, account_events, report_facts, commits.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* tickets_;
   rocksdb::ColumnFamilyHandle* events_;
@@ -119,12 +137,16 @@ class RocksDbTicketStore final : public TicketStore {
   rocksdb::ColumnFamilyHandle* accounts_;
   rocksdb::ColumnFamilyHandle* account_events_;
   rocksdb::ColumnFamilyHandle* report_facts_;
+  rocksdb::ColumnFamilyHandle* commits_;
   StoreOptions options_;
   std::atomic<uint64_t> next_ticket_id_{1};
-  // Commits that append alerts are serialised so sequences are assigned in commit order
-  // and a failed commit leaves no gap.
-  absl::Mutex alert_mu_;
-  int64_t last_alert_sequence_ ABSL_GUARDED_BY(alert_mu_) = 0;
+  // Logged writes (tickets, alerts, accounts) are serialised so that commit and alert
+  // sequences are assigned in write order, a failed write leaves no gap, and the observer
+  // hears of the writes in order. Under the write executor one thread writes tickets, so
+  // this is uncontended on the hot path.
+  absl::Mutex commit_mu_;
+  int64_t last_alert_sequence_ ABSL_GUARDED_BY(commit_mu_) = 0;
+  int64_t last_commit_sequence_ ABSL_GUARDED_BY(commit_mu_) = 0;
 };
 
 }  // namespace ticketing::storage

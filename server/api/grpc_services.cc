@@ -83,7 +83,7 @@ grpc::Status AlertGrpcService::ListAlerts(grpc::ServerContext* context,
 grpc::Status AlertGrpcService::AckAlert(grpc::ServerContext* context,
                                         const v1::AckAlertRequest* request, v1::Alert* response) {
   return Handle(context, auth_, response, [&](const domain::Principal& who) {
-    return writer_.Run<v1::Alert>([&] { return alerts_.Ack(who, *request); });
+    return exec::RunWrite<v1::Alert>(writer_, [&] { return alerts_.Ack(who, *request); });
   });
 }
 

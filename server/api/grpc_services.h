@@ -53,7 +53,7 @@ class AdminGrpcService final : public v1::AdminService::Service {
 
 class AlertGrpcService final : public v1::AlertService::Service {
  public:
-  AlertGrpcService(domain::AlertService& alerts, domain::WriteExecutor& writer,
+  AlertGrpcService(domain::AlertService& alerts, exec::WriteRunner& writer,
                    const Authenticator& auth)
       : alerts_(alerts), writer_(writer), auth_(auth) {}
 
@@ -68,7 +68,7 @@ class AlertGrpcService final : public v1::AlertService::Service {
 
  private:
   domain::AlertService& alerts_;
-  domain::WriteExecutor& writer_;
+  exec::WriteRunner& writer_;
   const Authenticator& auth_;
 };
 

@@ -4,7 +4,7 @@
 #include "server/api/authenticator.h"
 #include "server/domain/dispatch.h"
 #include "server/domain/ticket_service.h"
-#include "server/domain/write_executor.h"
+#include "server/exec/write_executor.h"
 #include "ticketing/v1/ticket_service.grpc.pb.h"
 
 namespace ticketing::api {
@@ -28,7 +28,7 @@ class TicketGrpcService final : public TicketServiceBase {
  public:
   // All must outlive the service.
   TicketGrpcService(domain::TicketService& tickets, domain::Dispatcher& dispatcher,
-                    domain::WriteExecutor& writer, const Authenticator& auth)
+                    exec::WriteExecutor& writer, const Authenticator& auth)
       : tickets_(tickets), dispatcher_(dispatcher), writer_(writer), auth_(auth) {}
 
   grpc::ServerUnaryReactor* CreateTicket(grpc::CallbackServerContext* context,
@@ -96,7 +96,7 @@ class TicketGrpcService final : public TicketServiceBase {
 
   domain::TicketService& tickets_;
   domain::Dispatcher& dispatcher_;
-  domain::WriteExecutor& writer_;
+  exec::WriteExecutor& writer_;
   const Authenticator& auth_;
 };
 

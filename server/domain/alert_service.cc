@@ -17,28 +17,6 @@ bool IsAlertRecipient(const Principal& who, const v1::Alert& alert) {
              alert.recipients().end();
 }
 
-void AlertFeed::Published(int64_t last_sequence) {
-  absl::MutexLock lock(&mu_);
-  last_ = std::max(last_, last_sequence);
-}
-
-bool AlertFeed::WaitBeyond(int64_t sequence, absl::Duration timeout) {
-  absl::MutexLock lock(&mu_);
-  auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return last_ > sequence || closed_; };
-  mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
-  return last_ > sequence;
-}
-
-void AlertFeed::Close() {
-  absl::MutexLock lock(&mu_);
-  closed_ = true;
-}
-
-bool AlertFeed::closed() const {
-  absl::MutexLock lock(&mu_);
-  return closed_;
-}
-
 bool AlertPasses(const v1::AlertFilter& filter, const Principal& who, const v1::Alert& alert) {
   if (!Accepts(filter.levels(), alert.level()) || !Accepts(filter.tiers(), alert.tier()) ||
       !Accepts(filter.queues(), alert.queue()) || !AcceptsRegion(filter.regions(), alert.region())) {
@@ -98,11 +76,11 @@ absl::Status AlertService::Stream(const Principal& actor, const v1::WatchAlertsR
     }
     if (!batch.empty()) continue;
     if (cancelled()) return absl::CancelledError("watch cancelled");
-    if (feed_.closed()) {
+    if (publisher_.closed()) {
       return absl::UnavailableError(
           absl::StrCat("server shutting down; reconnect with from_sequence=", cursor));
     }
-    feed_.WaitBeyond(cursor, absl::Seconds(1));
+    publisher_.WaitForAlertAfter(cursor, absl::Seconds(1));
   }
 }
 

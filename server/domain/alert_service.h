@@ -10,7 +10,7 @@
 #include "absl/time/time.h"
 #include "server/common/clock.h"
 #include "server/domain/principal.h"
-#include "server/domain/alert_feed.h"
+#include "server/exec/commit_publisher.h"
 #include "server/domain/ticket_service.h"
 #include "storage/ticket_store.h"
 #include "ticketing/v1/alert.pb.h"
@@ -23,8 +23,9 @@ class AlertService {
   static constexpr int kMaxWatchers = 64;
 
   // All must outlive the service.
-  AlertService(storage::TicketStore& store, AlertFeed& feed, TicketService& tickets)
-      : store_(store), feed_(feed), tickets_(tickets) {}
+  AlertService(storage::TicketStore& store, exec::CommitPublisher& publisher,
+               TicketService& tickets)
+      : store_(store), publisher_(publisher), tickets_(tickets) {}
 
   absl::StatusOr<v1::ListAlertsResponse> List(const Principal& actor,
                                               const v1::ListAlertsRequest& request);
@@ -37,7 +38,7 @@ class AlertService {
   // alerts as they are stored, in sequence order, each once. Reads from the store at the
   // watcher's own pace, so a slow watcher holds no buffer and blocks nobody else. Returns
   // when `send` fails (the client left: OK), `cancelled()` turns true (CANCELLED), or the
-  // feed closes (UNAVAILABLE naming the sequence to resume from). RESOURCE_EXHAUSTED beyond
+  // publisher closes (UNAVAILABLE naming the sequence to resume from). RESOURCE_EXHAUSTED beyond
   // kMaxWatchers concurrent watches.
   absl::Status Watch(const Principal& actor, const v1::WatchAlertsRequest& request,
                      const std::function<bool(const v1::Alert&)>& send,
@@ -50,7 +51,7 @@ class AlertService {
                       const std::function<bool()>& cancelled);
 
   storage::TicketStore& store_;
-  AlertFeed& feed_;
+  exec::CommitPublisher& publisher_;
   TicketService& tickets_;
   std::atomic<int> watchers_{0};
 };

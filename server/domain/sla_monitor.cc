@@ -29,14 +29,15 @@ absl::StatusOr<int> SlaMonitor::RunOnce() {
     TKT_ASSIGN_OR_RETURN(std::vector<int64_t> unacknowledged,
                          store_.DueAlertTimers(clock_.Now(), kBatch));
     if (!unacknowledged.empty()) {
-      TKT_ASSIGN_OR_RETURN(int escalated, Write([&]() -> absl::StatusOr<int> {
-        int n = 0;
-        for (int64_t sequence : unacknowledged) {
-          TKT_ASSIGN_OR_RETURN(bool done, tickets_.ReescalateAlert(sequence));
-          n += done;
-        }
-        return n;
-      }));
+      TKT_ASSIGN_OR_RETURN(int escalated,
+                           exec::RunWrite<int>(writes_, [&]() -> absl::StatusOr<int> {
+                             int n = 0;
+                             for (int64_t sequence : unacknowledged) {
+                               TKT_ASSIGN_OR_RETURN(bool done, tickets_.ReescalateAlert(sequence));
+                               n += done;
+                             }
+                             return n;
+                           }));
       changed += escalated;
     }
     changed_total += changed;
@@ -47,41 +48,22 @@ absl::StatusOr<int> SlaMonitor::RunOnce() {
   }
 }
 
-absl::StatusOr<int> SlaMonitor::Write(const std::function<absl::StatusOr<int>()>& work) {
-  return writer_ != nullptr ? writer_->Run<int>(work) : work();
-}
-
 absl::StatusOr<int> SlaMonitor::FireInChunks(const std::vector<uint64_t>& due) {
-  std::vector<std::vector<uint64_t>> chunks;
+  // All chunks handed over at once: the writer records one while the committer writes the
+  // one before. Each chunk is one atomic write of its tickets' changes.
+  std::vector<int> fired((due.size() + kChunk - 1) / kChunk, 0);
+  std::vector<exec::WriteRunner::Piece> pieces;
   for (size_t i = 0; i < due.size(); i += kChunk) {
-    chunks.emplace_back(due.begin() + i, due.begin() + std::min(due.size(), i + kChunk));
+    pieces.push_back([this, &due, &fired, i]() -> absl::Status {
+      const std::vector<uint64_t> chunk(due.begin() + i,
+                                        due.begin() + std::min(due.size(), i + kChunk));
+      TKT_ASSIGN_OR_RETURN(fired[i / kChunk], tickets_.FireSlaTimers(chunk));
+      return absl::OkStatus();
+    });
   }
-  if (writer_ == nullptr) {
-    int changed = 0;
-    for (const std::vector<uint64_t>& chunk : chunks) {
-      TKT_ASSIGN_OR_RETURN(int fired, tickets_.FireSlaTimers(chunk));
-      changed += fired;
-    }
-    return changed;
-  }
-  // All chunks queued at once, then waited for: the writer records one while the
-  // committer writes the one before.
-  absl::Mutex mu;
-  int pending = static_cast<int>(chunks.size());
+  TKT_RETURN_IF_ERROR(writes_.RunAll(std::move(pieces)));
   int changed = 0;
-  absl::Status status;
-  for (const std::vector<uint64_t>& chunk : chunks) {
-    writer_->Submit<int>([this, &chunk] { return tickets_.FireSlaTimers(chunk); },
-                         [&](absl::StatusOr<int> fired) {
-                           absl::MutexLock lock(&mu);
-                           if (fired.ok()) changed += *fired;
-                           else if (status.ok()) status = fired.status();
-                           --pending;
-                         });
-  }
-  absl::MutexLock lock(&mu);
-  mu.Await(absl::Condition(+[](int* left) { return *left == 0; }, &pending));
-  if (!status.ok()) return status;
+  for (int n : fired) changed += n;
   return changed;
 }
 

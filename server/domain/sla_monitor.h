@@ -4,7 +4,7 @@
 #include "absl/status/statusor.h"
 #include "server/common/clock.h"
 #include "server/domain/ticket_service.h"
-#include "server/domain/write_executor.h"
+#include "server/exec/write_runner.h"
 #include "storage/ticket_store.h"
 #include "ticketing/v1/admin_service.pb.h"
 
@@ -17,13 +17,11 @@ namespace ticketing::domain {
 class SlaMonitor {
  public:
   // All must outlive the monitor. `test_clock` is null unless the server runs --test_clock.
+  // The monitor's writes go through `writes` (the write executor in the server).
   SlaMonitor(TicketService& tickets, storage::TicketStore& store, const Clock& clock,
-             SettableClock* test_clock)
-      : tickets_(tickets), store_(store), clock_(clock), test_clock_(test_clock) {}
-
-  // Sends the monitor's writes through `writer` (which must outlive it): the server's way.
-  // Without one they run on the calling thread. Call before use.
-  void SetWriteExecutor(WriteExecutor* writer) { writer_ = writer; }
+             SettableClock* test_clock, exec::WriteRunner& writes)
+      : tickets_(tickets), store_(store), clock_(clock), test_clock_(test_clock),
+        writes_(writes) {}
 
   // Records every warning and breach due by now, earliest first. Returns how many tickets
   // changed.
@@ -36,8 +34,6 @@ class SlaMonitor {
       const Principal& actor, const v1::AdvanceTestClockRequest& request);
 
  private:
-  // Runs `work` (which writes tickets) through the executor, or here without one.
-  absl::StatusOr<int> Write(const std::function<absl::StatusOr<int>()>& work);
   // Records what is due on `due` (ticket ids), in chunks of up to kChunk tickets per write.
   absl::StatusOr<int> FireInChunks(const std::vector<uint64_t>& due);
 
@@ -45,7 +41,7 @@ class SlaMonitor {
   storage::TicketStore& store_;
   const Clock& clock_;
   SettableClock* test_clock_;
-  WriteExecutor* writer_ = nullptr;
+  exec::WriteRunner& writes_;
 };
 
 }  // namespace ticketing::domain

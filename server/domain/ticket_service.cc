@@ -123,7 +123,6 @@ absl::StatusOr<v1::Ticket> TicketService::CommitNewTicket(const Principal& actor
                                           *ParseTicketId(change.after.id()), fingerprint};
   change.alerts = &alerts;
   TKT_RETURN_IF_ERROR(store_.Commit(change));
-  if (!alerts.empty() && feed_ != nullptr) feed_->Published(alerts.back().sequence());
   return change.after;
 }
 
@@ -221,7 +220,6 @@ absl::StatusOr<std::pair<v1::Ticket, v1::TicketEvent>> TicketService::CommitChan
                        Prepare(actor, std::move(current), std::move(next), std::move(event), now, alerts));
   if (spec.alert_updates != nullptr) change.alert_updates = *spec.alert_updates;
   TKT_RETURN_IF_ERROR(store_.Commit(change));
-  if (!alerts->empty() && feed_ != nullptr) feed_->Published(alerts->back().sequence());
   return std::make_pair(std::move(change.after), std::move(change.event));
 }
 
@@ -279,11 +277,6 @@ absl::StatusOr<int> TicketService::FireLocked(const std::vector<uint64_t>& ids) 
   std::vector<const storage::TicketChange*> pointers;
   for (const storage::TicketChange& change : changes) pointers.push_back(&change);
   TKT_RETURN_IF_ERROR(store_.CommitMany(pointers));
-  int64_t last = 0;
-  for (const std::vector<v1::Alert>& raised : alerts) {
-    if (!raised.empty()) last = std::max(last, raised.back().sequence());
-  }
-  if (last != 0 && feed_ != nullptr) feed_->Published(last);
   return static_cast<int>(changes.size());
 }
 

@@ -9,7 +9,6 @@
 #include "absl/synchronization/mutex.h"
 #include "server/common/clock.h"
 #include "server/domain/account_service.h"
-#include "server/domain/alert_feed.h"
 #include "server/domain/authz.h"
 #include "server/domain/escalation.h"
 #include "server/domain/principal.h"
@@ -37,11 +36,8 @@ class TicketService final : public TicketRetier {
                 const SlaClocks& sla);
 
   // Turns on escalation: changes raise alerts by the rules in force, stored in the same
-  // commit, and `feed` hears of them. Both must outlive the service. Call before use.
-  void EnableEscalation(const EscalationRules* rules, AlertFeed* feed) {
-    escalation_ = rules;
-    feed_ = feed;
-  }
+  // commit. `rules` must outlive the service. Call before use.
+  void EnableEscalation(const EscalationRules* rules) { escalation_ = rules; }
 
   // Turns on accounts: a ticket's account must exist (else NOT_FOUND naming
   // ticket.account_id), the ticket takes the account's tier, `priority` decides its
@@ -207,7 +203,6 @@ class TicketService final : public TicketRetier {
   const UserDirectory& users_;
   const SlaClocks& sla_;
   const EscalationRules* escalation_ = nullptr;
-  AlertFeed* feed_ = nullptr;
   const AccountDirectory* accounts_ = nullptr;
   PriorityRules priority_;
   absl::Duration key_margin_ = absl::Hours(1);

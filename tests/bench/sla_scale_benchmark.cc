@@ -56,6 +56,7 @@ struct World {
   std::unique_ptr<domain::UserDirectory> users;
   std::unique_ptr<domain::SlaConfigService> sla;
   std::unique_ptr<domain::TicketService> tickets;
+  std::unique_ptr<exec::InlineWrites> writes = std::make_unique<exec::InlineWrites>();
   std::unique_ptr<domain::SlaMonitor> monitor;
 };
 
@@ -68,7 +69,8 @@ World Open(const std::string& dir, const Clock& clock, bool sync) {
       std::vector<domain::Principal>{{"alice", v1::ROLE_AGENT}});
   w.sla = *domain::SlaConfigService::Load(*w.store, clock, *w.users, sla);
   w.tickets = std::make_unique<domain::TicketService>(*w.store, clock, *w.users, w.sla->clocks());
-  w.monitor = std::make_unique<domain::SlaMonitor>(*w.tickets, *w.store, clock, nullptr);
+  w.monitor = std::make_unique<domain::SlaMonitor>(*w.tickets, *w.store, clock, nullptr,
+                                                    *w.writes);
   return w;
 }
 

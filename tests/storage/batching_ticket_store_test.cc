@@ -115,8 +115,8 @@ TEST_F(BatchingTicketStoreTest, StagedWritesAreSeenByTheWriterAloneUntilWritten)
   EXPECT_EQ(real_->LastAlertSequence(), 0);
   EXPECT_EQ(SeenElsewhere(1), std::nullopt);
 
-  std::shared_ptr<BatchWrite> sealed = store_->Seal();
-  ASSERT_THAT(store_->WriteSealed(*sealed), IsOk());
+  std::shared_ptr<GroupCommit::Batch> sealed = store_->Seal();
+  ASSERT_THAT(sealed->Write(), IsOk());
   EXPECT_EQ(failing_->commits, 1) << "one batch, one write";
   EXPECT_THAT(*real_->GetTicket(1), Optional(::testing::_));
   EXPECT_EQ(real_->LastAlertSequence(), 2);
@@ -147,8 +147,8 @@ TEST_F(BatchingTicketStoreTest, AScanInsideABatchFirstWritesWhatIsStaged) {
   EXPECT_THAT(listed->tickets, SizeIs(1)) << "the listing sees the staged ticket";
   EXPECT_THAT(*real_->GetTicket(1), Optional(::testing::_));
   ASSERT_THAT(store_->Commit(Create(2)), IsOk());
-  std::shared_ptr<BatchWrite> sealed = store_->Seal();
-  ASSERT_THAT(store_->WriteSealed(*sealed), IsOk());
+  std::shared_ptr<GroupCommit::Batch> sealed = store_->Seal();
+  ASSERT_THAT(sealed->Write(), IsOk());
   EXPECT_EQ(failing_->commits, 2);
   EXPECT_THAT(*real_->GetTicket(2), Optional(::testing::_));
 }
@@ -157,7 +157,7 @@ TEST_F(BatchingTicketStoreTest, TheNextBatchReadsTheOneInFlight) {
   store_->BeginBatch();
   std::vector<v1::Alert> first = {MakeAlert(1)};
   ASSERT_THAT(store_->Commit(Create(1, &first)), IsOk());
-  std::shared_ptr<BatchWrite> in_flight = store_->Seal();  // handed to the committer
+  std::shared_ptr<GroupCommit::Batch> in_flight = store_->Seal();  // handed to the committer
 
   store_->BeginBatch();
   const std::optional<v1::Ticket> current = *store_->GetTicket(1);
@@ -167,10 +167,10 @@ TEST_F(BatchingTicketStoreTest, TheNextBatchReadsTheOneInFlight) {
   EXPECT_EQ(second[0].sequence(), 2) << "numbered after the batch in flight";
   EXPECT_FALSE(store_->InFlightDone());
 
-  ASSERT_THAT(store_->WriteSealed(*in_flight), IsOk());  // the committer
+  ASSERT_THAT(in_flight->Write(), IsOk());  // the committer
   EXPECT_TRUE(store_->InFlightDone());
-  std::shared_ptr<BatchWrite> next = store_->Seal();
-  ASSERT_THAT(store_->WriteSealed(*next), IsOk());
+  std::shared_ptr<GroupCommit::Batch> next = store_->Seal();
+  ASSERT_THAT(next->Write(), IsOk());
   EXPECT_EQ((*real_->GetTicket(1))->version(), 2);
   EXPECT_EQ(real_->LastAlertSequence(), 2);
 }
@@ -179,18 +179,18 @@ TEST_F(BatchingTicketStoreTest, AFailedWriteFailsTheBatchBuiltOnItAndLeavesNoGap
   store_->BeginBatch();
   std::vector<v1::Alert> first = {MakeAlert(1)};
   ASSERT_THAT(store_->Commit(Create(1, &first)), IsOk());
-  std::shared_ptr<BatchWrite> in_flight = store_->Seal();
+  std::shared_ptr<GroupCommit::Batch> in_flight = store_->Seal();
   store_->BeginBatch();
   std::vector<v1::Alert> second = {MakeAlert(1)};
   ASSERT_THAT(store_->Commit(Update(**store_->GetTicket(1), &second)), IsOk());
 
   failing_->fail_commits = true;
-  EXPECT_THAT(store_->WriteSealed(*in_flight), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
+  EXPECT_THAT(in_flight->Write(), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
   failing_->fail_commits = false;
   // The open batch read ticket 1 from the failed one: it must not be written.
-  std::shared_ptr<BatchWrite> doomed = store_->Seal();
-  EXPECT_THAT(doomed->status, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
-  EXPECT_THAT(store_->WriteSealed(*doomed), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
+  std::shared_ptr<GroupCommit::Batch> doomed = store_->Seal();
+  EXPECT_THAT(static_cast<BatchWrite&>(*doomed).status, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
+  EXPECT_THAT(doomed->Write(), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
   EXPECT_EQ(failing_->commits, 0);
   EXPECT_EQ(*real_->GetTicket(1), std::nullopt);
 
@@ -199,8 +199,8 @@ TEST_F(BatchingTicketStoreTest, AFailedWriteFailsTheBatchBuiltOnItAndLeavesNoGap
   std::vector<v1::Alert> third = {MakeAlert(7)};
   ASSERT_THAT(store_->Commit(Create(7, &third)), IsOk());
   EXPECT_EQ(third[0].sequence(), 1);
-  std::shared_ptr<BatchWrite> sealed = store_->Seal();
-  ASSERT_THAT(store_->WriteSealed(*sealed), IsOk());
+  std::shared_ptr<GroupCommit::Batch> sealed = store_->Seal();
+  ASSERT_THAT(sealed->Write(), IsOk());
   EXPECT_EQ(real_->LastAlertSequence(), 1);
   EXPECT_EQ(*real_->GetTicket(1), std::nullopt);
 }
@@ -212,9 +212,9 @@ TEST_F(BatchingTicketStoreTest, AnEarlyWriteEndsASegmentWhoseRequestsKeepTheirOu
   ASSERT_THAT(store_->ListTickets(TicketListRequest{}), IsOk());  // writes segment 0
   EXPECT_EQ(store_->segment(), 1u);
   ASSERT_THAT(store_->Commit(Create(2)), IsOk());  // segment 1
-  std::shared_ptr<BatchWrite> sealed = store_->Seal();
+  std::shared_ptr<GroupCommit::Batch> sealed = store_->Seal();
   failing_->fail_commits = true;
-  EXPECT_THAT(store_->WriteSealed(*sealed), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
+  EXPECT_THAT(sealed->Write(), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("disk gone")));
   failing_->fail_commits = false;
 
   EXPECT_THAT(sealed->OutcomeOf(0, 0), IsOk()) << "stored by the early write";
@@ -236,8 +236,8 @@ TEST_F(BatchingTicketStoreTest, AlertUpdatesJoinTheBatch) {
   ASSERT_THAT(store_->UpdateAlert(raised[0], acknowledged), IsOk());
   EXPECT_TRUE((*store_->GetAlert(1))->acknowledged());
   EXPECT_FALSE((*real_->GetAlert(1))->acknowledged());
-  std::shared_ptr<BatchWrite> sealed = store_->Seal();
-  ASSERT_THAT(store_->WriteSealed(*sealed), IsOk());
+  std::shared_ptr<GroupCommit::Batch> sealed = store_->Seal();
+  ASSERT_THAT(sealed->Write(), IsOk());
   EXPECT_TRUE((*real_->GetAlert(1))->acknowledged());
 }
 

@@ -249,5 +249,105 @@ TEST_F(RocksDbTicketStoreTest, ScanBudgetCutsAPageShortButPagingStillFindsEveryt
   EXPECT_GE(pages, 10);
 }
 
+// Remembers every record it is told of.
+class RecordingObserver final : public CommitObserver {
+ public:
+  void Committed(const CommitRecord& record) override { records.push_back(record); }
+  std::vector<CommitRecord> records;
+};
+
+TEST(CommitLogTest, EveryWriteIsLoggedInOrderWithWhatItChangedAndTheObserverHearsOfIt) {
+  const std::string dir = ::testing::TempDir() + "/commit_log_order";
+  std::filesystem::remove_all(dir);
+  RecordingObserver observer;
+  StoreOptions options;
+  options.observer = &observer;
+  auto store = RocksDbTicketStore::Open(dir, options);
+  ASSERT_THAT(store, IsOk());
+  // 1: a ticket created with an alert; 2: two tickets in one write, one of them changed.
+  v1::Ticket t1 = MakeTicket(1, kBaseMs), t2 = MakeTicket(2, kBaseMs + 1);
+  std::vector<v1::Alert> raised(1);
+  raised[0].set_ticket_id("T-1");
+  TicketChange create1{std::nullopt, t1, EventFor(t1), std::nullopt, &raised};
+  ASSERT_THAT((*store)->Commit(create1), IsOk());
+  v1::Ticket t1b = t1;
+  t1b.set_version(2);
+  TicketChange change1{t1, t1b, EventFor(t1b), std::nullopt};
+  TicketChange create2{std::nullopt, t2, EventFor(t2), std::nullopt};
+  ASSERT_THAT((*store)->CommitMany({&change1, &create2}), IsOk());
+  // 3: the alert acknowledged; 4: an account.
+  v1::Alert acked = raised[0];
+  acked.set_acknowledged(true);
+  ASSERT_THAT((*store)->UpdateAlert(raised[0], acked), IsOk());
+  AccountChange account;
+  account.after.set_id("ACME");
+  account.after.set_version(1);
+  account.event.set_sequence(1);
+  ASSERT_THAT((*store)->CommitAccounts({account}, {}, {}), IsOk());
+  // Settings are not followed: no record.
+  ASSERT_THAT((*store)->PutSettings({{"k", "v"}}), IsOk());
+
+  auto records = (*store)->ReadCommits(0, 100);
+  ASSERT_THAT(records, IsOk());
+  ASSERT_THAT(*records, SizeIs(4));
+  EXPECT_EQ((*records)[0].sequence(), 1);
+  ASSERT_THAT((*records)[0].tickets(), SizeIs(1));
+  EXPECT_EQ((*records)[0].tickets(0).ticket_id(), 1u);
+  EXPECT_EQ((*records)[0].tickets(0).event_sequence(), 1);
+  EXPECT_EQ((*records)[0].first_alert(), 1);
+  EXPECT_EQ((*records)[0].last_alert(), 1);
+  ASSERT_THAT((*records)[1].tickets(), SizeIs(2));
+  EXPECT_EQ((*records)[1].tickets(0).event_sequence(), 2);
+  EXPECT_EQ((*records)[1].tickets(1).ticket_id(), 2u);
+  EXPECT_EQ((*records)[1].last_alert(), 0) << "no alert in that write";
+  EXPECT_THAT((*records)[2].tickets(), IsEmpty());
+  EXPECT_THAT((*records)[2].updated_alerts(), ::testing::ElementsAre(1));
+  ASSERT_THAT((*records)[3].accounts(), SizeIs(1));
+  EXPECT_EQ((*records)[3].accounts(0).account_id(), "ACME");
+  ASSERT_THAT(observer.records, SizeIs(4));
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(observer.records[i].SerializeAsString(), (*records)[i].SerializeAsString());
+  }
+  EXPECT_EQ((*store)->LastCommitSequence(), 4);
+  auto from_three = (*store)->ReadCommits(2, 100);
+  ASSERT_THAT(from_three, IsOk());
+  ASSERT_THAT(*from_three, SizeIs(2));
+  EXPECT_EQ((*from_three)[0].sequence(), 3);
+
+  // Reopened, the log goes on where it was.
+  store->reset();
+  store = RocksDbTicketStore::Open(dir, options);
+  ASSERT_THAT(store, IsOk());
+  EXPECT_EQ((*store)->LastCommitSequence(), 4);
+  v1::Ticket t3 = MakeTicket(3, kBaseMs + 2);
+  ASSERT_THAT((*store)->Commit(TicketChange{std::nullopt, t3, EventFor(t3), std::nullopt}), IsOk());
+  EXPECT_EQ(observer.records.back().sequence(), 5);
+}
+
+TEST(CommitLogTest, RecordsBeyondTheRetentionAreTrimmedAndReadingThemIsOutOfRange) {
+  const std::string dir = ::testing::TempDir() + "/commit_log_trim";
+  std::filesystem::remove_all(dir);
+  StoreOptions options;
+  options.sync_writes = false;  // 2,048 writes
+  options.commit_log_retention = 100;
+  auto store = RocksDbTicketStore::Open(dir, options);
+  ASSERT_THAT(store, IsOk());
+  for (uint64_t id = 1; id <= 2048; ++id) {
+    const v1::Ticket t = MakeTicket(id, kBaseMs + static_cast<int64_t>(id));
+    ASSERT_THAT((*store)->Commit(TicketChange{std::nullopt, t, EventFor(t), std::nullopt}), IsOk());
+  }
+  // Trimmed at 2,048: everything before 2,048 - 100 + 1 is gone.
+  EXPECT_THAT((*store)->ReadCommits(0, 10), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("trimmed")));
+  EXPECT_THAT((*store)->ReadCommits(1947, 10), StatusIs(absl::StatusCode::kOutOfRange, HasSubstr("oldest kept is 1949")));
+  auto kept = (*store)->ReadCommits(1948, 1000);
+  ASSERT_THAT(kept, IsOk());
+  ASSERT_THAT(*kept, SizeIs(100));
+  EXPECT_EQ(kept->front().sequence(), 1949);
+  EXPECT_EQ(kept->back().sequence(), 2048);
+  auto at_end = (*store)->ReadCommits(2048, 10);
+  ASSERT_THAT(at_end, IsOk());
+  EXPECT_THAT(*at_end, IsEmpty());
+}
+
 }  // namespace
 }  // namespace ticketing::storage

@@ -84,17 +84,18 @@ class AccountFixture : public ::testing::Test {
     monitor_.reset();
     accounts_.reset();
     tickets_.reset();
-    feed_.reset();
     store_.reset();
-    store_ = *storage::RocksDbTicketStore::Open(dir_);
-    feed_ = std::make_unique<AlertFeed>(store_->LastAlertSequence());
+    publisher_ = std::make_unique<exec::CommitPublisher>();
+    storage::StoreOptions options;
+    options.observer = publisher_.get();
+    store_ = *storage::RocksDbTicketStore::Open(dir_, options);
     tickets_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
     accounts_ = std::make_unique<AccountService>(*store_, clock_, users_, classification_);
     accounts_->SetRetier(tickets_.get());
     tickets_->EnableAccounts(accounts_.get(), priority_, key_margin_);
-    tickets_->EnableEscalation(rules_.get(), feed_.get());
-    monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr);
-    alerts_ = std::make_unique<AlertService>(*store_, *feed_, *tickets_);
+    tickets_->EnableEscalation(rules_.get());
+    monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr, writes_);
+    alerts_ = std::make_unique<AlertService>(*store_, *publisher_, *tickets_);
   }
 
   static v1::Account NewAccount(const std::string& id, v1::ChannelTier channel, int64_t sales,
@@ -168,7 +169,8 @@ class AccountFixture : public ::testing::Test {
   std::unique_ptr<EscalationRules> rules_;
   std::string dir_;
   std::unique_ptr<storage::RocksDbTicketStore> store_;
-  std::unique_ptr<AlertFeed> feed_;
+  exec::InlineWrites writes_;
+  std::unique_ptr<exec::CommitPublisher> publisher_;
   std::unique_ptr<TicketService> tickets_;
   std::unique_ptr<AccountService> accounts_;
   std::unique_ptr<SlaMonitor> monitor_;

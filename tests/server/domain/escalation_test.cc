@@ -66,14 +66,15 @@ class EscalationTest : public ::testing::Test {
     alerts_.reset();
     monitor_.reset();
     tickets_.reset();
-    feed_.reset();
     store_.reset();
-    store_ = *storage::RocksDbTicketStore::Open(dir_);
-    feed_ = std::make_unique<AlertFeed>(store_->LastAlertSequence());
+    publisher_ = std::make_unique<exec::CommitPublisher>();
+    storage::StoreOptions options;
+    options.observer = publisher_.get();
+    store_ = *storage::RocksDbTicketStore::Open(dir_, options);
     tickets_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
-    tickets_->EnableEscalation(rules_.get(), feed_.get());
-    monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr);
-    alerts_ = std::make_unique<AlertService>(*store_, *feed_, *tickets_);
+    tickets_->EnableEscalation(rules_.get());
+    monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr, writes_);
+    alerts_ = std::make_unique<AlertService>(*store_, *publisher_, *tickets_);
   }
   v1::Ticket Create(v1::Priority priority) {
     v1::CreateTicketRequest request;
@@ -99,7 +100,8 @@ class EscalationTest : public ::testing::Test {
   std::unique_ptr<EscalationRules> rules_;
   std::string dir_;
   std::unique_ptr<storage::RocksDbTicketStore> store_;
-  std::unique_ptr<AlertFeed> feed_;
+  exec::InlineWrites writes_;
+  std::unique_ptr<exec::CommitPublisher> publisher_;
   std::unique_ptr<TicketService> tickets_;
   std::unique_ptr<SlaMonitor> monitor_;
   std::unique_ptr<AlertService> alerts_;
@@ -274,7 +276,7 @@ TEST_F(EscalationTest, AWatcherGetsTheBacklogThenLiveAlertsAndAResumePointAtShut
     auto all_five = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return received.size() >= 5; };
     ASSERT_TRUE(mu.AwaitWithTimeout(absl::Condition(&all_five), absl::Seconds(10)));
   }
-  feed_->Close();
+  publisher_->Close();
   watcher.join();
   EXPECT_EQ(received, (std::vector<int64_t>{2, 3, 4, 5, 6}));
   EXPECT_THAT(ended, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("from_sequence=6")));

@@ -79,7 +79,7 @@ class SlaTest : public ::testing::Test {
     ASSERT_THAT(store, IsOk());
     store_ = *std::move(store);
     service_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
-    monitor_ = std::make_unique<SlaMonitor>(*service_, *store_, clock_, &clock_.settable());
+    monitor_ = std::make_unique<SlaMonitor>(*service_, *store_, clock_, &clock_.settable(), writes_);
   }
   void TearDown() override {
     auto report = store_->Verify();
@@ -152,6 +152,7 @@ class SlaTest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<storage::RocksDbTicketStore> store_;
   std::unique_ptr<TicketService> service_;
+  exec::InlineWrites writes_;
   std::unique_ptr<SlaMonitor> monitor_;
   int requests_ = 0;
 };
@@ -347,7 +348,7 @@ TEST_F(SlaTest, TestClockMovesOnlyForAdminsAndOnlyForward) {
   EXPECT_THAT(monitor_->AdvanceTestClock(kRoot, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("forward")));
   request.mutable_advance()->set_seconds(60);
   EXPECT_THAT(monitor_->AdvanceTestClock(kAlice, request), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("test clock")));
-  SlaMonitor without_test_clock(*service_, *store_, clock_, nullptr);
+  SlaMonitor without_test_clock(*service_, *store_, clock_, nullptr, writes_);
   EXPECT_THAT(without_test_clock.AdvanceTestClock(kRoot, request),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("--test_clock")));
 }

@@ -1,4 +1,4 @@
-#include "server/domain/write_executor.h"
+#include "server/exec/write_executor.h"
 
 #include <pthread.h>
 
@@ -6,9 +6,9 @@
 
 #include "absl/strings/str_cat.h"
 
-namespace ticketing::domain {
+namespace ticketing::exec {
 
-WriteExecutor::WriteExecutor(storage::BatchingTicketStore& store, Options options)
+WriteExecutor::WriteExecutor(storage::GroupCommit& store, Options options)
     : store_(store), options_(options) {}
 
 WriteExecutor::~WriteExecutor() { Stop(); }
@@ -22,7 +22,6 @@ void WriteExecutor::Start() {
     committer_done_ = false;
     running_ = true;  // from now on work queues for the writer
   }
-  published_ = store_.LastAlertSequence();
   absl::Notification bound;
   writer_ = std::thread([this, &bound] {
     pthread_setname_np(pthread_self(), "tkt-writer");  // as tools (top, perf) show it
@@ -143,7 +142,7 @@ void WriteExecutor::WriterLoop() {
 }
 
 void WriteExecutor::SealAndHand(std::vector<RunJob>& batch) {
-  std::shared_ptr<storage::BatchWrite> write = store_.Seal();
+  std::shared_ptr<storage::GroupCommit::Batch> write = store_.Seal();
   absl::MutexLock lock(&mu_);
   ++handed_;
   ++stats_.batches;
@@ -169,13 +168,7 @@ void WriteExecutor::CommitterLoop() {
       sealed = std::move(sealed_.front());
       sealed_.pop_front();
     }
-    store_.WriteSealed(*sealed.write).IgnoreError();  // each request learns its outcome
-    // Alerts stored by this write, or by an early write of the batch even if this one
-    // failed (on this thread the store reads what is stored).
-    if (const int64_t last = store_.LastAlertSequence(); feed_ != nullptr && last > published_) {
-      feed_->Published(last);
-      published_ = last;
-    }
+    sealed.write->Write().IgnoreError();  // each request learns its outcome from the batch
     absl::MutexLock lock(&mu_);
     ++written_;
     answers_.push_back(std::move(sealed));
@@ -201,9 +194,46 @@ void WriteExecutor::AnswererLoop() {
   }
 }
 
+absl::Status WriteExecutor::RunAll(std::vector<Piece> pieces) {
+  if (InlineOnCaller()) {
+    absl::Status first;
+    for (Piece& piece : pieces) first.Update(piece());
+    return first;
+  }
+  // Shared with the completions, which may still be unlocking it when the waiter returns.
+  struct Waiting {
+    absl::Mutex mu;
+    size_t pending ABSL_GUARDED_BY(mu) = 0;
+    absl::Status first ABSL_GUARDED_BY(mu);
+  };
+  auto waiting = std::make_shared<Waiting>();
+  {
+    absl::MutexLock lock(&waiting->mu);
+    waiting->pending = pieces.size();
+  }
+  for (Piece& piece : pieces) {
+    Enqueue(MakeJob<bool>(
+                [piece = std::move(piece)]() -> absl::StatusOr<bool> {
+                  if (absl::Status s = piece(); !s.ok()) return s;
+                  return true;
+                },
+                [waiting](absl::StatusOr<bool> done) {
+                  absl::MutexLock lock(&waiting->mu);
+                  waiting->first.Update(done.status());
+                  --waiting->pending;
+                }),
+            /*bounded=*/false);
+  }
+  absl::MutexLock lock(&waiting->mu);
+  waiting->mu.Await(absl::Condition(
+      +[](Waiting* w) ABSL_EXCLUSIVE_LOCKS_REQUIRED(w->mu) { return w->pending == 0; },
+      waiting.get()));
+  return waiting->first;
+}
+
 WriteExecutor::Stats WriteExecutor::stats() const {
   absl::MutexLock lock(&mu_);
   return stats_;
 }
 
-}  // namespace ticketing::domain
+}  // namespace ticketing::exec

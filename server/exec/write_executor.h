@@ -1,5 +1,5 @@
-#ifndef TICKETING_SERVER_DOMAIN_WRITE_EXECUTOR_H_
-#define TICKETING_SERVER_DOMAIN_WRITE_EXECUTOR_H_
+#ifndef TICKETING_SERVER_EXEC_WRITE_EXECUTOR_H_
+#define TICKETING_SERVER_EXEC_WRITE_EXECUTOR_H_
 
 #include <atomic>
 #include <cstdint>
@@ -13,10 +13,10 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
-#include "server/domain/alert_feed.h"
-#include "storage/batching_ticket_store.h"
+#include "server/exec/write_runner.h"
+#include "storage/group_commit.h"
 
-namespace ticketing::domain {
+namespace ticketing::exec {
 
 // Runs every ticket write of the server on ONE thread, in batches, and answers each only
 // once its changes are durable: the shape of a fast durable server on few cores
@@ -26,10 +26,10 @@ namespace ticketing::domain {
 //                               [reactor](absl::StatusOr<v1::Ticket> t) { ...Finish... });
 //
 // Three threads, pipelined. The writer takes what is queued and runs each piece of work in
-// order through the BatchingTicketStore (a later piece reads what an earlier one wrote);
-// the committer writes the sealed batch with one atomic write and one WAL sync and tells
-// the alert feed; the answerer then calls every completion: with the work's own result, or
-// with the write's error if it failed. While the committer writes a batch, the writer runs
+// order through the group-commit store (storage/group_commit.h; a later piece reads what
+// an earlier one wrote); the committer writes the sealed batch with one atomic write and
+// one WAL sync (the store then tells the commit publisher); the answerer calls every
+// completion: with the work's own result, or with the write's error if it failed. While the committer writes a batch, the writer runs
 // the next one and keeps adding work to it until the committer is free, so batches grow
 // with the load; answering one batch overlaps writing the next.
 // No request is answered before it is durable, a batch is all or nothing, and requests
@@ -37,7 +37,7 @@ namespace ticketing::domain {
 //
 // The domain services stay synchronous and unaware of this; the per-ticket locks they take
 // are uncontended on the writer. Thread-safe.
-class WriteExecutor {
+class WriteExecutor final : public WriteRunner {
  public:
   struct Options {
     // Most pieces of work gathered into one write.
@@ -53,13 +53,11 @@ class WriteExecutor {
   };
 
   // `store` must outlive the executor and be the store the domain services write through.
-  explicit WriteExecutor(storage::BatchingTicketStore& store) : WriteExecutor(store, Options()) {}
-  WriteExecutor(storage::BatchingTicketStore& store, Options options);
+  explicit WriteExecutor(storage::GroupCommit& store) : WriteExecutor(store, Options()) {}
+  WriteExecutor(storage::GroupCommit& store, Options options);
   // Stops (running what is queued).
-  ~WriteExecutor();
+  ~WriteExecutor() override;
 
-  // The feed told of new alerts after each durable batch. Call before Start.
-  void SetAlertFeed(AlertFeed* feed) { feed_ = feed; }
   // Starts the threads; from then on ticket writes must go through them.
   void Start();
   // Runs and answers everything queued, then stops the threads. Afterwards work runs on
@@ -77,24 +75,12 @@ class WriteExecutor {
     Enqueue(MakeJob<T>(std::move(work), std::move(done)), /*bounded=*/true);
   }
 
-  // Runs `work` through the executor and waits until it is durable: for the server's own
-  // threads (SLA monitor, account jobs, sync RPCs). Never refused for load. On the writer
-  // thread itself (work that calls other work) it runs inline, in the same batch. Must not
+  // WriteRunner: queues every piece at once (the writer runs one while the committer
+  // writes the one before) and waits until all are durable: for the server's own threads
+  // (SLA monitor, account jobs, sync RPCs). Never refused for load. On the writer thread
+  // itself (work that runs other work) the pieces run inline, in the same batch. Must not
   // be called from a completion (it would wait for the thread that runs it).
-  template <typename T>
-  absl::StatusOr<T> Run(std::function<absl::StatusOr<T>()> work) {
-    if (InlineOnCaller()) return work();
-    absl::StatusOr<T> result = absl::UnknownError("not run");
-    absl::Notification finished;
-    Enqueue(MakeJob<T>(std::move(work),
-                       [&](absl::StatusOr<T> r) {
-                         result = std::move(r);
-                         finished.Notify();
-                       }),
-            /*bounded=*/false);
-    finished.WaitForNotification();
-    return result;
-  }
+  absl::Status RunAll(std::vector<Piece> pieces) override;
 
   Stats stats() const;
 
@@ -104,7 +90,7 @@ class WriteExecutor {
     std::function<void(absl::Status)> finish;  // answers: the result, or the write's error
   };
   // A job run in the open batch, and the segments of the batch it ran during
-  // (storage::BatchWrite::OutcomeOf).
+  // (storage::GroupCommit::Batch::OutcomeOf).
   struct RunJob {
     Job job;
     size_t first_segment = 0;
@@ -112,7 +98,7 @@ class WriteExecutor {
   };
   // A batch handed from the writer to the committer.
   struct Sealed {
-    std::shared_ptr<storage::BatchWrite> write;
+    std::shared_ptr<storage::GroupCommit::Batch> write;
     std::vector<RunJob> jobs;
   };
 
@@ -145,10 +131,8 @@ class WriteExecutor {
   // Writer thread: true when the committer has written everything handed to it.
   bool CommitterFree() const;
 
-  storage::BatchingTicketStore& store_;
+  storage::GroupCommit& store_;
   const Options options_;
-  AlertFeed* feed_ = nullptr;
-  int64_t published_ = 0;  // committer thread only
   // Writer thread only: jobs submitted by the job now running, answered with its batch.
   std::vector<Job> nested_;
   std::thread writer_;
@@ -168,6 +152,6 @@ class WriteExecutor {
   Stats stats_ ABSL_GUARDED_BY(mu_);
 };
 
-}  // namespace ticketing::domain
+}  // namespace ticketing::exec
 
-#endif  // TICKETING_SERVER_DOMAIN_WRITE_EXECUTOR_H_
+#endif  // TICKETING_SERVER_EXEC_WRITE_EXECUTOR_H_

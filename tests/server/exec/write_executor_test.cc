@@ -1,4 +1,4 @@
-#include "server/domain/write_executor.h"
+#include "server/exec/write_executor.h"
 
 #include <filesystem>
 #include <memory>
@@ -23,6 +23,8 @@ namespace ticketing::domain {
 namespace {
 
 using ::testing::Each;
+using ::ticketing::exec::RunWrite;
+using ::ticketing::exec::WriteExecutor;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
@@ -247,7 +249,7 @@ TEST_F(WriteExecutorTest, RequestsWrittenByAnEarlyWriteSucceedWhenTheRestOfTheBa
 TEST_F(WriteExecutorTest, WorkSubmittedByWorkIsAnsweredWithItsBatch) {
   std::atomic<bool> stored_when_answered{false};
   absl::Notification answered;
-  absl::StatusOr<v1::Ticket> outer = executor_->Run<v1::Ticket>([&] {
+  absl::StatusOr<v1::Ticket> outer = RunWrite<v1::Ticket>(*executor_, [&] {
     executor_->Submit<v1::Ticket>(
         [&] { return tickets_->Create(kAlice, Request("nested")); },
         [&](absl::StatusOr<v1::Ticket> ticket) {
@@ -282,8 +284,8 @@ TEST_F(WriteExecutorTest, WorkBeyondTheQueueLimitIsRefusedAtOnce) {
 
 TEST_F(WriteExecutorTest, RunWaitsUntilDurableAndRunsNestedWorkInTheSameBatch) {
   absl::StatusOr<v1::Ticket> inner;
-  absl::StatusOr<v1::Ticket> outer = executor_->Run<v1::Ticket>([&] {
-    inner = executor_->Run<v1::Ticket>([&] { return tickets_->Create(kAlice, Request("in")); });
+  absl::StatusOr<v1::Ticket> outer = RunWrite<v1::Ticket>(*executor_, [&] {
+    inner = RunWrite<v1::Ticket>(*executor_, [&] { return tickets_->Create(kAlice, Request("in")); });
     return tickets_->Create(kAlice, Request("out"));
   });
   ASSERT_THAT(outer, IsOk());
