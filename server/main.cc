@@ -1,39 +1,20 @@
-// ticketd: the ticket server. Owns everything and wires it (see docs/architecture.md).
+// ticketd: the ticket server. Reads the flags and the config, then builds the server's
+// parts (server/app/ticket_server.h) and serves until SIGTERM (docs/architecture.md).
 #include <pthread.h>
 #include <signal.h>
 
-#include <filesystem>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
-#include "absl/synchronization/notification.h"
-#include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/grpcpp.h"
-#include "grpcpp/health_check_service_interface.h"
-#include "server/api/authenticator.h"
-#include "server/api/grpc_services.h"
+#include "server/app/ticket_server.h"
 #include "server/common/clock.h"
-#include "server/common/files.h"
 #include "server/common/log.h"
 #include "server/config/server_config.h"
-#include "server/domain/dispatch.h"
-#include "server/domain/alert_service.h"
-#include "server/domain/escalation.h"
-#include "server/domain/sla_clocks.h"
-#include "server/domain/sla_config_service.h"
-#include "server/domain/sla_monitor.h"
-#include "server/domain/sla_policy.h"
-#include "server/domain/ticket_service.h"
-#include "server/exec/commit_publisher.h"
-#include "server/exec/write_executor.h"
-#include "storage/batching_ticket_store.h"
-#include "storage/rocksdb_ticket_store.h"
 
 ABSL_FLAG(std::string, config, "", "Path of the config file (ServerConfig, protobuf text format)");
 ABSL_FLAG(std::string, listen, "", "host:port to listen on; overrides listen_address");
@@ -67,51 +48,20 @@ absl::StatusOr<v1::ServerConfig> ConfigFromFlags() {
   return config;
 }
 
-absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
-    const v1::ServerConfig& config) {
-  if (!config.has_tls()) return grpc::InsecureServerCredentials();
-  absl::StatusOr<std::string> cert = ReadFileToString(config.tls().cert_file());
-  if (!cert.ok()) return cert.status();
-  absl::StatusOr<std::string> key = ReadFileToString(config.tls().key_file());
-  if (!key.ok()) return key.status();
-  grpc::SslServerCredentialsOptions options;
-  options.pem_key_cert_pairs.push_back({*key, *cert});
-  return grpc::SslServerCredentials(options);
-}
-
-std::vector<domain::Principal> Principals(const v1::ServerConfig& config) {
-  std::vector<domain::Principal> users;
-  for (const v1::User& user : config.users()) users.push_back({user.name(), user.role()});
-  return users;
-}
-
-std::map<std::string, domain::TechnicianProfile> TechnicianProfiles(const v1::ServerConfig& config) {
-  std::map<std::string, domain::TechnicianProfile> profiles;
-  for (const v1::User& user : config.users()) {
-    profiles[user.name()] = {{user.regions().begin(), user.regions().end()},
-                             {user.skills().begin(), user.skills().end()}};
+absl::StatusOr<std::unique_ptr<SettableClock>> TestClockFromFlags() {
+  if (!absl::GetFlag(FLAGS_test_clock)) return nullptr;
+  absl::Time start = absl::Now();
+  const std::string text = absl::GetFlag(FLAGS_test_clock_start);
+  std::string error;
+  if (!text.empty() && !absl::ParseTime(absl::RFC3339_full, text, &start, &error)) {
+    return absl::InvalidArgumentError(absl::StrCat("--test_clock_start: ", error));
   }
-  return profiles;
+  LogInfo("TEST CLOCK ON: time moves only by AdminService.AdvanceTestClock",
+          {{"start", absl::FormatTime(absl::RFC3339_full, start, absl::UTCTimeZone())}});
+  return std::make_unique<SettableClock>(start);
 }
 
-// Moves an account's tickets through the writer (AccountService calls it from its own
-// threads after a tier change).
-class RetierThroughWriter final : public domain::TicketRetier {
- public:
-  RetierThroughWriter(domain::TicketService& tickets, exec::WriteRunner& writer)
-      : tickets_(tickets), writer_(writer) {}
-  absl::StatusOr<int> RetierAccountTickets(const std::string& account_id,
-                                           const domain::Principal& actor) override {
-    return exec::RunWrite<int>(writer_,
-                               [&] { return tickets_.RetierAccountTickets(account_id, actor); });
-  }
-
- private:
-  domain::TicketService& tickets_;
-  exec::WriteRunner& writer_;
-};
-
-// Blocks SIGTERM and SIGINT in this and every later thread; WaitForStopSignal takes them.
+// Blocks SIGTERM and SIGINT in this and every later thread; Serve takes them with sigwait.
 sigset_t BlockStopSignals() {
   sigset_t signals;
   sigemptyset(&signals);
@@ -126,178 +76,18 @@ int Fail(const absl::Status& status) {
   return 1;
 }
 
-// Builds and starts the gRPC server with health checking and reflection on; writes the
-// port file. Returns null (after logging) when it cannot listen.
-std::unique_ptr<grpc::Server> StartServer(const v1::ServerConfig& config,
-                                          std::shared_ptr<grpc::ServerCredentials> credentials,
-                                          const std::vector<grpc::Service*>& services) {
-  grpc::EnableDefaultHealthCheckService(true);
-  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  int port = 0;
-  builder.AddListeningPort(config.listen_address(), std::move(credentials), &port);
-  builder.SetMaxReceiveMessageSize(config.max_request_bytes());
-  for (grpc::Service* service : services) builder.RegisterService(service);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (server == nullptr || port == 0) {
-    Fail(absl::UnavailableError(absl::StrCat("cannot listen on ", config.listen_address())));
-    return nullptr;
-  }
-  if (const std::string path = absl::GetFlag(FLAGS_port_file); !path.empty()) {
-    if (absl::Status s = WriteFileAtomically(path, absl::StrCat(port, "\n")); !s.ok()) {
-      Fail(s);
-      return nullptr;
-    }
-  }
-  LogInfo("serving", {{"addr", config.listen_address()}, {"port", std::to_string(port)},
-                      {"data_dir", config.data_dir()},
-                      {"wal_sync", config.unsafe_disable_wal_sync() ? "OFF (unsafe)" : "on"},
-                      {"users", std::to_string(config.users_size())}});
-  return server;
-}
-
-// Serves until SIGTERM/SIGINT, then drains in-flight calls for the grace period. Unless
-// the test clock is on, a monitor thread fires due SLA timers every second meanwhile.
-// Stopping closes the commit publisher first so streaming watchers end promptly.
-void ServeUntilStopSignal(grpc::Server& server, domain::SlaMonitor& monitor,
-                          exec::CommitPublisher& publisher, bool run_monitor,
-                          const sigset_t& stop_signals, int grace_seconds) {
-  absl::Notification stopping;
-  std::thread monitor_thread([&] {
-    while (run_monitor && !stopping.WaitForNotificationWithTimeout(absl::Seconds(1))) {
-      if (absl::StatusOr<int> fired = monitor.RunOnce(); !fired.ok()) {
-        LogError("SLA monitor run failed", {{"status", fired.status().ToString()}});
-      }
-    }
-  });
-  std::thread stopper([&] {
-    int signal = 0;
-    sigwait(&stop_signals, &signal);
-    LogInfo("stopping: draining in-flight calls", {{"signal", std::to_string(signal)}});
-    stopping.Notify();
-    publisher.Close();  // alert watchers end with UNAVAILABLE and the sequence to resume from
-    server.Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(grace_seconds));
-  });
-  server.Wait();
-  stopper.join();
-  monitor_thread.join();
-}
-
-absl::StatusOr<std::unique_ptr<SettableClock>> TestClockFromFlags() {
-  if (!absl::GetFlag(FLAGS_test_clock)) return nullptr;
-  absl::Time start = absl::Now();
-  const std::string text = absl::GetFlag(FLAGS_test_clock_start);
-  std::string error;
-  if (!text.empty() && !absl::ParseTime(absl::RFC3339_full, text, &start, &error)) {
-    return absl::InvalidArgumentError(absl::StrCat("--test_clock_start: ", error));
-  }
-  LogInfo("TEST CLOCK ON: time moves only by AdminService.AdvanceTestClock",
-          {{"start", absl::FormatTime(absl::RFC3339_full, start, absl::UTCTimeZone())}});
-  return std::make_unique<SettableClock>(start);
-}
-
-// The SLA set stored in the database wins over the config file's (see SlaConfigService).
-absl::StatusOr<std::unique_ptr<domain::SlaConfigService>> LoadSlaConfig(
-    const v1::ServerConfig& config, storage::TicketStore& store, const Clock& clock,
-    const domain::UserDirectory& users) {
-  v1::SlaConfig from_file;
-  *from_file.mutable_calendars() = config.calendars();
-  *from_file.mutable_sla_policies() = config.sla_policies();
-  *from_file.mutable_escalation_levels() = config.escalation_levels();
-  *from_file.mutable_escalation_rules() = config.escalation_rules();
-  auto service = domain::SlaConfigService::Load(store, clock, users, from_file);
-  if (!service.ok()) return service.status();
-  const v1::SlaConfig current = *(*service)->Get(domain::Principal{"system", v1::ROLE_ADMIN});
-  LogInfo("SLA policies in force",
-          {{"source", current.version() == 0 ? "config file" : "database"},
-           {"version", std::to_string(current.version())},
-           {"policies", std::to_string(current.sla_policies_size())},
-           {"escalation_rules", std::to_string(current.escalation_rules_size())},
-           {"calendars", std::to_string(current.calendars_size())}});
-  return service;
-}
-
-absl::StatusOr<std::unique_ptr<storage::RocksDbTicketStore>> OpenStore(
-    const v1::ServerConfig& config, storage::CommitObserver& observer) {
-  std::error_code error;
-  std::filesystem::create_directories(config.data_dir(), error);
-  if (error) {
-    return absl::InternalError(
-        absl::StrCat("cannot create ", config.data_dir(), ": ", error.message()));
-  }
-  storage::StoreOptions options;
-  options.sync_writes = !config.unsafe_disable_wal_sync();
-  options.observer = &observer;
-  return storage::RocksDbTicketStore::Open(config.data_dir(), options);
-}
-
 int Run(const sigset_t& stop_signals) {
   absl::StatusOr<v1::ServerConfig> config = ConfigFromFlags();
   if (!config.ok()) return Fail(config.status());
-  auto test_clock = TestClockFromFlags();
+  absl::StatusOr<std::unique_ptr<SettableClock>> test_clock = TestClockFromFlags();
   if (!test_clock.ok()) return Fail(test_clock.status());
-  // Every durable write is announced here, for whoever follows the commits.
-  exec::CommitPublisher publisher;
-  auto store = OpenStore(*config, publisher);
-  if (!store.ok()) return Fail(store.status());
-  auto credentials = Credentials(*config);
-  if (!credentials.ok()) return Fail(credentials.status());
-
-  RealClock real_clock;
-  const Clock& clock = *test_clock ? static_cast<const Clock&>(**test_clock) : real_clock;
-  // Every service reads and writes through the batching store; once the writer starts,
-  // ticket writes run on its thread, many requests to one WAL sync (docs/performance.md).
-  storage::BatchingTicketStore batching(**store);
-  exec::WriteExecutor writer(batching);
-  domain::UserDirectory users(Principals(*config));
-  auto sla_config = LoadSlaConfig(*config, batching, clock, users);
-  if (!sla_config.ok()) return Fail(sla_config.status());
-  auto account_settings = config::AccountSettingsOf(*config);
-  if (!account_settings.ok()) return Fail(account_settings.status());
-  domain::TicketService tickets(batching, clock, users, (*sla_config)->clocks());
-  domain::AccountService accounts(batching, clock, users, account_settings->classification);
-  RetierThroughWriter retier(tickets, writer);
-  accounts.SetRetier(&retier);
-  tickets.EnableAccounts(&accounts, account_settings->priority,
-                         account_settings->key_account_margin);
-  if (config->dissatisfied_below() != 0) tickets.SetDissatisfiedBelow(config->dissatisfied_below());
-  if (absl::Duration within; absl::ParseDuration(config->verify_within(), &within)) {
-    tickets.SetVerifyWithin(within);  // validated with the config
-  }
-  tickets.EnableEscalation(&(*sla_config)->escalation());
-  writer.Start();
-  if (absl::Status resumed = accounts.ResumeRetierJobs(); !resumed.ok()) return Fail(resumed);
-  domain::AlertService alerts(batching, publisher, tickets);
-  domain::SlaMonitor monitor(tickets, batching, clock, test_clock->get(), writer);
-  api::Authenticator auth({config->users().begin(), config->users().end()});
-  domain::Dispatcher dispatcher(tickets, batching, clock, users, TechnicianProfiles(*config));
-  api::TicketGrpcService ticket_service(tickets, dispatcher, writer, auth);
-  api::AdminGrpcService admin_service(tickets, monitor, **sla_config, auth);
-  api::AlertGrpcService alert_service(alerts, writer, auth);
-  api::AccountGrpcService account_service(accounts, auth);
-  domain::ReportService reports(batching, clock);
-  api::ReportGrpcService report_service(reports, auth);
-  // Catch up before serving: record what came due while the server was down.
-  if (absl::StatusOr<int> fired = monitor.RunOnce(); fired.ok()) {
-    LogInfo("SLA timers due while stopped recorded", {{"tickets", std::to_string(*fired)}});
-  } else {
-    return Fail(fired.status());
-  }
-  std::unique_ptr<grpc::Server> server =
-      StartServer(*config, *credentials, {&ticket_service, &admin_service, &alert_service, &account_service,
-                     &report_service});
-  if (server == nullptr) return 1;
-  ServeUntilStopSignal(*server, monitor, publisher, /*run_monitor=*/!*test_clock, stop_signals,
-                       config->shutdown_grace_seconds());
-  server.reset();
-  writer.Stop();  // every call has been answered; nothing is queued
-  const exec::WriteExecutor::Stats stats = writer.stats();
-  LogInfo("writes", {{"batches", std::to_string(stats.batches)},
-                     {"requests", std::to_string(stats.jobs)},
-                     {"largest_batch", std::to_string(stats.largest_batch)}});
-  store->reset();  // flushes and closes the database
+  absl::StatusOr<std::unique_ptr<app::TicketServer>> server =
+      app::Build(*std::move(config), *std::move(test_clock));
+  if (!server.ok()) return Fail(server.status());
+  const int code = app::Serve(**server, absl::GetFlag(FLAGS_port_file), stop_signals);
+  server->reset();  // flushes and closes the database
   LogInfo("stopped");
-  return 0;
+  return code;
 }
 
 }  // namespace

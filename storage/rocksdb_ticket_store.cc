@@ -13,7 +13,6 @@
 #include "rocksdb/write_batch.h"
 #include "proto/base/status_macros.h"
 #include "storage/report_facts.h"
-#include "storage/work_order.h"
 #include "storage/rocksdb_options.h"
 #include "storage/rocksdb_status.h"
 #include "storage/sorted_batch.h"
@@ -121,6 +120,10 @@ absl::Status RocksDbTicketStore::LoadNextTicketId() {
   if (s.IsNotFound()) {
     s = db_->Put(rocksdb::WriteOptions(), kSchemaVersionKey, kSchemaVersion);
   } else if (s.ok() && version == "1") {
+    if (!options_.upgrade_v1_ticket) {
+      return absl::FailedPreconditionError(
+          "database schema version 1 must be upgraded: open it with ticketd");
+    }
     TKT_RETURN_IF_ERROR(UpgradeFromVersion1());
   } else if (s.ok() && version != kSchemaVersion) {
     return absl::FailedPreconditionError(
@@ -149,8 +152,9 @@ absl::Status RocksDbTicketStore::LoadNextTicketId() {
 
 absl::Status RocksDbTicketStore::UpgradeFromVersion1() {
   // Version 2 added the tier and the work order to the ticket record and derived entries
-  // (work-queue index keys, report facts): set them for every ticket, then the new version,
-  // each batch synced. Rerunnable: a crash before the version is written repeats it.
+  // (work-queue index keys, report facts): set them for every ticket (the domain's
+  // upgrade_v1_ticket), then the new version, each batch synced. Rerunnable: a crash
+  // before the version is written repeats it.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), tickets_));
   rocksdb::WriteBatch batch;
   rocksdb::WriteOptions write;
@@ -160,11 +164,7 @@ absl::Status RocksDbTicketStore::UpgradeFromVersion1() {
     if (!ticket.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return absl::DataLossError("a ticket record is corrupt; cannot upgrade the database");
     }
-    // Version 1 tickets had no tier (all counted as STANDARD) and no work order.
-    if (ticket.service_tier() == v1::SERVICE_TIER_UNSPECIFIED) {
-      ticket.set_service_tier(v1::SERVICE_TIER_STANDARD);
-    }
-    UpdateWorkOrder(ticket, absl::ZeroDuration());
+    options_.upgrade_v1_ticket(ticket);
     TKT_RETURN_IF_ERROR(FromRocks(batch.Put(tickets_, it->key(), ticket.SerializeAsString()), "batch"));
     TKT_RETURN_IF_ERROR(WriteDerivedChanges(indexes_, {}, IndexKeys(ticket), batch));
     TKT_RETURN_IF_ERROR(FromRocks(

@@ -33,6 +33,10 @@ struct StoreOptions {
   CommitObserver* observer = nullptr;
   // The commit log keeps about this many of the latest records (trimmed every 1,024).
   int64_t commit_log_retention = 100000;
+  // Sets on a version 1 ticket what schema version 2 added to every ticket: its tier and
+  // its work order, which the domain decides (queues/work_order.h). Needed only to open a
+  // version 1 database (it is upgraded on open); without it such a database is refused.
+  std::function<void(v1::Ticket&)> upgrade_v1_ticket;
 };
 
 // TicketStore on an embedded RocksDB database (layout in storage/keys.h), with the log of

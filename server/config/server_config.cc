@@ -7,7 +7,7 @@
 #include "google/protobuf/text_format.h"
 #include "server/common/files.h"
 #include "proto/base/status_macros.h"
-#include "server/domain/validation.h"
+#include "server/domain/base/validation.h"
 
 namespace ticketing::config {
 namespace {

@@ -5,8 +5,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
-#include "server/domain/classification.h"
-#include "server/domain/priority.h"
+#include "server/domain/accounts/classification.h"
+#include "server/domain/tickets/priority.h"
 #include "ticketing/v1/config.pb.h"
 
 namespace ticketing::config {

@@ -6,9 +6,15 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <cstdlib>
+#include <functional>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include "server/domain/tickets/lifecycle_service.h"
 
 namespace ticketing::bench {
 
@@ -32,6 +38,29 @@ inline int Reexec(const char* argv0, const std::vector<std::string>& flags) {
   execv("/proc/self/exe", args.data());
   std::perror("execv");
   return 2;
+}
+
+// Creates `count` tickets through `tickets` on `threads` threads, as agent alice: `fill`
+// sets request `i` (its request id is set already). Aborts on the first failure.
+inline void PreloadTickets(domain::LifecycleService& tickets, int count, int threads,
+                           const std::function<void(int i, v1::CreateTicketRequest&)>& fill) {
+  std::atomic<int> next{0};
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&] {
+      v1::CreateTicketRequest request;
+      v1::Ticket* ticket = request.mutable_ticket();
+      ticket->set_kind(v1::TICKET_KIND_REPAIR);
+      ticket->set_summary("Printer jams");
+      ticket->mutable_contact()->set_name("Li Wei");
+      for (int i = next++; i < count; i = next++) {
+        request.set_request_id("r" + std::to_string(i));
+        fill(i, request);
+        if (!tickets.Create({"alice", v1::ROLE_AGENT}, request).ok()) std::abort();
+      }
+    });
+  }
+  for (std::thread& worker : workers) worker.join();
 }
 
 }  // namespace ticketing::bench

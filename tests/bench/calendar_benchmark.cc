@@ -1,7 +1,7 @@
 // Business-calendar arithmetic: the cost must not grow with the span.
 //   build/tests/bench/calendar_benchmark
 #include "benchmark/benchmark.h"
-#include "server/domain/business_calendar.h"
+#include "server/domain/sla/business_calendar.h"
 
 namespace ticketing::domain {
 namespace {

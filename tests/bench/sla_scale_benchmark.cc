@@ -11,22 +11,16 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <atomic>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/text_format.h"
-#include "server/domain/sla_config_service.h"
-#include "server/domain/sla_monitor.h"
-#include "server/domain/ticket_service.h"
-#include "storage/rocksdb_ticket_store.h"
 #include "tests/bench/bench_util.h"
+#include "tests/testing/domain_world.h"
 
 ABSL_FLAG(int, tickets, 1000000, "open tickets to preload");
 ABSL_FLAG(std::string, dir, "/tmp/sla-scale-benchmark", "database directory (wiped)");
@@ -51,47 +45,21 @@ long RssKiB() {
   return -1;
 }
 
-struct World {
-  std::unique_ptr<storage::RocksDbTicketStore> store;
-  std::unique_ptr<domain::UserDirectory> users;
-  std::unique_ptr<domain::SlaConfigService> sla;
-  std::unique_ptr<domain::TicketService> tickets;
-  std::unique_ptr<exec::InlineWrites> writes = std::make_unique<exec::InlineWrites>();
-  std::unique_ptr<domain::SlaMonitor> monitor;
-};
-
-World Open(const std::string& dir, const Clock& clock, bool sync) {
-  World w;
-  w.store = *storage::RocksDbTicketStore::Open(dir, storage::StoreOptions{sync});
-  v1::SlaConfig sla;
-  google::protobuf::TextFormat::ParseFromString(std::string(bench::kOfficeCalendar) + kPolicies, &sla);
-  w.users = std::make_unique<domain::UserDirectory>(
-      std::vector<domain::Principal>{{"alice", v1::ROLE_AGENT}});
-  w.sla = *domain::SlaConfigService::Load(*w.store, clock, *w.users, sla);
-  w.tickets = std::make_unique<domain::TicketService>(*w.store, clock, *w.users, w.sla->clocks());
-  w.monitor = std::make_unique<domain::SlaMonitor>(*w.tickets, *w.store, clock, nullptr,
-                                                    *w.writes);
-  return w;
-}
-
-void Preload(domain::TicketService& tickets, int count, int threads) {
-  std::atomic<int> next{0};
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      v1::CreateTicketRequest request;
-      v1::Ticket* ticket = request.mutable_ticket();
-      ticket->set_kind(v1::TICKET_KIND_REPAIR);
-      ticket->set_summary("Printer jams");
-      ticket->mutable_contact()->set_name("Li Wei");
-      for (int i = next++; i < count; i = next++) {
-        request.set_request_id(absl::StrCat("r", i));
-        ticket->set_account_id(absl::StrCat("acct-", i % 5000));
-        if (!tickets.Create({"alice", v1::ROLE_AGENT}, request).ok()) std::abort();
-      }
-    });
+// The domain as ticketd wires it, on `dir`.
+std::unique_ptr<testing::DomainWorld> Open(const std::string& dir, testing::FakeClock& clock,
+                                           bool sync) {
+  testing::DomainWorld::Options options;
+  options.config = std::string(bench::kOfficeCalendar) + kPolicies;
+  options.users = {{"alice", v1::ROLE_AGENT}};
+  options.first_day = domain::BusinessCalendar::kDefaultFirstDay;
+  options.last_day = domain::BusinessCalendar::kDefaultLastDay;
+  options.sync_writes = sync;
+  auto world = testing::DomainWorld::Open(clock, dir, options);
+  if (!world.ok()) {
+    std::fprintf(stderr, "%s\n", world.status().ToString().c_str());
+    std::abort();
   }
-  for (std::thread& worker : workers) worker.join();
+  return *std::move(world);
 }
 
 }  // namespace
@@ -103,13 +71,17 @@ int main(int argc, char** argv) {
   const std::string dir = absl::GetFlag(FLAGS_dir);
   const int count = absl::GetFlag(FLAGS_tickets);
   // Monday 2026-01-05 09:00 Shanghai: nothing falls due during the run.
-  SettableClock clock(absl::FromUnixSeconds(1767574800));
+  testing::FakeClock clock(absl::FromUnixSeconds(1767574800));
   if (!absl::GetFlag(FLAGS_restart_only)) {
     std::filesystem::remove_all(dir);
     const absl::Time t0 = absl::Now();
     {
-      World w = Open(dir, clock, /*sync=*/false);
-      Preload(*w.tickets, count, absl::GetFlag(FLAGS_threads));
+      auto w = Open(dir, clock, /*sync=*/false);
+      bench::PreloadTickets(*w->lifecycle, count, absl::GetFlag(FLAGS_threads),
+                            [](int i, v1::CreateTicketRequest& request) {
+                              request.mutable_ticket()->set_account_id(
+                                  absl::StrCat("acct-", i % 5000));
+                            });
     }  // closes (flushes) the store, like a SIGTERM
     std::fprintf(stderr, "preloaded %d open tickets in %.1f s\n", count,
                  absl::ToDoubleSeconds(absl::Now() - t0));
@@ -119,15 +91,15 @@ int main(int argc, char** argv) {
   }
   const long rss_before = RssKiB();
   const absl::Time t0 = absl::Now();
-  World w = Open(dir, clock, /*sync=*/true);
-  const int fired = *w.monitor->RunOnce();
+  auto w = Open(dir, clock, /*sync=*/true);
+  const int fired = *w->monitor->RunOnce();
   const double restart_ms = absl::ToDoubleMilliseconds(absl::Now() - t0);
   const long rss_after = RssKiB();
   const absl::Time t1 = absl::Now();
   const int idle_runs = 1000;
-  for (int i = 0; i < idle_runs; ++i) (void)*w.monitor->RunOnce();
+  for (int i = 0; i < idle_runs; ++i) (void)*w->monitor->RunOnce();
   const double idle_run_us = absl::ToDoubleMicroseconds(absl::Now() - t1) / idle_runs;
-  auto report = w.store->Verify();
+  auto report = w->store->Verify();
   std::printf(
       "{\"open_tickets\":%d,\"restart_to_ready_ms\":%.1f,\"fired_at_start\":%d,"
       "\"rss_before_open_kib\":%ld,\"rss_after_restart_kib\":%ld,"

@@ -21,13 +21,8 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "google/protobuf/text_format.h"
-#include "server/domain/account_service.h"
-#include "server/domain/report_service.h"
-#include "server/domain/sla_config_service.h"
-#include "server/domain/ticket_service.h"
-#include "storage/rocksdb_ticket_store.h"
 #include "tests/bench/bench_util.h"
+#include "tests/testing/domain_world.h"
 
 ABSL_FLAG(int, tickets, 1000000, "open tickets to preload");
 ABSL_FLAG(std::string, dir, "/tmp/work-queue-benchmark", "database directory (wiped)");
@@ -55,29 +50,23 @@ const domain::Principal kSue{"sue", v1::ROLE_SUPERVISOR};
 
 std::string Technician(int i) { return absl::StrCat("tech-", i); }
 
-struct World {
-  std::unique_ptr<storage::RocksDbTicketStore> store;
-  std::unique_ptr<domain::UserDirectory> users;
-  std::unique_ptr<domain::SlaConfigService> sla;
-  std::unique_ptr<domain::TicketService> tickets;
-  std::unique_ptr<domain::AccountService> accounts;
-};
-
-World Open(const std::string& dir, const Clock& clock, bool sync) {
-  World w;
-  w.store = *storage::RocksDbTicketStore::Open(dir, storage::StoreOptions{sync});
-  v1::SlaConfig sla;
-  google::protobuf::TextFormat::ParseFromString(std::string(bench::kOfficeCalendar) + kPolicies, &sla);
-  std::vector<domain::Principal> users = {kAlice, kSue};
-  for (int i = 0; i < kTechnicians; ++i) users.push_back({Technician(i), v1::ROLE_TECHNICIAN});
-  w.users = std::make_unique<domain::UserDirectory>(users);
-  w.sla = *domain::SlaConfigService::Load(*w.store, clock, *w.users, sla);
-  w.tickets = std::make_unique<domain::TicketService>(*w.store, clock, *w.users, w.sla->clocks());
-  w.accounts = std::make_unique<domain::AccountService>(*w.store, clock, *w.users,
-                                                        domain::ClassificationRules());
-  w.accounts->SetRetier(w.tickets.get());
-  w.tickets->EnableAccounts(w.accounts.get(), domain::PriorityRules(), absl::Hours(1));
-  return w;
+// The domain as ticketd wires it (accounts on), on `dir`.
+std::unique_ptr<testing::DomainWorld> Open(const std::string& dir, testing::FakeClock& clock,
+                                           bool sync) {
+  testing::DomainWorld::Options options;
+  options.config = std::string(bench::kOfficeCalendar) + kPolicies;
+  options.users = {kAlice, kSue};
+  for (int i = 0; i < kTechnicians; ++i) options.users.push_back({Technician(i), v1::ROLE_TECHNICIAN});
+  options.accounts = true;
+  options.first_day = domain::BusinessCalendar::kDefaultFirstDay;
+  options.last_day = domain::BusinessCalendar::kDefaultLastDay;
+  options.sync_writes = sync;
+  auto world = testing::DomainWorld::Open(clock, dir, options);
+  if (!world.ok()) {
+    std::fprintf(stderr, "%s\n", world.status().ToString().c_str());
+    std::abort();
+  }
+  return *std::move(world);
 }
 
 void PreloadAccounts(domain::AccountService& accounts) {
@@ -95,30 +84,6 @@ void PreloadAccounts(domain::AccountService& accounts) {
     key.set_reason("benchmark");
     if (!accounts.SetServiceTier(kSue, key).ok()) std::abort();
   }
-}
-
-void PreloadTickets(domain::TicketService& tickets, SettableClock& clock, int count, int threads) {
-  std::atomic<int> next{0};
-  std::vector<std::thread> workers;
-  for (int t = 0; t < threads; ++t) {
-    workers.emplace_back([&] {
-      v1::CreateTicketRequest request;
-      v1::Ticket* ticket = request.mutable_ticket();
-      ticket->set_kind(v1::TICKET_KIND_REPAIR);
-      ticket->set_summary("Printer jams");
-      ticket->mutable_contact()->set_name("Li Wei");
-      for (int i = next++; i < count; i = next++) {
-        request.set_request_id(absl::StrCat("r", i));
-        ticket->set_account_id(absl::StrCat("acct-", i % kAccounts));
-        ticket->set_queue(absl::StrCat("team-", i % kQueues));
-        ticket->set_assignee(Technician(i % kTechnicians));
-        ticket->set_impact(static_cast<v1::Impact>(1 + i % 3));
-        if (!tickets.Create(kAlice, request).ok()) std::abort();
-        if (i % 1000 == 0) clock.Set(clock.Now() + absl::Seconds(7));  // spread the due times
-      }
-    });
-  }
-  for (std::thread& worker : workers) worker.join();
 }
 
 struct Latency {
@@ -143,13 +108,13 @@ Latency Time(int requests, Call&& call) {
   return latency;
 }
 
-int Measure(const std::string& dir, SettableClock& clock, int count, int requests) {
-  World w = Open(dir, clock, /*sync=*/true);
+int Measure(const std::string& dir, testing::FakeClock& clock, int count, int requests) {
+  auto w = Open(dir, clock, /*sync=*/true);
   std::mt19937 rng(7);
   const auto queue_page = [&](v1::ListWorkQueueRequest request, int pages) {
     request.set_page_size(50);
     for (int p = 0; p < pages; ++p) {
-      auto response = w.tickets->ListWorkQueue(kSue, request);
+      auto response = w->work_queues->ListWorkQueue(kSue, request);
       if (!response.ok() || response->items_size() == 0) std::abort();
       request.set_page_token(response->next_page_token());
     }
@@ -179,10 +144,10 @@ int Measure(const std::string& dir, SettableClock& clock, int count, int request
     r.set_queue(absl::StrCat("team-", rng() % kQueues));
     r.add_statuses(v1::TICKET_STATUS_ASSIGNED);
     r.set_page_size(50);
-    auto response = w.tickets->List(kSue, r);
+    auto response = w->queries->List(kSue, r);
     if (!response.ok()) std::abort();
   });
-  domain::ReportService reports(*w.store, clock);
+  domain::ReportService& reports = *w->reports;
   int64_t reported = 0;
   Latency report = Time(3, [&](int i) {
     v1::ServiceReportRequest r;
@@ -210,14 +175,23 @@ int main(int argc, char** argv) {
   const std::string dir = absl::GetFlag(FLAGS_dir);
   const int count = absl::GetFlag(FLAGS_tickets);
   // Monday 2026-01-05 09:00 Shanghai.
-  SettableClock clock(absl::FromUnixSeconds(1767574800));
+  testing::FakeClock clock(absl::FromUnixSeconds(1767574800));
   if (!absl::GetFlag(FLAGS_measure_only)) {
     std::filesystem::remove_all(dir);
     const absl::Time t0 = absl::Now();
     {
-      World w = Open(dir, clock, /*sync=*/false);
-      PreloadAccounts(*w.accounts);
-      PreloadTickets(*w.tickets, clock, count, absl::GetFlag(FLAGS_threads));
+      auto w = Open(dir, clock, /*sync=*/false);
+      PreloadAccounts(*w->accounts);
+      bench::PreloadTickets(*w->lifecycle, count, absl::GetFlag(FLAGS_threads),
+                            [&clock](int i, v1::CreateTicketRequest& request) {
+                              v1::Ticket* ticket = request.mutable_ticket();
+                              ticket->set_account_id(absl::StrCat("acct-", i % kAccounts));
+                              ticket->set_queue(absl::StrCat("team-", i % kQueues));
+                              ticket->set_assignee(Technician(i % kTechnicians));
+                              ticket->set_impact(static_cast<v1::Impact>(1 + i % 3));
+                              // Spread the due times.
+                              if (i % 1000 == 0) clock.Advance(absl::Seconds(7));
+                            });
     }
     std::fprintf(stderr, "preloaded %d tickets in %.1f s\n", count,
                  absl::ToDoubleSeconds(absl::Now() - t0));

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "server/domain/queues/work_order.h"
 #include "storage/ticket_id.h"
 #include "tests/testing/status_matchers.h"
 
@@ -63,7 +64,9 @@ class RocksDbTicketStoreTest : public ::testing::Test {
   }
   void Reopen() {
     store_.reset();
-    auto store = RocksDbTicketStore::Open(dir_);
+    StoreOptions options;
+    options.upgrade_v1_ticket = [](v1::Ticket& t) { domain::UpgradeVersion1Ticket(t); };
+    auto store = RocksDbTicketStore::Open(dir_, options);
     ASSERT_THAT(store, IsOk());
     store_ = *std::move(store);
   }

@@ -1,8 +1,8 @@
 #include "server/config/server_config.h"
 
-#include "server/domain/escalation.h"
+#include "server/domain/escalation/escalation_policy.h"
 
-#include "server/domain/sla_policy.h"
+#include "server/domain/sla/sla_policy.h"
 
 #include <fstream>
 

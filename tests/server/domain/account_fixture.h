@@ -12,12 +12,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "server/domain/account_service.h"
-#include "server/domain/alert_service.h"
-#include "server/domain/escalation.h"
-#include "server/domain/sla_monitor.h"
-#include "server/domain/ticket_service.h"
-#include "storage/rocksdb_ticket_store.h"
+#include "tests/testing/domain_world.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
 #include "ticketing/v1/config.pb.h"
@@ -57,16 +52,6 @@ inline constexpr char kAccountTestConfig[] = R"pb(
 class AccountFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(kAccountTestConfig, &config_));
-    auto policies = SlaPolicySet::Create(config_.calendars(), config_.sla_policies(),
-                                         absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
-    ASSERT_THAT(policies, testing::IsOk());
-    sla_ = std::make_unique<SlaClocks>(std::shared_ptr<const SlaPolicySet>(*std::move(policies)));
-    auto escalation = EscalationPolicy::Create(config_.escalation_levels(),
-                                               config_.escalation_rules(), users_, sla_->policies());
-    ASSERT_THAT(escalation, testing::IsOk());
-    rules_ = std::make_unique<EscalationRules>(
-        std::shared_ptr<const EscalationPolicy>(*std::move(escalation)));
     dir_ = ::testing::TempDir() + "/accounts_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
@@ -80,22 +65,25 @@ class AccountFixture : public ::testing::Test {
   }
   // (Re)opens everything on the same data directory, like a restart.
   void Open() {
-    alerts_.reset();
-    monitor_.reset();
-    accounts_.reset();
-    tickets_.reset();
-    store_.reset();
-    publisher_ = std::make_unique<exec::CommitPublisher>();
-    storage::StoreOptions options;
-    options.observer = publisher_.get();
-    store_ = *storage::RocksDbTicketStore::Open(dir_, options);
-    tickets_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
-    accounts_ = std::make_unique<AccountService>(*store_, clock_, users_, classification_);
-    accounts_->SetRetier(tickets_.get());
-    tickets_->EnableAccounts(accounts_.get(), priority_, key_margin_);
-    tickets_->EnableEscalation(rules_.get());
-    monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr, writes_);
-    alerts_ = std::make_unique<AlertService>(*store_, *publisher_, *tickets_);
+    world_.reset();
+    testing::DomainWorld::Options options;
+    options.config = kAccountTestConfig;
+    options.users = {kAlice, kTom, kTim, kSue, kRoot, kMia};
+    options.accounts = true;
+    options.verify_within = verify_within_;
+    auto world = testing::DomainWorld::Open(clock_, dir_, options);
+    ASSERT_THAT(world, testing::IsOk());
+    world_ = *std::move(world);
+    store_ = world_->store.get();
+    tickets_ = world_->lifecycle.get();
+    queries_ = world_->queries.get();
+    field_work_ = world_->field_work.get();
+    charges_ = world_->charges.get();
+    sla_service_ = world_->sla.get();
+    work_queues_ = world_->work_queues.get();
+    accounts_ = world_->accounts.get();
+    monitor_ = world_->monitor.get();
+    alerts_ = world_->alerts.get();
   }
 
   static v1::Account NewAccount(const std::string& id, v1::ChannelTier channel, int64_t sales,
@@ -159,22 +147,21 @@ class AccountFixture : public ::testing::Test {
     return {response->alerts().begin(), response->alerts().end()};
   }
 
-  v1::ServerConfig config_;
   testing::FakeClock clock_{absl::FromUnixSeconds(1704096000)};  // 2024-01-01T08:00:00Z
   UserDirectory users_{{kAlice, kTom, kTim, kSue, kRoot, kMia}};
-  ClassificationRules classification_;
-  PriorityRules priority_;
-  absl::Duration key_margin_ = absl::Hours(1);
-  std::unique_ptr<SlaClocks> sla_;
-  std::unique_ptr<EscalationRules> rules_;
+  std::optional<absl::Duration> verify_within_;  // set before Open() to turn it on
   std::string dir_;
-  std::unique_ptr<storage::RocksDbTicketStore> store_;
-  exec::InlineWrites writes_;
-  std::unique_ptr<exec::CommitPublisher> publisher_;
-  std::unique_ptr<TicketService> tickets_;
-  std::unique_ptr<AccountService> accounts_;
-  std::unique_ptr<SlaMonitor> monitor_;
-  std::unique_ptr<AlertService> alerts_;
+  std::unique_ptr<testing::DomainWorld> world_;
+  storage::RocksDbTicketStore* store_ = nullptr;
+  LifecycleService* tickets_ = nullptr;
+  TicketQueries* queries_ = nullptr;
+  FieldWorkService* field_work_ = nullptr;
+  ChargesService* charges_ = nullptr;
+  SlaService* sla_service_ = nullptr;
+  WorkQueueService* work_queues_ = nullptr;
+  AccountService* accounts_ = nullptr;
+  SlaMonitor* monitor_ = nullptr;
+  AlertService* alerts_ = nullptr;
   int requests_ = 0;
 };
 

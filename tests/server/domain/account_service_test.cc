@@ -1,5 +1,5 @@
 // Accounts: records, history, overrides, classification, import, and the tickets they move.
-#include "server/domain/account_service.h"
+#include "server/domain/accounts/account_service.h"
 
 #include "tests/server/domain/account_fixture.h"
 #include "storage/keys.h"
@@ -215,7 +215,7 @@ TEST_F(AccountServiceTest, SettingTheTierInForceAgainIsAuditedAndMovesNoTicket) 
   for (const v1::Ticket& t : {mine, other}) {
     v1::GetTicketRequest get;
     get.set_id(t.id());
-    const v1::Ticket now = *tickets_->Get(kSue, get);
+    const v1::Ticket now = *queries_->Get(kSue, get);
     EXPECT_EQ(now.service_tier(), v1::SERVICE_TIER_STANDARD);
     EXPECT_EQ(now.version(), t.version()) << "no ticket moved";
   }
@@ -279,12 +279,12 @@ TEST_F(AccountServiceTest, AnUpgradeMovesOpenTicketsToTheKeyPolicyAndLeavesClose
   auto result = accounts_->Reclassify(kSue, apply);  // alone in its tier: KEY
   ASSERT_THAT(result, IsOk());
   EXPECT_EQ(result->tickets_moved(), 1);
-  const v1::Ticket moved = *tickets_->Get(kSue, [&] { v1::GetTicketRequest r; r.set_id(open.id()); return r; }());
+  const v1::Ticket moved = *queries_->Get(kSue, [&] { v1::GetTicketRequest r; r.set_id(open.id()); return r; }());
   EXPECT_EQ(moved.service_tier(), v1::SERVICE_TIER_KEY);
   EXPECT_EQ(moved.sla_policy(), "key");
   // First response: 30 min from creation instead of 1 h (10 min already used).
   EXPECT_EQ(moved.sla_clocks(0).due_time().seconds(), open.create_time().seconds() + 30 * 60);
-  EXPECT_EQ(tickets_->Get(kSue, [&] { v1::GetTicketRequest r; r.set_id(cancelled.id()); return r; }())
+  EXPECT_EQ(queries_->Get(kSue, [&] { v1::GetTicketRequest r; r.set_id(cancelled.id()); return r; }())
                 ->service_tier(),
             v1::SERVICE_TIER_STANDARD);
   EXPECT_THAT(store_->ListSettings(storage::kRetierJobPrefix), IsOk());
@@ -304,7 +304,7 @@ TEST_F(AccountServiceTest, ADowngradeNeverLoosensAnOpenTicketsPromise) {
   ASSERT_THAT(accounts_->SetServiceTier(kSue, request), IsOk());
   v1::GetTicketRequest get;
   get.set_id(t.id());
-  const v1::Ticket after = *tickets_->Get(kSue, get);
+  const v1::Ticket after = *queries_->Get(kSue, get);
   EXPECT_EQ(after.service_tier(), v1::SERVICE_TIER_STANDARD);
   EXPECT_EQ(after.sla_clocks(0).due_time().seconds(), t.sla_clocks(0).due_time().seconds());
 }
@@ -329,7 +329,7 @@ TEST_F(AccountServiceTest, TicketMovesInterruptedByACrashAreFinishedAtStart) {
   ASSERT_THAT(accounts_->ResumeRetierJobs(), IsOk());
   v1::GetTicketRequest get;
   get.set_id(t.id());
-  EXPECT_EQ(tickets_->Get(kSue, get)->service_tier(), v1::SERVICE_TIER_KEY);
+  EXPECT_EQ(queries_->Get(kSue, get)->service_tier(), v1::SERVICE_TIER_KEY);
   EXPECT_THAT(*store_->ListSettings(storage::kRetierJobPrefix), IsEmpty());
 }
 

@@ -1,4 +1,4 @@
-#include "server/domain/authz.h"
+#include "server/domain/base/authz.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/domain/business_calendar.h"
+#include "server/domain/sla/business_calendar.h"
 #include "tests/testing/status_matchers.h"
 
 namespace ticketing::domain {

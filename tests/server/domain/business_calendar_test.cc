@@ -1,4 +1,4 @@
-#include "server/domain/business_calendar.h"
+#include "server/domain/sla/business_calendar.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -1,4 +1,4 @@
-#include "server/domain/classification.h"
+#include "server/domain/accounts/classification.h"
 
 #include <algorithm>
 #include <cstdint>

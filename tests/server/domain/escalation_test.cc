@@ -8,11 +8,11 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "server/domain/alert_service.h"
-#include "server/domain/escalation.h"
-#include "server/domain/sla_monitor.h"
-#include "server/domain/ticket_events.h"
-#include "server/domain/ticket_service.h"
+#include "server/domain/escalation/alert_service.h"
+#include "server/domain/escalation/escalation_policy.h"
+#include "server/domain/escalation/sla_monitor.h"
+#include "server/domain/base/ticket_events.h"
+#include "tests/testing/domain_world.h"
 #include "storage/rocksdb_ticket_store.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
@@ -51,30 +51,24 @@ class EscalationTest : public ::testing::Test {
  protected:
   void SetUp() override {
     ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(kConfig, &config_));
-    auto policies = SlaPolicySet::Create(config_.calendars(), config_.sla_policies(),
-                                         absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
-    ASSERT_THAT(policies, IsOk());
-    sla_ = std::make_unique<SlaClocks>(std::shared_ptr<const SlaPolicySet>(*std::move(policies)));
-    auto escalation = EscalationPolicy::Create(config_.escalation_levels(), config_.escalation_rules(), users_);
-    ASSERT_THAT(escalation, IsOk());
-    rules_ = std::make_unique<EscalationRules>(std::shared_ptr<const EscalationPolicy>(*std::move(escalation)));
     dir_ = ::testing::TempDir() + "/escalation_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     Open();
   }
   void Open() {
-    alerts_.reset();
-    monitor_.reset();
-    tickets_.reset();
-    store_.reset();
-    publisher_ = std::make_unique<exec::CommitPublisher>();
-    storage::StoreOptions options;
-    options.observer = publisher_.get();
-    store_ = *storage::RocksDbTicketStore::Open(dir_, options);
-    tickets_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
-    tickets_->EnableEscalation(rules_.get());
-    monitor_ = std::make_unique<SlaMonitor>(*tickets_, *store_, clock_, nullptr, writes_);
-    alerts_ = std::make_unique<AlertService>(*store_, *publisher_, *tickets_);
+    world_.reset();
+    testing::DomainWorld::Options options;
+    options.config = kConfig;
+    options.users = {kAlice, kTom, kSue, kRoot, Principal{"tim", v1::ROLE_TECHNICIAN}};
+    auto world = testing::DomainWorld::Open(clock_, dir_, options);
+    ASSERT_THAT(world, testing::IsOk());
+    world_ = *std::move(world);
+    store_ = world_->store.get();
+    tickets_ = world_->lifecycle.get();
+    queries_ = world_->queries.get();
+    monitor_ = world_->monitor.get();
+    alerts_ = world_->alerts.get();
+    publisher_ = &world_->publisher;
   }
   v1::Ticket Create(v1::Priority priority) {
     v1::CreateTicketRequest request;
@@ -96,15 +90,14 @@ class EscalationTest : public ::testing::Test {
   v1::ServerConfig config_;
   FakeClock clock_{absl::FromUnixSeconds(1704096000)};
   UserDirectory users_{{kAlice, kTom, kSue, kRoot, Principal{"tim", v1::ROLE_TECHNICIAN}}};
-  std::unique_ptr<SlaClocks> sla_;
-  std::unique_ptr<EscalationRules> rules_;
   std::string dir_;
-  std::unique_ptr<storage::RocksDbTicketStore> store_;
-  exec::InlineWrites writes_;
-  std::unique_ptr<exec::CommitPublisher> publisher_;
-  std::unique_ptr<TicketService> tickets_;
-  std::unique_ptr<SlaMonitor> monitor_;
-  std::unique_ptr<AlertService> alerts_;
+  std::unique_ptr<testing::DomainWorld> world_;
+  storage::RocksDbTicketStore* store_ = nullptr;
+  LifecycleService* tickets_ = nullptr;
+  TicketQueries* queries_ = nullptr;
+  SlaMonitor* monitor_ = nullptr;
+  AlertService* alerts_ = nullptr;
+  exec::CommitPublisher* publisher_ = nullptr;
   int requests_ = 0;
 };
 
@@ -134,12 +127,12 @@ TEST_F(EscalationTest, RuleActionsRaisePriorityMoveTheQueueAndRetargetTheClocks)
   ASSERT_THAT(monitor_->RunOnce(), IsOk());
   v1::GetTicketRequest get;
   get.set_id(t.id());
-  const v1::Ticket escalated = *tickets_->Get(kAlice, get);
+  const v1::Ticket escalated = *queries_->Get(kAlice, get);
   EXPECT_EQ(escalated.priority(), v1::PRIORITY_P2);
   EXPECT_EQ(escalated.queue(), "escalated");
   v1::ListTicketEventsRequest events;
   events.set_ticket_id(t.id());
-  const v1::TicketEvent last = tickets_->ListEvents(kAlice, events)->events().rbegin()[0];
+  const v1::TicketEvent last = queries_->ListEvents(kAlice, events)->events().rbegin()[0];
   EXPECT_EQ(last.type(), v1::EVENT_TYPE_SLA);
   std::vector<std::string> fields;
   for (const auto& c : last.changes()) fields.push_back(c.field());
@@ -193,7 +186,7 @@ TEST_F(EscalationTest, AnUnacknowledgedAlertGoesOneLevelUpAfterItsDelayAndAnAckS
   EXPECT_EQ(alerts[0].escalated_to_sequence(), 2);
   v1::ListTicketEventsRequest events;
   events.set_ticket_id(first.id());
-  const v1::TicketEvent last = tickets_->ListEvents(kAlice, events)->events().rbegin()[0];
+  const v1::TicketEvent last = queries_->ListEvents(kAlice, events)->events().rbegin()[0];
   EXPECT_EQ(last.actor(), "system");
   EXPECT_THAT(last.changes(0).new_value(), HasSubstr("level 2: alert 1 unacknowledged"));
   // The second ticket breaches at 121m; its alert is acknowledged in time.
@@ -240,7 +233,7 @@ TEST_F(EscalationTest, TheTicketsNewAssigneeMayAcknowledgeItsEarlierAlerts) {
   EXPECT_THAT(alerts_->Ack(tim, ack), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("tim")));
   v1::GetTicketRequest get;
   get.set_id(t.id());
-  t = *tickets_->Get(kAlice, get);
+  t = *queries_->Get(kAlice, get);
   v1::AssignTicketRequest assign;
   assign.set_id(t.id());
   assign.set_version(t.version());
@@ -301,7 +294,7 @@ TEST_F(EscalationTest, TheThirdChaseRaisesOneAlertAndEveryChaseIsInTheHistory) {
   EXPECT_THAT(alert.summary(), HasSubstr("customer chased 3 times"));
   v1::ListTicketEventsRequest events;
   events.set_ticket_id(t.id());
-  const v1::TicketEvent last = tickets_->ListEvents(kAlice, events)->events().rbegin()[0];
+  const v1::TicketEvent last = queries_->ListEvents(kAlice, events)->events().rbegin()[0];
   EXPECT_EQ(last.type(), v1::EVENT_TYPE_CONTACT);
   EXPECT_EQ(last.reason(), "phone");
   EXPECT_EQ(last.comment(), "Where is my printer?");
@@ -327,7 +320,7 @@ TEST(EscalationPolicyTest, LevelEntriesRouteByQueueAndRegionWithAFallback) {
     ticket.set_region(region);
     v1::TicketEvent event;
     RecordChange(event, "sla.resolution", "RUNNING", "BREACHED");
-    std::vector<v1::Alert> alerts = (*policy)->OnEvent(ticket, event, absl::FromUnixSeconds(0));
+    std::vector<v1::Alert> alerts = *(*policy)->OnEvent(ticket, event, absl::FromUnixSeconds(0));
     EXPECT_EQ(alerts.size(), 1u);
     return alerts.empty() ? std::string() : alerts[0].level_name() + ":" + alerts[0].recipients(0);
   };
@@ -361,7 +354,7 @@ TEST(EscalationPolicyTest, QuietHoursSendNonUrgentAlertsToTheOnDutyLevel) {
     ticket.set_id("T-1");
     v1::TicketEvent event;
     RecordChange(event, field, value == "BREACHED" ? "RUNNING" : "", value);
-    std::vector<v1::Alert> alerts = (*policy)->OnEvent(ticket, event, now);
+    std::vector<v1::Alert> alerts = *(*policy)->OnEvent(ticket, event, now);
     EXPECT_EQ(alerts.size(), 1u);
     return alerts.empty() ? v1::Alert() : alerts[0];
   };

@@ -1,5 +1,5 @@
 // Field visits and surveys: first-time fix, failed visits and unhappy customers escalate.
-#include "server/domain/ticket_events.h"
+#include "server/domain/base/ticket_events.h"
 #include "tests/server/domain/account_fixture.h"
 #include "tests/testing/transitions.h"
 
@@ -27,7 +27,7 @@ class FieldWorkTest : public AccountFixture {
     request.set_technician(technician);
     ToTimestamp(clock_.Now() + absl::Hours(1), request.mutable_window_start());
     ToTimestamp(clock_.Now() + absl::Hours(3), request.mutable_window_end());
-    return tickets_->ScheduleVisit(kAlice, request);
+    return field_work_->ScheduleVisit(kAlice, request);
   }
   v1::RecordVisitRequest Outcome(const v1::Ticket& t, int number, v1::VisitOutcome outcome,
                                  v1::NotFixedReason reason = v1::NOT_FIXED_REASON_UNSPECIFIED) {
@@ -63,7 +63,7 @@ class FieldWorkTest : public AccountFixture {
 TEST_F(FieldWorkTest, AVisitThatEndsNotFixedEscalatesAndSpoilsTheFirstTimeFix) {
   const v1::Ticket t = CreateTicket("ACME", "tom");
   ASSERT_THAT(Schedule(t), IsOk());
-  auto failed = tickets_->RecordVisit(kTom, Outcome(t, 1, v1::VISIT_OUTCOME_NOT_FIXED,
+  auto failed = field_work_->RecordVisit(kTom, Outcome(t, 1, v1::VISIT_OUTCOME_NOT_FIXED,
                                                     v1::NOT_FIXED_REASON_MISSING_PART));
   ASSERT_THAT(failed, IsOk());
   EXPECT_EQ(failed->visits(0).technician(), "tom");
@@ -77,11 +77,11 @@ TEST_F(FieldWorkTest, AVisitThatEndsNotFixedEscalatesAndSpoilsTheFirstTimeFix) {
   EXPECT_THAT(alerts[0].recipients(), ElementsAre("mia", "sue"));
 
   ASSERT_THAT(Schedule(*failed), IsOk());
-  auto fixed = tickets_->RecordVisit(kTom, Outcome(t, 2, v1::VISIT_OUTCOME_FIXED));
+  auto fixed = field_work_->RecordVisit(kTom, Outcome(t, 2, v1::VISIT_OUTCOME_FIXED));
   ASSERT_THAT(fixed, IsOk());
   EXPECT_FALSE(fixed->first_time_fix()) << "only the first visit decides it";
   EXPECT_THAT(AllAlerts(), SizeIs(1));
-  EXPECT_THAT(tickets_->RecordVisit(kTom, Outcome(t, 2, v1::VISIT_OUTCOME_FIXED)),
+  EXPECT_THAT(field_work_->RecordVisit(kTom, Outcome(t, 2, v1::VISIT_OUTCOME_FIXED)),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already recorded")));
 }
 
@@ -91,21 +91,21 @@ TEST_F(FieldWorkTest, VisitRequestsAreCheckedNamingTheField) {
   EXPECT_THAT(Schedule(t, "sue"), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("sue")));
   ASSERT_THAT(Schedule(t, "tim"), IsOk());
   v1::RecordVisitRequest no_reason = Outcome(t, 1, v1::VISIT_OUTCOME_NOT_FIXED);
-  EXPECT_THAT(tickets_->RecordVisit(kAlice, no_reason),
+  EXPECT_THAT(field_work_->RecordVisit(kAlice, no_reason),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not_fixed_reason")));
   v1::RecordVisitRequest other = Outcome(t, 1, v1::VISIT_OUTCOME_NOT_FIXED, v1::NOT_FIXED_REASON_OTHER);
-  EXPECT_THAT(tickets_->RecordVisit(kAlice, other),
+  EXPECT_THAT(field_work_->RecordVisit(kAlice, other),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason_text")));
-  EXPECT_THAT(tickets_->RecordVisit(kAlice, Outcome(t, 2, v1::VISIT_OUTCOME_FIXED)),
+  EXPECT_THAT(field_work_->RecordVisit(kAlice, Outcome(t, 2, v1::VISIT_OUTCOME_FIXED)),
               StatusIs(absl::StatusCode::kNotFound, HasSubstr("visit_number")));
   v1::RecordVisitRequest backwards = Outcome(t, 1, v1::VISIT_OUTCOME_FIXED);
   ToTimestamp(clock_.Now() - absl::Hours(1), backwards.mutable_leave_time());
-  EXPECT_THAT(tickets_->RecordVisit(kAlice, backwards),
+  EXPECT_THAT(field_work_->RecordVisit(kAlice, backwards),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("leave_time")));
-  EXPECT_THAT(tickets_->RecordVisit(kTom, Outcome(t, 1, v1::VISIT_OUTCOME_FIXED)),
+  EXPECT_THAT(field_work_->RecordVisit(kTom, Outcome(t, 1, v1::VISIT_OUTCOME_FIXED)),
               StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_))
       << "tom is not assigned";
-  auto fixed = tickets_->RecordVisit(kAlice, Outcome(t, 1, v1::VISIT_OUTCOME_FIXED));
+  auto fixed = field_work_->RecordVisit(kAlice, Outcome(t, 1, v1::VISIT_OUTCOME_FIXED));
   ASSERT_THAT(fixed, IsOk());
   EXPECT_TRUE(fixed->first_time_fix());
 }
@@ -120,19 +120,19 @@ TEST_F(FieldWorkTest, ADissatisfiedSurveyEscalatesAndASurveyIsTakenOnceAfterReso
   request.mutable_survey()->add_importance("timeliness");
   request.mutable_survey()->add_importance("charges");
   request.mutable_survey()->set_comment("twenty days for a print head");
-  EXPECT_THAT(tickets_->SubmitSurvey(kAlice, request),
+  EXPECT_THAT(field_work_->SubmitSurvey(kAlice, request),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("resolution")));
   t = Resolved(t);
-  EXPECT_THAT(tickets_->SubmitSurvey(kTom, request), StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
+  EXPECT_THAT(field_work_->SubmitSurvey(kTom, request), StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
   v1::SubmitSurveyRequest bad = request;
   bad.mutable_survey()->add_importance("timeliness");
-  EXPECT_THAT(tickets_->SubmitSurvey(kAlice, bad),
+  EXPECT_THAT(field_work_->SubmitSurvey(kAlice, bad),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("survey.importance")));
   bad = request;
   bad.mutable_survey()->set_overall(0);
-  EXPECT_THAT(tickets_->SubmitSurvey(kAlice, bad),
+  EXPECT_THAT(field_work_->SubmitSurvey(kAlice, bad),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("survey.overall")));
-  auto surveyed = tickets_->SubmitSurvey(kAlice, request);
+  auto surveyed = field_work_->SubmitSurvey(kAlice, request);
   ASSERT_THAT(surveyed, IsOk());
   EXPECT_TRUE(surveyed->survey().dissatisfied());
   EXPECT_EQ(surveyed->survey().recorded_by(), "alice");
@@ -141,7 +141,7 @@ TEST_F(FieldWorkTest, ADissatisfiedSurveyEscalatesAndASurveyIsTakenOnceAfterReso
   EXPECT_EQ(alerts[0].condition(), v1::ESCALATION_CONDITION_DISSATISFIED_SURVEY);
   EXPECT_EQ(alerts[0].level(), 2);
   EXPECT_THAT(alerts[0].summary(), HasSubstr("customer dissatisfied (overall 2 of 5)"));
-  EXPECT_THAT(tickets_->SubmitSurvey(kAlice, request),
+  EXPECT_THAT(field_work_->SubmitSurvey(kAlice, request),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("already")));
 }
 
@@ -150,7 +150,7 @@ TEST_F(FieldWorkTest, ASatisfiedSurveyRaisesNothing) {
   v1::SubmitSurveyRequest request;
   request.set_ticket_id(t.id());
   request.mutable_survey()->set_overall(3);  // the default threshold is "below 3"
-  auto surveyed = tickets_->SubmitSurvey(kSue, request);
+  auto surveyed = field_work_->SubmitSurvey(kSue, request);
   ASSERT_THAT(surveyed, IsOk());
   EXPECT_FALSE(surveyed->survey().dissatisfied());
   EXPECT_THAT(AllAlerts(), IsEmpty());
@@ -164,30 +164,30 @@ TEST_F(FieldWorkTest, PartsMoveForwardOnlyAndShowWhatTheTicketWaitsFor) {
   request.set_description("print head");
   request.set_quantity(1);
   ToTimestamp(clock_.Now() + absl::Hours(48), request.mutable_promised_arrival());
-  auto requested = tickets_->RequestPart(kTom, request);
+  auto requested = field_work_->RequestPart(kTom, request);
   ASSERT_THAT(requested, IsOk());
   ASSERT_THAT(requested->parts(), SizeIs(1));
   EXPECT_EQ(requested->parts(0).status(), v1::PART_STATUS_REQUESTED);
   EXPECT_EQ(requested->parts(0).requested_by(), "tom");
   request.set_quantity(0);
-  EXPECT_THAT(tickets_->RequestPart(kTom, request),
+  EXPECT_THAT(field_work_->RequestPart(kTom, request),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("quantity")));
 
   v1::UpdatePartRequest update;
   update.set_ticket_id(t.id());
   update.set_part(1);
   update.set_status(v1::PART_STATUS_SHIPPED);
-  ASSERT_THAT(tickets_->UpdatePart(kTom, update), IsOk());
+  ASSERT_THAT(field_work_->UpdatePart(kTom, update), IsOk());
   update.set_status(v1::PART_STATUS_ORDERED);
-  EXPECT_THAT(tickets_->UpdatePart(kTom, update),
+  EXPECT_THAT(field_work_->UpdatePart(kTom, update),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("SHIPPED")));
   clock_.Advance(absl::Hours(30));
   update.set_status(v1::PART_STATUS_ARRIVED);
-  auto arrived = tickets_->UpdatePart(kTom, update);
+  auto arrived = field_work_->UpdatePart(kTom, update);
   ASSERT_THAT(arrived, IsOk());
   EXPECT_EQ(FromTimestamp(arrived->parts(0).arrival_time()), clock_.Now());
   update.set_part(2);
-  EXPECT_THAT(tickets_->UpdatePart(kTom, update), StatusIs(absl::StatusCode::kNotFound, HasSubstr("part")));
+  EXPECT_THAT(field_work_->UpdatePart(kTom, update), StatusIs(absl::StatusCode::kNotFound, HasSubstr("part")));
 }
 
 TEST_F(FieldWorkTest, AQuoteIsExplainedDecidedByTheCustomerAndPaid) {
@@ -202,27 +202,27 @@ TEST_F(FieldWorkTest, AQuoteIsExplainedDecidedByTheCustomerAndPaid) {
     line->set_description("item");
     line->set_amount(amount);
   }
-  auto quoted = tickets_->SetQuote(kTom, quote);
+  auto quoted = charges_->SetQuote(kTom, quote);
   ASSERT_THAT(quoted, IsOk());
   EXPECT_EQ(quoted->quote().total(), 28500);
   EXPECT_EQ(quoted->quote().revision(), 1);
   v1::SetPaymentStatusRequest pay;
   pay.set_ticket_id(t.id());
   pay.set_payment(v1::PAYMENT_STATUS_PAID);
-  EXPECT_THAT(tickets_->SetPaymentStatus(kAlice, pay),
+  EXPECT_THAT(charges_->SetPaymentStatus(kAlice, pay),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("accepted")));
   v1::RecordQuoteDecisionRequest decision;
   decision.set_ticket_id(t.id());
   decision.set_revision(2);
   decision.set_decision(v1::QUOTE_DECISION_ACCEPTED);
   decision.set_decided_by("Li Wei");
-  EXPECT_THAT(tickets_->RecordQuoteDecision(kTom, decision), StatusIs(absl::StatusCode::kAborted, HasSubstr("revision 1")));
+  EXPECT_THAT(charges_->RecordQuoteDecision(kTom, decision), StatusIs(absl::StatusCode::kAborted, HasSubstr("revision 1")));
   decision.set_revision(1);
-  auto accepted = tickets_->RecordQuoteDecision(kTom, decision);
+  auto accepted = charges_->RecordQuoteDecision(kTom, decision);
   ASSERT_THAT(accepted, IsOk());
   EXPECT_EQ(accepted->quote().payment(), v1::PAYMENT_STATUS_DUE);
-  EXPECT_THAT(tickets_->SetPaymentStatus(kTom, pay), StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
-  auto paid = tickets_->SetPaymentStatus(kAlice, pay);
+  EXPECT_THAT(charges_->SetPaymentStatus(kTom, pay), StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
+  auto paid = charges_->SetPaymentStatus(kAlice, pay);
   ASSERT_THAT(paid, IsOk());
   EXPECT_EQ(paid->quote().payment(), v1::PAYMENT_STATUS_PAID);
 
@@ -230,14 +230,14 @@ TEST_F(FieldWorkTest, AQuoteIsExplainedDecidedByTheCustomerAndPaid) {
   warranty.set_ticket_id(t.id());
   warranty.set_explanation("covered");
   warranty.set_warranty(true);
-  EXPECT_THAT(tickets_->SetQuote(kTom, warranty),
+  EXPECT_THAT(charges_->SetQuote(kTom, warranty),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("warranty_reference")));
   warranty.set_warranty_reference("W-2024-118");
   *warranty.add_lines() = quote.lines(0);
-  EXPECT_THAT(tickets_->SetQuote(kTom, warranty),
+  EXPECT_THAT(charges_->SetQuote(kTom, warranty),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("lines[0].amount")));
   warranty.mutable_lines(0)->set_amount(0);
-  auto free = tickets_->SetQuote(kTom, warranty);
+  auto free = charges_->SetQuote(kTom, warranty);
   ASSERT_THAT(free, IsOk());
   EXPECT_EQ(free->quote().revision(), 2);
   EXPECT_EQ(free->quote().total(), 0);
@@ -276,7 +276,8 @@ TEST_F(FieldWorkTest, ResolvingNeedsAResolutionAndClosingTheCustomersConfirmatio
 }
 
 TEST_F(FieldWorkTest, AResolutionNotVerifiedInTimeIsAnOmissionAndEscalates) {
-  tickets_->SetVerifyWithin(absl::Hours(48));
+  verify_within_ = absl::Hours(48);
+  Open();
   v1::Ticket t = Resolved(CreateTicket("ACME", "tom"));
   ASSERT_TRUE(t.has_verify_by());
   EXPECT_EQ(FromTimestamp(t.verify_by()), clock_.Now() + absl::Hours(48));
@@ -291,7 +292,7 @@ TEST_F(FieldWorkTest, AResolutionNotVerifiedInTimeIsAnOmissionAndEscalates) {
   EXPECT_EQ(alerts[0].condition(), v1::ESCALATION_CONDITION_VERIFICATION_OVERDUE);
   v1::GetTicketRequest get;
   get.set_id(t.id());
-  t = *tickets_->Get(kSue, get);
+  t = *queries_->Get(kSue, get);
   EXPECT_TRUE(t.verification_overdue());
   EXPECT_FALSE(t.has_verify_by()) << "the deadline fired";
   // Verified late: closed, and the omission stays on record.

@@ -1,7 +1,7 @@
 // Key accounts first: priority, immediate complaint alerts, escalation and work-queue order.
 #include "absl/strings/match.h"
-#include "server/domain/priority.h"
-#include "server/domain/work_queue.h"
+#include "server/domain/tickets/priority.h"
+#include "server/domain/queues/work_order.h"
 #include "tests/server/domain/account_fixture.h"
 #include "tests/testing/transitions.h"
 
@@ -20,7 +20,7 @@ class KeyAccountTest : public AccountFixture {
   std::vector<std::string> QueueIds(const Principal& who, v1::ListWorkQueueRequest request) {
     std::vector<std::string> ids;
     for (int page = 0; page < 100; ++page) {
-      auto response = tickets_->ListWorkQueue(who, request);
+      auto response = work_queues_->ListWorkQueue(who, request);
       EXPECT_THAT(response, IsOk());
       if (!response.ok()) return ids;
       for (const v1::WorkItem& item : response->items()) ids.push_back(item.ticket().id());
@@ -116,7 +116,7 @@ TEST_F(KeyAccountTest, AKeyAccountsComplaintIsP1AndAlertsItsPeopleAtOnce) {
   // The creation event records the alert.
   v1::ListTicketEventsRequest history;
   history.set_ticket_id(t.id());
-  auto events = tickets_->ListEvents(kSue, history);
+  auto events = queries_->ListEvents(kSue, history);
   ASSERT_THAT(events, IsOk());
   bool recorded = false;
   for (const v1::FieldChange& c : events->events(0).changes()) {
@@ -193,7 +193,7 @@ TEST_F(KeyAccountTest, WorkQueueRunsBreachedFirstThenByDueWithKeyAccountsAheadWi
   // s1 is breached; k1 (due 09:30) goes ahead of s2 (due 09:20): within the 1 h margin.
   EXPECT_THAT(QueueIds(kTom, mine), ElementsAre(s1.id(), k1.id(), s2.id()));
   EXPECT_THAT(QueueIds(kSue, Team("repairs", 1)), ElementsAre(s1.id(), k1.id(), s2.id(), s3.id()));
-  auto page = tickets_->ListWorkQueue(kTom, mine);
+  auto page = work_queues_->ListWorkQueue(kTom, mine);
   ASSERT_THAT(page, IsOk());
   EXPECT_TRUE(page->items(0).ticket().sla_breached());
   EXPECT_EQ(page->items(0).business_time_left().seconds(), 0);  // due this instant
@@ -201,12 +201,12 @@ TEST_F(KeyAccountTest, WorkQueueRunsBreachedFirstThenByDueWithKeyAccountsAheadWi
   // A technician sees only their own queue.
   v1::ListWorkQueueRequest tims;
   tims.set_assignee("tim");
-  EXPECT_THAT(tickets_->ListWorkQueue(kTom, tims), StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
+  EXPECT_THAT(work_queues_->ListWorkQueue(kTom, tims), StatusIs(absl::StatusCode::kPermissionDenied, ::testing::_));
   EXPECT_THAT(QueueIds(kTim, tims), ElementsAre(s3.id()));
   // Resolved work leaves the queue.
   v1::TransitionTicketRequest resolve;
   resolve.set_id(s1.id());
-  resolve.set_version(tickets_->Get(kTom, [&] { v1::GetTicketRequest r; r.set_id(s1.id()); return r; }())->version());
+  resolve.set_version(queries_->Get(kTom, [&] { v1::GetTicketRequest r; r.set_id(s1.id()); return r; }())->version());
   resolve.set_status(v1::TICKET_STATUS_IN_PROGRESS);
   auto moved = tickets_->Transition(kTom, resolve);
   ASSERT_THAT(moved, IsOk());
@@ -215,7 +215,7 @@ TEST_F(KeyAccountTest, WorkQueueRunsBreachedFirstThenByDueWithKeyAccountsAheadWi
   testing::AddCompletion(resolve);
   ASSERT_THAT(tickets_->Transition(kTom, resolve), IsOk());
   EXPECT_THAT(QueueIds(kTom, mine), ElementsAre(k1.id(), s2.id()));
-  EXPECT_THAT(tickets_->ListWorkQueue(kTom, v1::ListWorkQueueRequest()),
+  EXPECT_THAT(work_queues_->ListWorkQueue(kTom, v1::ListWorkQueueRequest()),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("scope")));
 }
 
@@ -227,7 +227,7 @@ TEST_F(KeyAccountTest, AClockStillBreachedAfterTheRulesBusinessTimeEscalatesOnce
   ASSERT_THAT(monitor_->RunOnce(), IsOk());
   v1::GetTicketRequest get;
   get.set_id(late.id());
-  ASSERT_THAT(tickets_->Get(kSue, get)->pending_escalations(), SizeIs(1));
+  ASSERT_THAT(queries_->Get(kSue, get)->pending_escalations(), SizeIs(1));
   v1::AddCommentRequest reply;  // the customer hears from us: first response met (late)
   reply.set_ticket_id(answered.id());
   reply.set_body("technician on the way");
@@ -236,7 +236,7 @@ TEST_F(KeyAccountTest, AClockStillBreachedAfterTheRulesBusinessTimeEscalatesOnce
   for (const v1::Alert& alert : AllAlerts()) {  // acknowledged: no re-escalations
     v1::AckAlertRequest ack;
     ack.set_sequence(alert.sequence());
-    ASSERT_THAT(tickets_->AckAlert(kSue, ack), IsOk());
+    ASSERT_THAT(alerts_->Ack(kSue, ack), IsOk());
   }
   Open();  // a restart keeps the pending escalation
   clock_.Advance(absl::Minutes(118));  // 10:59: not yet
@@ -253,7 +253,7 @@ TEST_F(KeyAccountTest, AClockStillBreachedAfterTheRulesBusinessTimeEscalatesOnce
   EXPECT_EQ(alerts[2].level(), 2);
   EXPECT_EQ(alerts[2].past_target().seconds(), 2 * 3600 + 60);  // fired at 11:01
   EXPECT_THAT(alerts[2].summary(), HasSubstr("first_response still breached"));
-  EXPECT_THAT(tickets_->Get(kSue, get)->pending_escalations(), IsEmpty());
+  EXPECT_THAT(queries_->Get(kSue, get)->pending_escalations(), IsEmpty());
 }
 
 TEST(WorkOrderTest, PausedAndClocklessTicketsHaveNoRankAndKeyMarginShiftsTheRank) {

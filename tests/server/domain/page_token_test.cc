@@ -1,4 +1,4 @@
-#include "server/domain/page_token.h"
+#include "server/domain/base/page_token.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

@@ -1,4 +1,4 @@
-#include "server/domain/priority.h"
+#include "server/domain/tickets/priority.h"
 
 #include "gtest/gtest.h"
 

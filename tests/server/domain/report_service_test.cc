@@ -1,7 +1,7 @@
 // Reports checked figure by figure against a small day of work computed by hand.
-#include "server/domain/report_service.h"
+#include "server/domain/reports/report_service.h"
 
-#include "server/domain/ticket_events.h"
+#include "server/domain/base/ticket_events.h"
 #include "tests/server/domain/account_fixture.h"
 #include "tests/testing/transitions.h"
 
@@ -47,7 +47,7 @@ class ReportServiceTest : public AccountFixture {
   v1::Ticket Current(const v1::Ticket& t) {
     v1::GetTicketRequest get;
     get.set_id(t.id());
-    return *tickets_->Get(kSue, get);
+    return *queries_->Get(kSue, get);
   }
   void At(int minutes_after_eight) {
     clock_.Set(start_ + absl::Minutes(minutes_after_eight));
@@ -75,7 +75,7 @@ class ReportServiceTest : public AccountFixture {
     schedule.set_ticket_id(t.id());
     ToTimestamp(clock_.Now(), schedule.mutable_window_start());
     ToTimestamp(clock_.Now() + absl::Hours(1), schedule.mutable_window_end());
-    ASSERT_THAT(tickets_->ScheduleVisit(kAlice, schedule), IsOk());
+    ASSERT_THAT(field_work_->ScheduleVisit(kAlice, schedule), IsOk());
     v1::RecordVisitRequest visit;
     visit.set_ticket_id(t.id());
     visit.set_visit_number(1);
@@ -83,13 +83,13 @@ class ReportServiceTest : public AccountFixture {
     ToTimestamp(clock_.Now(), visit.mutable_leave_time());
     visit.set_outcome(outcome);
     if (outcome == v1::VISIT_OUTCOME_NOT_FIXED) visit.set_not_fixed_reason(v1::NOT_FIXED_REASON_MISSING_PART);
-    ASSERT_THAT(tickets_->RecordVisit(kAlice, visit), IsOk());
+    ASSERT_THAT(field_work_->RecordVisit(kAlice, visit), IsOk());
   }
   void Survey(const v1::Ticket& t, int overall) {
     v1::SubmitSurveyRequest survey;
     survey.set_ticket_id(t.id());
     survey.mutable_survey()->set_overall(overall);
-    ASSERT_THAT(tickets_->SubmitSurvey(kAlice, survey), IsOk());
+    ASSERT_THAT(field_work_->SubmitSurvey(kAlice, survey), IsOk());
   }
   void PlayTheDay() {
     const v1::Ticket a = Open("STD", v1::TICKET_KIND_REPAIR, "tom", "LJ-5200");
@@ -116,7 +116,7 @@ class ReportServiceTest : public AccountFixture {
     promise.set_version(Current(b).version());
     ToTimestamp(clock_.Now() + absl::Hours(1), promise.mutable_committed_time());
     promise.set_reason("part arrives at eleven");
-    ASSERT_THAT(tickets_->SetCommittedDate(kAlice, promise), IsOk());
+    ASSERT_THAT(sla_service_->SetCommittedDate(kAlice, promise), IsOk());
     At(180);
     At(240);
     v1::Resolution feed;

@@ -1,4 +1,4 @@
-#include "server/domain/sla_config_service.h"
+#include "server/domain/sla/sla_config_service.h"
 
 #include <filesystem>
 
@@ -6,7 +6,9 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "server/domain/ticket_service.h"
+#include "server/domain/escalation/escalation_policy.h"
+#include "server/domain/sla/sla_rule.h"
+#include "server/domain/tickets/lifecycle_service.h"
 #include "storage/rocksdb_ticket_store.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
@@ -54,9 +56,11 @@ class SlaConfigServiceTest : public ::testing::Test {
     ASSERT_THAT(store, IsOk());
     store_ = *std::move(store);
   }
+  // Loads the set with the escalation rules as its part, as the server does.
   std::unique_ptr<SlaConfigService> Load(const v1::SlaConfig& from_file) {
-    auto service = SlaConfigService::Load(*store_, clock_, users_, from_file, absl::CivilDay(2023, 1, 1),
-                                          absl::CivilDay(2025, 12, 31));
+    rules_ = std::make_unique<EscalationRules>(users_);
+    auto service = SlaConfigService::Load(*store_, clock_, from_file, {rules_.get()},
+                                          absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
     EXPECT_THAT(service, IsOk());
     return service.ok() ? *std::move(service) : nullptr;
   }
@@ -65,6 +69,7 @@ class SlaConfigServiceTest : public ::testing::Test {
   UserDirectory users_{{kAlice, kRoot, Principal{"tom", v1::ROLE_TECHNICIAN}}};
   std::string dir_;
   std::unique_ptr<storage::RocksDbTicketStore> store_;
+  std::unique_ptr<EscalationRules> rules_;
 };
 
 TEST_F(SlaConfigServiceTest, TheFileSetIsVersionZeroUntilReplaced) {
@@ -110,7 +115,7 @@ TEST_F(SlaConfigServiceTest, StaleInvalidOrUnauthorisedReplacementsChangeNothing
 
 TEST_F(SlaConfigServiceTest, EscalationRulesAreReplacedWithThePoliciesAndValidatedWithThem) {
   auto service = Load(Config("standard", "8h"));
-  EXPECT_TRUE(service->escalation().Get()->Recipients(1, v1::Ticket()).empty());
+  EXPECT_TRUE(rules_->Get()->Recipients(1, v1::Ticket()).empty());
   v1::SlaConfig next = Config("standard", "8h");
   ASSERT_TRUE(google::protobuf::TextFormat::MergeFromString(R"pb(
     escalation_levels { level: 1 name: "team lead" users: "root" }
@@ -122,7 +127,7 @@ TEST_F(SlaConfigServiceTest, EscalationRulesAreReplacedWithThePoliciesAndValidat
   auto replaced = service->Replace(kRoot, Replacement(0, next, "escalate"));
   ASSERT_THAT(replaced, IsOk());
   EXPECT_EQ(replaced->escalation_rules_size(), 1);
-  EXPECT_THAT(service->escalation().Get()->Recipients(1, v1::Ticket()), ::testing::ElementsAre("root"));
+  EXPECT_THAT(rules_->Get()->Recipients(1, v1::Ticket()), ::testing::ElementsAre("root"));
 }
 
 TEST_F(SlaConfigServiceTest, VersionsAreListedNewestFirstAcrossPages) {
@@ -147,7 +152,10 @@ TEST_F(SlaConfigServiceTest, VersionsAreListedNewestFirstAcrossPages) {
 TEST_F(SlaConfigServiceTest, AnOpenTicketWhosePolicyWasRemovedTakesTheNewMatchAtItsNextChange) {
   auto service = Load(Config("standard", "8h"));
   UserDirectory users({kAlice, kRoot, Principal{"tom", v1::ROLE_TECHNICIAN}});
-  TicketService tickets(*store_, clock_, users, service->clocks());
+  const SlaRule sla(service->clocks());
+  const TicketRules rules({&sla});
+  TicketCore core(*store_, clock_, rules, nullptr);
+  LifecycleService tickets(core, users, LifecycleService::Options());
   v1::CreateTicketRequest create;
   create.set_request_id("r1");
   create.mutable_ticket()->set_kind(v1::TICKET_KIND_REPAIR);

@@ -7,9 +7,9 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
-#include "server/domain/sla_monitor.h"
-#include "server/domain/ticket_events.h"
-#include "server/domain/ticket_service.h"
+#include "server/domain/escalation/sla_monitor.h"
+#include "server/domain/base/ticket_events.h"
+#include "tests/testing/domain_world.h"
 #include "storage/rocksdb_ticket_store.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
@@ -61,25 +61,24 @@ constexpr char kPolicies[] = R"pb(
 class SlaTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    v1::ServerConfig config;
-    ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(kPolicies, &config));
-    auto policies = SlaPolicySet::Create(config.calendars(), config.sla_policies(),
-                                         absl::CivilDay(2023, 1, 1), absl::CivilDay(2025, 12, 31));
-    ASSERT_THAT(policies, IsOk());
-    sla_ = std::make_unique<SlaClocks>(std::shared_ptr<const SlaPolicySet>(*std::move(policies)));
     dir_ = ::testing::TempDir() + "/sla_" + ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
     OpenStore();
   }
   void OpenStore() {
-    service_.reset();
-    monitor_.reset();
-    store_.reset();
-    auto store = storage::RocksDbTicketStore::Open(dir_);
-    ASSERT_THAT(store, IsOk());
-    store_ = *std::move(store);
-    service_ = std::make_unique<TicketService>(*store_, clock_, users_, *sla_);
-    monitor_ = std::make_unique<SlaMonitor>(*service_, *store_, clock_, &clock_.settable(), writes_);
+    world_.reset();
+    testing::DomainWorld::Options options;
+    options.config = kPolicies;
+    options.users = {kAlice, kTom, kRoot};
+    options.test_clock = true;
+    auto world = testing::DomainWorld::Open(clock_, dir_, options);
+    ASSERT_THAT(world, testing::IsOk());
+    world_ = *std::move(world);
+    store_ = world_->store.get();
+    service_ = world_->lifecycle.get();
+    queries_ = world_->queries.get();
+    sla_service_ = world_->sla.get();
+    monitor_ = world_->monitor.get();
   }
   void TearDown() override {
     auto report = store_->Verify();
@@ -105,7 +104,7 @@ class SlaTest : public ::testing::Test {
   v1::Ticket Get(const v1::Ticket& t) {
     v1::GetTicketRequest request;
     request.set_id(t.id());
-    return *service_->Get(kAlice, request);
+    return *queries_->Get(kAlice, request);
   }
   v1::Ticket Move(const v1::Ticket& t, v1::TicketStatus to, const std::string& reason = "") {
     v1::TransitionTicketRequest request;
@@ -142,18 +141,18 @@ class SlaTest : public ::testing::Test {
   std::vector<v1::TicketEvent> Events(const v1::Ticket& t) {
     v1::ListTicketEventsRequest request;
     request.set_ticket_id(t.id());
-    auto events = service_->ListEvents(kAlice, request);
+    auto events = queries_->ListEvents(kAlice, request);
     return {events->events().begin(), events->events().end()};
   }
 
   FakeClock clock_{absl::FromUnixSeconds(1704096000)};  // Mon 2024-01-01 08:00 UTC
-  UserDirectory users_{{kAlice, kTom, kRoot}};
-  std::unique_ptr<SlaClocks> sla_;
   std::string dir_;
-  std::unique_ptr<storage::RocksDbTicketStore> store_;
-  std::unique_ptr<TicketService> service_;
-  exec::InlineWrites writes_;
-  std::unique_ptr<SlaMonitor> monitor_;
+  std::unique_ptr<testing::DomainWorld> world_;
+  storage::RocksDbTicketStore* store_ = nullptr;
+  LifecycleService* service_ = nullptr;
+  TicketQueries* queries_ = nullptr;
+  SlaService* sla_service_ = nullptr;
+  SlaMonitor* monitor_ = nullptr;
   int requests_ = 0;
 };
 
@@ -348,7 +347,7 @@ TEST_F(SlaTest, TestClockMovesOnlyForAdminsAndOnlyForward) {
   EXPECT_THAT(monitor_->AdvanceTestClock(kRoot, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("forward")));
   request.mutable_advance()->set_seconds(60);
   EXPECT_THAT(monitor_->AdvanceTestClock(kAlice, request), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("test clock")));
-  SlaMonitor without_test_clock(*service_, *store_, clock_, nullptr, writes_);
+  SlaMonitor without_test_clock(*world_->core, *world_->alerts, nullptr, world_->writes);
   EXPECT_THAT(without_test_clock.AdvanceTestClock(kRoot, request),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("--test_clock")));
 }
@@ -370,7 +369,7 @@ TEST_F(SlaTest, AdvancingTheTestClockRecordsEachTimerAtItsOwnInstant) {
                                             created + absl::Hours(6), created + absl::Hours(8)}));
 }
 
-absl::StatusOr<v1::Ticket> Promise(TicketService& service, const Principal& who,
+absl::StatusOr<v1::Ticket> Promise(SlaService& service, const Principal& who,
                                    const v1::Ticket& t, absl::Time when, const std::string& reason) {
   v1::SetCommittedDateRequest request;
   request.set_id(t.id());
@@ -383,7 +382,7 @@ absl::StatusOr<v1::Ticket> Promise(TicketService& service, const Principal& who,
 TEST_F(SlaTest, CommittedDateIsAnAbsolutePromiseKeptOrBrokenAtResolution) {
   v1::Ticket t = Create(v1::PRIORITY_P3);
   const absl::Time promised = clock_.Now() + absl::Hours(48);
-  auto promised_ticket = Promise(*service_, kAlice, t, promised, "print head arrives Wednesday");
+  auto promised_ticket = Promise(*sla_service_, kAlice, t, promised, "print head arrives Wednesday");
   ASSERT_THAT(promised_ticket, IsOk());
   t = *promised_ticket;
   const v1::SlaClock& committed = ClockOf(t, v1::SLA_CLOCK_KIND_COMMITTED_DATE);
@@ -412,15 +411,15 @@ TEST_F(SlaTest, CommittedDateIsAnAbsolutePromiseKeptOrBrokenAtResolution) {
 
 TEST_F(SlaTest, ANewCommittedDateStartsANewCycleAndOnlyTheDeskPromises) {
   v1::Ticket t = Create(v1::PRIORITY_P3);
-  t = *Promise(*service_, kAlice, t, clock_.Now() + absl::Hours(10), "first promise");
-  t = *Promise(*service_, kAlice, t, clock_.Now() + absl::Hours(20), "part delayed");
+  t = *Promise(*sla_service_, kAlice, t, clock_.Now() + absl::Hours(10), "first promise");
+  t = *Promise(*sla_service_, kAlice, t, clock_.Now() + absl::Hours(20), "part delayed");
   EXPECT_EQ(ClockOf(t, v1::SLA_CLOCK_KIND_COMMITTED_DATE).cycle(), 2);
   EXPECT_THAT(Events(t).back().changes(0).field(), "committed_time");
-  EXPECT_THAT(Promise(*service_, kTom, t, clock_.Now() + absl::Hours(30), "x"),
+  EXPECT_THAT(Promise(*sla_service_, kTom, t, clock_.Now() + absl::Hours(30), "x"),
               StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("promise")));
-  EXPECT_THAT(Promise(*service_, kAlice, t, clock_.Now() - absl::Hours(1), "x"),
+  EXPECT_THAT(Promise(*sla_service_, kAlice, t, clock_.Now() - absl::Hours(1), "x"),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("committed_time")));
-  EXPECT_THAT(Promise(*service_, kAlice, t, clock_.Now() + absl::Hours(1), ""),
+  EXPECT_THAT(Promise(*sla_service_, kAlice, t, clock_.Now() + absl::Hours(1), ""),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reason")));
 }
 
@@ -433,7 +432,7 @@ TEST_F(SlaTest, ExplanationShowsEachClocksSegmentsFromTheHistory) {
   t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
   v1::ExplainSlaRequest request;
   request.set_id(t.id());
-  auto explanation = service_->ExplainSla(kTom, request);
+  auto explanation = sla_service_->ExplainSla(kTom, request);
   ASSERT_THAT(explanation, IsOk());
   EXPECT_EQ(explanation->sla_policy(), "urgent");
   EXPECT_EQ(explanation->calendar(), "always");
@@ -459,18 +458,18 @@ TEST_F(SlaTest, PreviewComputesDeadlinesWithoutATicket) {
   ToTimestamp(absl::FromCivil(absl::CivilMinute(2024, 1, 5, 17, 0), shanghai), request.mutable_start_time());
   request.set_calendar("office");
   request.mutable_business_time()->set_seconds(2 * 3600);
-  auto due = service_->PreviewDeadline(kTom, request);
+  auto due = sla_service_->PreviewDeadline(kTom, request);
   ASSERT_THAT(due, IsOk());
   EXPECT_EQ(FromTimestamp(due->due_time()), absl::FromCivil(absl::CivilMinute(2024, 1, 8, 9, 30), shanghai));
   request.set_sla_policy("urgent");
-  auto clocks = service_->PreviewDeadline(kTom, request);
+  auto clocks = sla_service_->PreviewDeadline(kTom, request);
   ASSERT_THAT(clocks, IsOk());
   ASSERT_EQ(clocks->clocks_size(), 3);
   EXPECT_EQ(FromDurationProto(clocks->clocks(1).target()), absl::Hours(2));  // next update
   request.set_sla_policy("nope");
-  EXPECT_THAT(service_->PreviewDeadline(kTom, request), StatusIs(absl::StatusCode::kNotFound, HasSubstr("nope")));
+  EXPECT_THAT(sla_service_->PreviewDeadline(kTom, request), StatusIs(absl::StatusCode::kNotFound, HasSubstr("nope")));
   request.set_calendar("nope");
-  EXPECT_THAT(service_->PreviewDeadline(kTom, request), StatusIs(absl::StatusCode::kNotFound, HasSubstr("calendar")));
+  EXPECT_THAT(sla_service_->PreviewDeadline(kTom, request), StatusIs(absl::StatusCode::kNotFound, HasSubstr("calendar")));
 }
 
 TEST_F(SlaTest, TheWorkedExampleOfDocsSlaMd) {

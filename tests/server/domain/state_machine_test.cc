@@ -1,4 +1,4 @@
-#include "server/domain/state_machine.h"
+#include "server/domain/tickets/state_machine.h"
 
 #include <map>
 #include <set>

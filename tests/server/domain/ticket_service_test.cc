@@ -1,4 +1,5 @@
-#include "server/domain/ticket_service.h"
+#include "server/api/grpc/wire.h"
+#include "tests/testing/domain_world.h"
 
 #include <atomic>
 #include <filesystem>
@@ -9,7 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/domain/ticket_events.h"
+#include "server/domain/base/ticket_events.h"
 #include "storage/rocksdb_ticket_store.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
@@ -38,10 +39,14 @@ class TicketServiceTest : public ::testing::Test {
     dir_ = ::testing::TempDir() + "/ticket_service_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
-    auto store = storage::RocksDbTicketStore::Open(dir_);
-    ASSERT_THAT(store, IsOk());
-    store_ = *std::move(store);
-    service_ = std::make_unique<TicketService>(*store_, clock_, users_, sla_);
+    testing::DomainWorld::Options options;
+    options.users = {kAlice, kTom, kTim, kSue, kRoot};
+    auto world = testing::DomainWorld::Open(clock_, dir_, options);
+    ASSERT_THAT(world, testing::IsOk());
+    world_ = *std::move(world);
+    store_ = world_->store.get();
+    service_ = world_->lifecycle.get();
+    queries_ = world_->queries.get();
   }
   void TearDown() override {
     if (store_ != nullptr) {
@@ -93,7 +98,7 @@ class TicketServiceTest : public ::testing::Test {
     request.set_ticket_id(t.id());
     std::vector<v1::TicketEvent> events;
     do {
-      auto response = service_->ListEvents(kAlice, request);
+      auto response = queries_->ListEvents(kAlice, request);
       EXPECT_THAT(response, IsOk());
       if (!response.ok()) break;
       events.insert(events.end(), response->events().begin(), response->events().end());
@@ -104,17 +109,17 @@ class TicketServiceTest : public ::testing::Test {
   v1::Ticket Fetch(const v1::Ticket& t) {
     v1::GetTicketRequest request;
     request.set_id(t.id());
-    auto fetched = service_->Get(kAlice, request);
+    auto fetched = queries_->Get(kAlice, request);
     EXPECT_THAT(fetched, IsOk());
     return fetched.ok() ? *fetched : v1::Ticket();
   }
 
   std::string dir_;
   FakeClock clock_;
-  UserDirectory users_{{kAlice, kTom, kTim, kSue, kRoot}};
-  SlaClocks sla_{std::make_shared<SlaPolicySet>()};
-  std::unique_ptr<storage::RocksDbTicketStore> store_;
-  std::unique_ptr<TicketService> service_;
+  std::unique_ptr<testing::DomainWorld> world_;
+  storage::RocksDbTicketStore* store_ = nullptr;
+  LifecycleService* service_ = nullptr;
+  TicketQueries* queries_ = nullptr;
 };
 
 TEST_F(TicketServiceTest, CreateOpensANewTicketWithMatrixPriorityAndAFirstEvent) {
@@ -167,7 +172,7 @@ TEST_F(TicketServiceTest, RetriedCreateReturnsTheFirstTicketNotASecond) {
   const v1::Ticket again = CreateOrDie("retry-me");
   EXPECT_EQ(again.id(), first.id());
   EXPECT_EQ(again.create_time().seconds(), first.create_time().seconds());
-  auto list = service_->List(kAlice, v1::ListTicketsRequest());
+  auto list = queries_->List(kAlice, v1::ListTicketsRequest());
   ASSERT_THAT(list, IsOk());
   EXPECT_THAT(list->tickets(), SizeIs(1));
 }
@@ -360,9 +365,9 @@ TEST_F(TicketServiceTest, CommentsKeepVisibilityAndCheckTheVersionOnlyWhenGiven)
 TEST_F(TicketServiceTest, UnknownTicketIsNotFoundAndMalformedIdIsInvalid) {
   v1::GetTicketRequest request;
   request.set_id("T-999");
-  EXPECT_THAT(service_->Get(kAlice, request), StatusIs(absl::StatusCode::kNotFound, HasSubstr("T-999")));
+  EXPECT_THAT(queries_->Get(kAlice, request), StatusIs(absl::StatusCode::kNotFound, HasSubstr("T-999")));
   request.set_id("999");
-  EXPECT_THAT(service_->Get(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("id:")));
+  EXPECT_THAT(queries_->Get(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("id:")));
 }
 
 TEST_F(TicketServiceTest, ListingPagesEveryTicketOnceInCreationOrder) {
@@ -375,7 +380,7 @@ TEST_F(TicketServiceTest, ListingPagesEveryTicketOnceInCreationOrder) {
   v1::ListTicketsRequest request;
   request.set_page_size(7);
   do {
-    auto page = service_->List(kAlice, request);
+    auto page = queries_->List(kAlice, request);
     ASSERT_THAT(page, IsOk());
     for (const v1::Ticket& t : page->tickets()) seen.push_back(t.id());
     request.set_page_token(page->next_page_token());
@@ -388,8 +393,10 @@ TEST_F(TicketServiceTest, ListingsSendTheStoredTicketsByteForByte) {
   v1::ListTicketsRequest request;
   request.set_account_id("ACME");
   request.set_page_size(5);
-  auto serialized = service_->ListSerialized(kAlice, request);
-  ASSERT_THAT(serialized, IsOk());
+  auto page = queries_->ListPage(kAlice, request);
+  ASSERT_THAT(page, IsOk());
+  // What the gRPC transport sends: the stored bytes as they are (server/api/grpc/wire.h).
+  auto serialized = std::make_optional(api::EncodeTicketPage(*page));
   v1::ListTicketsResponse response;
   ASSERT_TRUE(response.ParseFromString(*serialized));
   // The same page, read as messages from the store.
@@ -415,21 +422,21 @@ TEST_F(TicketServiceTest, ListingRefusesBadPagingInput) {
   CreateOrDie("r1");
   v1::ListTicketsRequest request;
   request.set_page_size(-1);
-  EXPECT_THAT(service_->List(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
+  EXPECT_THAT(queries_->List(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_size")));
   request.set_page_size(1);
   request.set_page_token("xyz");
-  EXPECT_THAT(service_->List(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
+  EXPECT_THAT(queries_->List(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("page_token")));
   CreateOrDie("r2");
   request.clear_page_token();
-  auto page = service_->List(kAlice, request);
+  auto page = queries_->List(kAlice, request);
   ASSERT_THAT(page, IsOk());
   ASSERT_FALSE(page->next_page_token().empty());
   request.set_page_token(page->next_page_token());
   request.set_account_id("OTHER");
-  EXPECT_THAT(service_->List(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("other filters")));
+  EXPECT_THAT(queries_->List(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("other filters")));
   request.clear_account_id();
   request.add_statuses(static_cast<v1::TicketStatus>(50));
-  EXPECT_THAT(service_->List(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("statuses")));
+  EXPECT_THAT(queries_->List(kAlice, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("statuses")));
 }
 
 TEST_F(TicketServiceTest, HistoryPagesWithoutGaps) {
@@ -443,7 +450,7 @@ TEST_F(TicketServiceTest, HistoryPagesWithoutGaps) {
   request.set_page_size(5);
   std::vector<int64_t> sequences;
   do {
-    auto page = service_->ListEvents(kTom, request);
+    auto page = queries_->ListEvents(kTom, request);
     ASSERT_THAT(page, IsOk());
     for (const v1::TicketEvent& e : page->events()) sequences.push_back(e.sequence());
     request.set_page_token(page->next_page_token());
@@ -461,7 +468,7 @@ TEST_F(TicketServiceTest, ConcurrentWritersOfOneTicketNeverLoseAVersion) {
       for (int i = 0; i < 20; ++i) {
         v1::GetTicketRequest get;
         get.set_id(t.id());
-        v1::Ticket current = *service_->Get(kAlice, get);
+        v1::Ticket current = *queries_->Get(kAlice, get);
         v1::UpdateTicketRequest request;
         *request.mutable_ticket() = current;
         request.mutable_ticket()->set_summary(absl::StrCat("writer ", w, " pass ", i));

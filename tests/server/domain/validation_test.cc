@@ -1,4 +1,4 @@
-#include "server/domain/validation.h"
+#include "server/domain/base/validation.h"
 
 #include <string>
 

@@ -11,7 +11,8 @@
 #include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "server/domain/ticket_service.h"
+#include "server/domain/tickets/lifecycle_service.h"
+#include "server/domain/tickets/ticket_queries.h"
 #include "storage/batching_ticket_store.h"
 #include "storage/rocksdb_ticket_store.h"
 #include "storage/ticket_id.h"
@@ -84,7 +85,9 @@ class WriteExecutorTest : public ::testing::Test {
     real_ = *std::move(real);
     failing_ = std::make_unique<testing::FailingTicketStore>(*real_);
     store_ = std::make_unique<storage::BatchingTicketStore>(*failing_);
-    tickets_ = std::make_unique<TicketService>(*store_, clock_, users_, sla_);
+    core_ = std::make_unique<TicketCore>(*store_, clock_, rules_, nullptr);
+    tickets_ = std::make_unique<LifecycleService>(*core_, users_, LifecycleService::Options());
+    queries_ = std::make_unique<TicketQueries>(*core_);
     executor_ = std::make_unique<WriteExecutor>(*store_, options);
     executor_->Start();
   }
@@ -118,11 +121,13 @@ class WriteExecutorTest : public ::testing::Test {
   std::string dir_;
   FakeClock clock_;
   UserDirectory users_{{kAlice}};
-  SlaClocks sla_{std::make_shared<SlaPolicySet>()};
+  TicketRules rules_;  // no SLA, no escalation: the executor's behaviour alone
   std::unique_ptr<storage::RocksDbTicketStore> real_;
   std::unique_ptr<testing::FailingTicketStore> failing_;
   std::unique_ptr<storage::BatchingTicketStore> store_;
-  std::unique_ptr<TicketService> tickets_;
+  std::unique_ptr<TicketCore> core_;
+  std::unique_ptr<LifecycleService> tickets_;
+  std::unique_ptr<TicketQueries> queries_;
   std::unique_ptr<WriteExecutor> executor_;
   absl::Notification release_;
 };
@@ -227,7 +232,7 @@ TEST_F(WriteExecutorTest, RequestsWrittenByAnEarlyWriteSucceedWhenTheRestOfTheBa
   executor_->Submit<v1::Ticket>(
       [this]() -> absl::StatusOr<v1::Ticket> {
         // A listing inside a request writes what is staged first (the early write)...
-        auto listed = tickets_->List(kAlice, v1::ListTicketsRequest());
+        auto listed = queries_->List(kAlice, v1::ListTicketsRequest());
         if (!listed.ok()) return listed.status();
         auto created = tickets_->Create(kAlice, Request("during"));
         failing_->fail_commits = true;  // ...and the batch's own write fails

@@ -1,0 +1,51 @@
+#include "server/api/admission.h"
+
+#include "absl/strings/match.h"
+#include "absl/time/clock.h"
+
+namespace ticketing::api {
+namespace {
+
+constexpr absl::string_view kBearer = "Bearer ";
+
+bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+}  // namespace
+
+Admission::Admission(const std::vector<v1::User>& users) {
+  for (const v1::User& user : users) {
+    users_.emplace_back(user.token(), domain::Principal{user.name(), user.role()});
+  }
+}
+
+absl::StatusOr<domain::Principal> Admission::Authenticate(absl::string_view authorization) const {
+  if (authorization.empty()) {
+    return absl::UnauthenticatedError(
+        "missing credentials: send metadata 'authorization: Bearer <token>'");
+  }
+  if (!absl::StartsWithIgnoreCase(authorization, kBearer)) {
+    return absl::UnauthenticatedError("authorization metadata must be 'Bearer <token>'");
+  }
+  const absl::string_view token = authorization.substr(kBearer.size());
+  const domain::Principal* found = nullptr;
+  for (const auto& [known, principal] : users_) {
+    if (ConstantTimeEquals(known, token)) found = &principal;  // no early exit
+  }
+  if (found == nullptr) return absl::UnauthenticatedError("unknown token");
+  return *found;
+}
+
+absl::StatusOr<domain::Principal> Admission::Admit(const CallInfo& call) const {
+  absl::StatusOr<domain::Principal> principal = Authenticate(call.authorization);
+  if (!principal.ok()) return principal.status();
+  if (call.deadline < absl::Now()) return absl::DeadlineExceededError("deadline passed before start");
+  if (call.cancelled && call.cancelled()) return absl::CancelledError("call cancelled");
+  return principal;
+}
+
+}  // namespace ticketing::api

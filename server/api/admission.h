@@ -1,0 +1,48 @@
+#ifndef TICKETING_SERVER_API_ADMISSION_H_
+#define TICKETING_SERVER_API_ADMISSION_H_
+
+#include <functional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "server/domain/base/principal.h"
+#include "ticketing/v1/config.pb.h"
+
+namespace ticketing::api {
+
+// What a transport (gRPC, HTTP) knows of one call, in its own terms translated.
+struct CallInfo {
+  // The value of the "authorization" header or metadata ("Bearer <token>"); empty if none.
+  std::string authorization;
+  // When the caller stops waiting; InfiniteFuture when it set no deadline.
+  absl::Time deadline = absl::InfiniteFuture();
+  // True once the caller gave up. May be null.
+  std::function<bool()> cancelled;
+};
+
+// Who may call at all: maps the bearer token of a call to the configured user, and turns
+// away calls whose caller no longer waits. The same for every transport. Immutable after
+// construction; thread-safe.
+class Admission {
+ public:
+  // `users` must already be validated (see LoadServerConfig): unique names and tokens.
+  explicit Admission(const std::vector<v1::User>& users);
+
+  // The caller, or UNAUTHENTICATED when the token is missing, malformed or unknown.
+  absl::StatusOr<domain::Principal> Authenticate(absl::string_view authorization) const;
+  // The caller of a call about to run: Authenticate, then DEADLINE_EXCEEDED when the call's
+  // deadline has passed and CANCELLED when the caller gave up.
+  absl::StatusOr<domain::Principal> Admit(const CallInfo& call) const;
+
+ private:
+  // Token -> user. Tokens are compared in constant time so timing tells nothing.
+  std::vector<std::pair<std::string, domain::Principal>> users_;
+};
+
+}  // namespace ticketing::api
+
+#endif  // TICKETING_SERVER_API_ADMISSION_H_

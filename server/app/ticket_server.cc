@@ -1,0 +1,237 @@
+// Build() wires the parts of ticketd once; Serve() runs them (see ticket_server.h).
+#include "server/app/ticket_server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "proto/base/status_macros.h"
+#include "server/common/files.h"
+#include "server/common/log.h"
+#include "server/config/server_config.h"
+
+namespace ticketing::app {
+namespace {
+
+std::vector<domain::Principal> Principals(const v1::ServerConfig& config) {
+  std::vector<domain::Principal> users;
+  for (const v1::User& user : config.users()) users.push_back({user.name(), user.role()});
+  return users;
+}
+
+std::map<std::string, domain::TechnicianProfile> TechnicianProfiles(
+    const v1::ServerConfig& config) {
+  std::map<std::string, domain::TechnicianProfile> profiles;
+  for (const v1::User& user : config.users()) {
+    profiles[user.name()] = {{user.regions().begin(), user.regions().end()},
+                             {user.skills().begin(), user.skills().end()}};
+  }
+  return profiles;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const v1::ServerConfig& config) {
+  if (!config.has_tls()) return grpc::InsecureServerCredentials();
+  TKT_ASSIGN_OR_RETURN(std::string cert, ReadFileToString(config.tls().cert_file()));
+  TKT_ASSIGN_OR_RETURN(std::string key, ReadFileToString(config.tls().key_file()));
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({key, cert});
+  return grpc::SslServerCredentials(options);
+}
+
+absl::Status OpenStore(TicketServer& s) {
+  std::error_code error;
+  std::filesystem::create_directories(s.config.data_dir(), error);
+  if (error) {
+    return absl::InternalError(
+        absl::StrCat("cannot create ", s.config.data_dir(), ": ", error.message()));
+  }
+  storage::StoreOptions options;
+  options.sync_writes = !s.config.unsafe_disable_wal_sync();
+  options.observer = &s.publisher;
+  options.upgrade_v1_ticket = [](v1::Ticket& ticket) { domain::UpgradeVersion1Ticket(ticket); };
+  TKT_ASSIGN_OR_RETURN(s.store, storage::RocksDbTicketStore::Open(s.config.data_dir(), options));
+  // Every service reads and writes through the batching store; once the writer starts,
+  // ticket writes run on its thread, many requests to one WAL sync (docs/performance.md).
+  s.batching = std::make_unique<storage::BatchingTicketStore>(*s.store);
+  s.writer = std::make_unique<exec::WriteExecutor>(*s.batching);
+  s.pool = std::make_unique<exec::CallPool>(exec::CallPool::Options());
+  return absl::OkStatus();
+}
+
+// The SLA set stored in the database wins over the config file's (see SlaConfigService).
+absl::Status LoadSlaConfig(TicketServer& s) {
+  v1::SlaConfig from_file;
+  *from_file.mutable_calendars() = s.config.calendars();
+  *from_file.mutable_sla_policies() = s.config.sla_policies();
+  *from_file.mutable_escalation_levels() = s.config.escalation_levels();
+  *from_file.mutable_escalation_rules() = s.config.escalation_rules();
+  s.escalation_rules = std::make_unique<domain::EscalationRules>(*s.users);
+  TKT_ASSIGN_OR_RETURN(s.sla_config, domain::SlaConfigService::Load(*s.batching, *s.clock, from_file,
+                                                                    {s.escalation_rules.get()}));
+  const v1::SlaConfig current = *s.sla_config->Get(domain::Principal{"system", v1::ROLE_ADMIN});
+  LogInfo("SLA policies in force",
+          {{"source", current.version() == 0 ? "config file" : "database"},
+           {"version", std::to_string(current.version())},
+           {"policies", std::to_string(current.sla_policies_size())},
+           {"escalation_rules", std::to_string(current.escalation_rules_size())},
+           {"calendars", std::to_string(current.calendars_size())}});
+  return absl::OkStatus();
+}
+
+// The domain, from the ticket core up (docs/architecture.md, "The domain").
+absl::Status BuildDomain(TicketServer& s) {
+  TKT_ASSIGN_OR_RETURN(config::AccountSettings accounts, config::AccountSettingsOf(s.config));
+  std::optional<absl::Duration> verify_within;
+  if (absl::Duration within; absl::ParseDuration(s.config.verify_within(), &within)) {
+    verify_within = within;  // validated with the config
+  }
+  s.account_directory = std::make_unique<domain::AccountDirectory>(*s.batching);
+  // The rules of every ticket change, in order: the verification deadline, escalation
+  // (before the clocks move, so a raised priority re-targets them), the SLA clocks, and
+  // the work order (from the clocks as they end up).
+  s.verification_rule = std::make_unique<domain::VerificationRule>();
+  s.escalator = std::make_unique<domain::Escalator>(*s.escalation_rules, s.account_directory.get());
+  s.sla_rule = std::make_unique<domain::SlaRule>(s.sla_config->clocks());
+  s.work_order_rule = std::make_unique<domain::WorkOrderRule>(accounts.key_account_margin);
+  s.rules = std::make_unique<domain::TicketRules>(std::vector<const domain::TicketRule*>{
+      s.verification_rule.get(), s.escalator.get(), s.sla_rule.get(), s.work_order_rule.get()});
+  s.core = std::make_unique<domain::TicketCore>(*s.batching, *s.clock, *s.rules,
+                                                s.account_directory.get());
+  s.lifecycle = std::make_unique<domain::LifecycleService>(
+      *s.core, *s.users, domain::LifecycleService::Options{accounts.priority, verify_within});
+  s.queries = std::make_unique<domain::TicketQueries>(*s.core);
+  s.sla = std::make_unique<domain::SlaService>(*s.core, s.sla_config->clocks());
+  domain::FieldWorkService::Options field_work;
+  if (s.config.dissatisfied_below() != 0) field_work.dissatisfied_below = s.config.dissatisfied_below();
+  s.field_work = std::make_unique<domain::FieldWorkService>(*s.core, *s.users, field_work);
+  s.charges = std::make_unique<domain::ChargesService>(*s.core);
+  s.work_queues = std::make_unique<domain::WorkQueueService>(*s.batching, *s.clock,
+                                                             s.sla_config->clocks());
+  s.accounts = std::make_unique<domain::AccountService>(
+      *s.account_directory, *s.core, *s.writer, *s.batching, *s.clock, *s.users,
+      domain::AccountService::Options{accounts.classification});
+  s.alerts = std::make_unique<domain::AlertService>(*s.core, s.publisher, *s.escalation_rules);
+  s.monitor = std::make_unique<domain::SlaMonitor>(*s.core, *s.alerts, s.test_clock.get(), *s.writer);
+  s.dispatcher = std::make_unique<domain::Dispatcher>(*s.queries, *s.lifecycle, *s.batching,
+                                                      *s.clock, *s.users, TechnicianProfiles(s.config));
+  s.reports = std::make_unique<domain::ReportService>(*s.batching, *s.clock);
+  return absl::OkStatus();
+}
+
+void BuildApi(TicketServer& s) {
+  s.admission = std::make_unique<api::Admission>(
+      std::vector<v1::User>(s.config.users().begin(), s.config.users().end()));
+  s.calls = std::make_unique<api::Calls>(*s.admission, *s.writer, *s.pool);
+  s.endpoints = std::make_unique<api::Endpoints>(api::Services{
+      *s.lifecycle, *s.queries, *s.sla, *s.field_work, *s.charges, *s.work_queues, *s.dispatcher,
+      *s.alerts, *s.accounts, *s.reports, *s.sla_config, *s.monitor});
+  s.ticket_grpc = std::make_unique<api::TicketGrpcService>(*s.calls, *s.endpoints);
+  s.admin_grpc = std::make_unique<api::AdminGrpcService>(*s.calls, *s.endpoints);
+  s.alert_grpc = std::make_unique<api::AlertGrpcService>(*s.calls, *s.endpoints);
+  s.account_grpc = std::make_unique<api::AccountGrpcService>(*s.calls, *s.endpoints);
+  s.report_grpc = std::make_unique<api::ReportGrpcService>(*s.calls, *s.endpoints);
+}
+
+// Builds and starts the gRPC server with health checking and reflection on; writes the
+// port file. Returns null (after logging) when it cannot listen.
+std::unique_ptr<grpc::Server> Listen(TicketServer& s, const std::string& port_file) {
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(s.config);
+  if (!credentials.ok()) {
+    LogError("cannot start", {{"status", credentials.status().ToString()}});
+    return nullptr;
+  }
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(s.config.listen_address(), *credentials, &port);
+  builder.SetMaxReceiveMessageSize(s.config.max_request_bytes());
+  for (grpc::Service* service : std::vector<grpc::Service*>{
+           s.ticket_grpc.get(), s.admin_grpc.get(), s.alert_grpc.get(), s.account_grpc.get(),
+           s.report_grpc.get()}) {
+    builder.RegisterService(service);
+  }
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    LogError("cannot start", {{"status", absl::StrCat("cannot listen on ", s.config.listen_address())}});
+    return nullptr;
+  }
+  if (!port_file.empty()) {
+    if (absl::Status w = WriteFileAtomically(port_file, absl::StrCat(port, "\n")); !w.ok()) {
+      LogError("cannot start", {{"status", w.ToString()}});
+      return nullptr;
+    }
+  }
+  LogInfo("serving", {{"addr", s.config.listen_address()}, {"port", std::to_string(port)},
+                      {"data_dir", s.config.data_dir()},
+                      {"wal_sync", s.config.unsafe_disable_wal_sync() ? "OFF (unsafe)" : "on"},
+                      {"users", std::to_string(s.config.users_size())}});
+  return server;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<TicketServer>> Build(v1::ServerConfig config,
+                                                    std::unique_ptr<SettableClock> test_clock) {
+  auto s = std::make_unique<TicketServer>();
+  s->config = std::move(config);
+  s->test_clock = std::move(test_clock);
+  s->clock = s->test_clock != nullptr ? static_cast<const Clock*>(s->test_clock.get())
+                                      : &s->real_clock;
+  s->users = std::make_unique<domain::UserDirectory>(Principals(s->config));
+  TKT_RETURN_IF_ERROR(OpenStore(*s));
+  TKT_RETURN_IF_ERROR(LoadSlaConfig(*s));
+  TKT_RETURN_IF_ERROR(BuildDomain(*s));
+  BuildApi(*s);
+  s->writer->Start();
+  TKT_RETURN_IF_ERROR(s->accounts->ResumeRetierJobs());
+  // Catch up before serving: record what came due while the server was down.
+  TKT_ASSIGN_OR_RETURN(int fired, s->monitor->RunOnce());
+  LogInfo("SLA timers due while stopped recorded", {{"tickets", std::to_string(fired)}});
+  return s;
+}
+
+int Serve(TicketServer& s, const std::string& port_file, const sigset_t& stop_signals) {
+  std::unique_ptr<grpc::Server> server = Listen(s, port_file);
+  if (server == nullptr) return 1;
+  absl::Notification stopping;
+  const bool run_monitor = s.test_clock == nullptr;
+  std::thread monitor_thread([&] {
+    while (run_monitor && !stopping.WaitForNotificationWithTimeout(absl::Seconds(1))) {
+      if (absl::StatusOr<int> fired = s.monitor->RunOnce(); !fired.ok()) {
+        LogError("SLA monitor run failed", {{"status", fired.status().ToString()}});
+      }
+    }
+  });
+  std::thread stopper([&] {
+    int signal = 0;
+    sigwait(&stop_signals, &signal);
+    LogInfo("stopping: draining in-flight calls", {{"signal", std::to_string(signal)}});
+    stopping.Notify();
+    s.publisher.Close();  // alert watchers end with UNAVAILABLE and the sequence to resume from
+    server->Shutdown(std::chrono::system_clock::now() +
+                     std::chrono::seconds(s.config.shutdown_grace_seconds()));
+  });
+  server->Wait();
+  stopper.join();
+  monitor_thread.join();
+  server.reset();
+  s.pool->Stop();    // every call has been answered
+  s.writer->Stop();  // nothing is queued
+  const exec::WriteExecutor::Stats stats = s.writer->stats();
+  LogInfo("writes", {{"batches", std::to_string(stats.batches)},
+                     {"requests", std::to_string(stats.jobs)},
+                     {"largest_batch", std::to_string(stats.largest_batch)}});
+  return 0;
+}
+
+}  // namespace ticketing::app

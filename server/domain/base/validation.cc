@@ -1,0 +1,171 @@
+#include "server/domain/base/validation.h"
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "proto/base/status_macros.h"
+#include "storage/ticket_id.h"
+
+namespace ticketing::domain {
+namespace {
+
+absl::Status Invalid(absl::string_view field, absl::string_view problem) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
+}
+
+size_t CountChars(absl::string_view utf8) {
+  size_t chars = 0;
+  for (unsigned char c : utf8) chars += (c & 0xC0) != 0x80;  // count non-continuation bytes
+  return chars;
+}
+
+absl::Status CheckLength(absl::string_view field, absl::string_view value, size_t max_chars,
+                         bool required) {
+  if (value.empty()) return required ? Invalid(field, "must not be empty") : absl::OkStatus();
+  if (CountChars(value) > max_chars) {
+    return Invalid(field, absl::StrCat("must be at most ", max_chars, " characters (got ",
+                                       CountChars(value), ")"));
+  }
+  return absl::OkStatus();
+}
+
+bool IsIdentifierChar(char c) {
+  return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '/' || c == '-';
+}
+
+template <typename Enum>
+absl::Status CheckEnum(absl::string_view field, Enum value, bool (*is_valid)(int),
+                       bool required) {
+  if (!is_valid(value)) return Invalid(field, absl::StrCat("unknown value ", value));
+  if (required && value == 0) return Invalid(field, "must be set");
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Status CheckPhone(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return absl::OkStatus();
+  if (value.size() < 3 || value.size() > 32) return Invalid(field, "must be 3-32 characters");
+  for (char c : value) {
+    if (!absl::ascii_isdigit(c) && c != ' ' && c != '+' && c != '(' && c != ')' && c != '-') {
+      return Invalid(field, "may contain only digits, spaces and + ( ) -");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckEmail(absl::string_view field, absl::string_view value) {
+  TKT_RETURN_IF_ERROR(CheckLine(field, value, 254, false));
+  if (value.empty()) return absl::OkStatus();
+  const size_t at = value.find('@');
+  if (at == 0 || at == absl::string_view::npos || at == value.size() - 1 ||
+      value.find(' ') != absl::string_view::npos) {
+    return Invalid(field, "must look like name@example.com");
+  }
+  return absl::OkStatus();
+}
+
+namespace {
+
+}  // namespace
+
+absl::Status CheckIdentifier(absl::string_view field, absl::string_view value, bool required) {
+  if (value.empty()) return required ? Invalid(field, "must not be empty") : absl::OkStatus();
+  if (value.size() > kMaxIdentifierChars) {
+    return Invalid(field, absl::StrCat("must be at most ", kMaxIdentifierChars, " characters"));
+  }
+  if (!absl::ascii_isalnum(value[0])) return Invalid(field, "must start with a letter or digit");
+  for (char c : value) {
+    if (!IsIdentifierChar(c)) {
+      return Invalid(field, "may contain only letters, digits and . _ : / -");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRequestId(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return Invalid(field, "must not be empty (use a fresh UUID per ticket)");
+  if (value.size() > 64) return Invalid(field, "must be at most 64 characters");
+  for (char c : value) {
+    if (!absl::ascii_isalnum(c) && c != '.' && c != '_' && c != ':' && c != '-') {
+      return Invalid(field, "may contain only letters, digits and . _ : -");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckLine(absl::string_view field, absl::string_view value, size_t max_chars,
+                       bool required) {
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7F) return Invalid(field, "must be one line without control characters");
+  }
+  return CheckLength(field, value, max_chars, required);
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_chars,
+                       bool required) {
+  for (unsigned char c : value) {
+    if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F) {
+      return Invalid(field, "must not contain control characters");
+    }
+  }
+  return CheckLength(field, value, max_chars, required);
+}
+
+absl::Status CheckPriorityReason(const v1::Ticket& t) {
+  if (t.priority_reason().empty()) {
+    return Invalid("ticket.priority_reason",
+                   "required when setting the priority by hand: say why it overrides the "
+                   "impact x urgency matrix");
+  }
+  return CheckLine("ticket.priority_reason", t.priority_reason(), kMaxReasonChars, true);
+}
+
+absl::Status CheckUpdatableField(const v1::Ticket& t, absl::string_view path) {
+  const std::string field = absl::StrCat("ticket.", path);
+  if (path == "summary") return CheckLine(field, t.summary(), kMaxSummaryChars, true);
+  if (path == "description") return CheckText(field, t.description(), kMaxLongTextChars, false);
+  if (path == "contact") {
+    TKT_RETURN_IF_ERROR(CheckUpdatableField(t, "contact.name"));
+    TKT_RETURN_IF_ERROR(CheckUpdatableField(t, "contact.phone"));
+    return CheckUpdatableField(t, "contact.email");
+  }
+  if (path == "contact.name") return CheckLine(field, t.contact().name(), kMaxNameChars, true);
+  if (path == "contact.phone") return CheckPhone(field, t.contact().phone());
+  if (path == "contact.email") return CheckEmail(field, t.contact().email());
+  if (path == "product") return CheckLine(field, t.product(), kMaxNameChars, false);
+  if (path == "serial_number") return CheckLine(field, t.serial_number(), kMaxSerialChars, false);
+  if (path == "impact") return CheckEnum(field, t.impact(), v1::Impact_IsValid, false);
+  if (path == "urgency") return CheckEnum(field, t.urgency(), v1::Urgency_IsValid, false);
+  if (path == "priority") {
+    TKT_RETURN_IF_ERROR(CheckEnum(field, t.priority(), v1::Priority_IsValid, true));
+    return CheckPriorityReason(t);
+  }
+  if (path == "queue") return CheckIdentifier(field, t.queue(), false);
+  if (path == "region") return CheckIdentifier(field, t.region(), false);
+  if (path == "status" || path == "assignee") {
+    return Invalid("update_mask", absl::StrCat(path, " is changed with ",
+                                               path == "status" ? "TransitionTicket"
+                                                                : "AssignTicket"));
+  }
+  return Invalid("update_mask", absl::StrCat("path '", path, "' cannot be updated"));
+}
+
+absl::Status CheckNewTicket(const v1::Ticket& t) {
+  TKT_RETURN_IF_ERROR(CheckEnum("ticket.kind", t.kind(), v1::TicketKind_IsValid, true));
+  TKT_RETURN_IF_ERROR(CheckIdentifier("ticket.account_id", t.account_id(), true));
+  for (absl::string_view path : {"summary", "description", "contact", "product", "serial_number",
+                                 "impact", "urgency", "queue", "region"}) {
+    TKT_RETURN_IF_ERROR(CheckUpdatableField(t, path));
+  }
+  TKT_RETURN_IF_ERROR(CheckEnum("ticket.priority", t.priority(), v1::Priority_IsValid, false));
+  if (t.priority() != v1::PRIORITY_UNSPECIFIED) TKT_RETURN_IF_ERROR(CheckPriorityReason(t));
+  return CheckIdentifier("ticket.assignee", t.assignee(), false);
+}
+
+absl::Status CheckTicketId(absl::string_view field, absl::string_view value) {
+  if (value.empty()) return Invalid(field, "must not be empty");
+  if (!ParseTicketId(value)) return Invalid(field, "must look like T-<number>, e.g. T-42");
+  return absl::OkStatus();
+}
+
+}  // namespace ticketing::domain

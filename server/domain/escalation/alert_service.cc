@@ -1,0 +1,169 @@
+#include "server/domain/escalation/alert_service.h"
+
+#include <algorithm>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "proto/base/status_macros.h"
+#include "server/domain/base/authz.h"
+#include "server/domain/base/selectors.h"
+#include "server/domain/base/ticket_events.h"
+#include "server/domain/base/validation.h"
+#include "storage/ticket_id.h"
+
+namespace ticketing::domain {
+namespace {
+
+// The number of the ticket an alert is about. A stored alert names a well-formed ticket;
+// one that does not is corrupt (DATA_LOSS), never "ticket 0".
+absl::StatusOr<uint64_t> TicketOf(const v1::Alert& alert) {
+  const std::optional<uint64_t> id = ParseTicketId(alert.ticket_id());
+  if (!id) {
+    return absl::DataLossError(absl::StrCat("alert ", alert.sequence(), " names no valid ticket ('",
+                                            alert.ticket_id(), "')"));
+  }
+  return *id;
+}
+
+}  // namespace
+
+bool IsAlertRecipient(const Principal& who, const v1::Alert& alert) {
+  return who.name == alert.assignee() ||
+         std::find(alert.recipients().begin(), alert.recipients().end(), who.name) !=
+             alert.recipients().end();
+}
+
+bool AlertPasses(const v1::AlertFilter& filter, const Principal& who, const v1::Alert& alert) {
+  if (!Accepts(filter.levels(), alert.level()) || !Accepts(filter.tiers(), alert.tier()) ||
+      !Accepts(filter.queues(), alert.queue()) || !AcceptsRegion(filter.regions(), alert.region())) {
+    return false;
+  }
+  if (filter.mine() && !IsAlertRecipient(who, alert)) return false;
+  return !(filter.unacknowledged_only() && alert.acknowledged());
+}
+
+absl::StatusOr<v1::Alert> AlertService::Ack(const Principal& actor,
+                                            const v1::AckAlertRequest& request) {
+  TKT_RETURN_IF_ERROR(CheckLine("note", request.note(), kMaxReasonChars, false));
+  TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> found, store_.GetAlert(request.sequence()));
+  if (!found) return absl::NotFoundError(absl::StrCat("alert ", request.sequence(), " not found"));
+  TKT_ASSIGN_OR_RETURN(const uint64_t ticket_id, TicketOf(*found));
+  v1::Alert after;
+  TKT_RETURN_IF_ERROR(tickets_.WithLock(ticket_id, [&]() -> absl::Status {
+    TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> before, store_.GetAlert(request.sequence()));
+    const bool oversight = actor.role == v1::ROLE_SUPERVISOR || actor.role == v1::ROLE_ADMIN;
+    // Whoever owns the ticket now may answer for it, as well as the alert's own addressees.
+    TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, store_.GetTicket(ticket_id));
+    const bool owner = ticket && !ticket->assignee().empty() && ticket->assignee() == actor.name;
+    if (!oversight && !owner && !IsAlertRecipient(actor, *before)) {
+      return absl::PermissionDeniedError(absl::StrCat("user ", actor.name, " (", RoleName(actor.role),
+                                                      ") is not a recipient of alert ", before->sequence()));
+    }
+    after = *before;
+    if (before->acknowledged()) return absl::OkStatus();
+    after.set_acknowledged(true);
+    after.set_acknowledged_by(actor.name);
+    ToTimestamp(tickets_.clock().Now(), after.mutable_acknowledge_time());
+    after.set_acknowledge_note(request.note());
+    return store_.UpdateAlert(*before, after);
+  }));
+  return after;
+}
+
+absl::StatusOr<bool> AlertService::Reescalate(int64_t sequence) {
+  TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> found, store_.GetAlert(sequence));
+  if (!found) return absl::NotFoundError(absl::StrCat("alert ", sequence, " not found"));
+  TKT_ASSIGN_OR_RETURN(const uint64_t ticket_id, TicketOf(*found));
+  auto reescalate = [&](const v1::Ticket&, TicketDraft& draft) -> absl::Status {
+    TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> before, store_.GetAlert(sequence));  // under the lock
+    if (before->acknowledged() || before->escalated_to_sequence() != 0 ||
+        !before->has_reescalate_time() || FromTimestamp(before->reescalate_time()) > draft.now) {
+      return absl::OkStatus();  // acknowledged meanwhile: nothing to do
+    }
+    draft.event.set_type(v1::EVENT_TYPE_SLA);
+    v1::Alert after = *before;
+    after.clear_reescalate_time();
+    std::optional<v1::Alert> raised = rules_.Get()->Reescalate(*before, draft.next, draft.now);
+    RecordChange(draft.event, "escalation", absl::StrCat("level ", before->level()),
+                 raised ? absl::StrCat("level ", raised->level(), ": alert ", sequence, " unacknowledged")
+                        : absl::StrCat("alert ", sequence, " unacknowledged; no higher level"));
+    if (raised) draft.alerts.push_back(*std::move(raised));
+    draft.alert_updates.emplace_back(*std::move(before), std::move(after));
+    return absl::OkStatus();
+  };
+  TKT_ASSIGN_OR_RETURN(TicketCommit commit,
+                       tickets_.Edit(Principal{kSystemActor, v1::ROLE_UNSPECIFIED},
+                                     TicketEdit::Internal("ticket_id", found->ticket_id()),
+                                     reescalate));
+  if (!commit.alerts.empty()) {
+    // Link the old alert to its successor now that the successor's sequence is known (the
+    // successor's escalated_from_sequence was committed with it).
+    TKT_RETURN_IF_ERROR(tickets_.WithLock(ticket_id, [&]() -> absl::Status {
+      TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> old, store_.GetAlert(sequence));
+      v1::Alert linked = *old;
+      linked.set_escalated_to_sequence(commit.alerts.front().sequence());
+      return store_.UpdateAlert(*old, linked);
+    }));
+  }
+  return commit.changed();
+}
+
+absl::StatusOr<v1::ListAlertsResponse> AlertService::List(const Principal& actor,
+                                                          const v1::ListAlertsRequest& request) {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
+  if (request.page_size() < 0 || request.after_sequence() < 0) {
+    return absl::InvalidArgumentError("page_size, after_sequence: must not be negative");
+  }
+  const int page_size = request.page_size() == 0 ? 100 : std::min(request.page_size(), 500);
+  // Scan at most 10 pages' worth so a narrow filter cannot make one call read everything.
+  TKT_ASSIGN_OR_RETURN(std::vector<v1::Alert> alerts,
+                       store_.ListAlerts(request.after_sequence(), page_size * 10));
+  v1::ListAlertsResponse response;
+  response.set_last_sequence(request.after_sequence());
+  for (v1::Alert& alert : alerts) {
+    if (response.alerts_size() == page_size) break;
+    response.set_last_sequence(alert.sequence());
+    if (AlertPasses(request.filter(), actor, alert)) *response.add_alerts() = std::move(alert);
+  }
+  response.set_more(response.last_sequence() < store_.LastAlertSequence());
+  return response;
+}
+
+absl::Status AlertService::Watch(const Principal& actor, const v1::WatchAlertsRequest& request,
+                                 const std::function<bool(const v1::Alert&)>& send,
+                                 const std::function<bool()>& cancelled) {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
+  if (request.from_sequence() < 0) {
+    return absl::InvalidArgumentError("from_sequence: must not be negative");
+  }
+  if (++watchers_ > kMaxWatchers) {
+    --watchers_;
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many alert watchers (", kMaxWatchers, "); retry later"));
+  }
+  absl::Status result = Stream(actor, request, send, cancelled);
+  --watchers_;
+  return result;
+}
+
+absl::Status AlertService::Stream(const Principal& actor, const v1::WatchAlertsRequest& request,
+                                  const std::function<bool(const v1::Alert&)>& send,
+                                  const std::function<bool()>& cancelled) {
+  int64_t cursor = request.from_sequence();
+  while (true) {
+    TKT_ASSIGN_OR_RETURN(std::vector<v1::Alert> batch, store_.ListAlerts(cursor, 200));
+    for (const v1::Alert& alert : batch) {
+      if (AlertPasses(request.filter(), actor, alert) && !send(alert)) return absl::OkStatus();
+      cursor = alert.sequence();
+    }
+    if (!batch.empty()) continue;
+    if (cancelled()) return absl::CancelledError("watch cancelled");
+    if (publisher_.closed()) {
+      return absl::UnavailableError(
+          absl::StrCat("server shutting down; reconnect with from_sequence=", cursor));
+    }
+    publisher_.WaitForAlertAfter(cursor, absl::Seconds(1));
+  }
+}
+
+}  // namespace ticketing::domain

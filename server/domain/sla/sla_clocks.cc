@@ -1,0 +1,352 @@
+#include "server/domain/sla/sla_clocks.h"
+
+#include <algorithm>
+#include <map>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "proto/base/status_macros.h"
+#include "server/domain/base/ticket_events.h"
+
+namespace ticketing::domain {
+namespace {
+
+using SlaClock = v1::SlaClock;
+
+bool Counting(const SlaClock& c) {
+  return c.state() == v1::SLA_CLOCK_STATE_RUNNING || c.state() == v1::SLA_CLOCK_STATE_BREACHED;
+}
+bool Open(const SlaClock& c) { return Counting(c) || c.state() == v1::SLA_CLOCK_STATE_PAUSED; }
+
+SlaClock* FindClock(v1::Ticket& ticket, v1::SlaClockKind kind) {
+  for (SlaClock& clock : *ticket.mutable_sla_clocks()) {
+    if (clock.kind() == kind) return &clock;
+  }
+  return nullptr;
+}
+
+// Brings elapsed (or paused) time up to `now` and starts a new segment there.
+absl::Status Accrue(const SlaPolicy& policy, SlaClock& c, absl::Time now) {
+  if (!Open(c)) return absl::OkStatus();
+  TKT_ASSIGN_OR_RETURN(absl::Duration span,
+                       policy.calendar->Elapsed(FromTimestamp(c.segment_start()), now));
+  if (Counting(c)) {
+    ToDurationProto(FromDurationProto(c.elapsed()) + span, c.mutable_elapsed());
+  } else {
+    ToDurationProto(FromDurationProto(c.paused()) + span, c.mutable_paused());
+  }
+  ToTimestamp(now, c.mutable_segment_start());
+  return absl::OkStatus();
+}
+
+// Sets due_time and warning_time of a counting clock from its segment start.
+absl::Status Schedule(const SlaPolicy& policy, SlaClock& c) {
+  const absl::Duration target = FromDurationProto(c.target()), elapsed = FromDurationProto(c.elapsed());
+  const absl::Time from = FromTimestamp(c.segment_start());
+  TKT_ASSIGN_OR_RETURN(absl::Time due,
+                       policy.calendar->Add(from, std::max(absl::ZeroDuration(), target - elapsed)));
+  const absl::Duration warn = target * policy.warning_percent / 100;
+  TKT_ASSIGN_OR_RETURN(absl::Time warning,
+                       policy.calendar->Add(from, std::max(absl::ZeroDuration(), warn - elapsed)));
+  ToTimestamp(due, c.mutable_due_time());
+  ToTimestamp(warning, c.mutable_warning_time());
+  return absl::OkStatus();
+}
+
+absl::Status StartCycle(const SlaPolicy& policy, SlaClock& c, absl::Duration target,
+                        bool paused, absl::Time now) {
+  const int32_t cycle = c.cycle() + 1, breaches = c.breach_count();
+  const v1::SlaClockKind kind = c.kind();
+  c.Clear();
+  c.set_kind(kind);
+  c.set_cycle(cycle);
+  c.set_breach_count(breaches);
+  ToDurationProto(target, c.mutable_target());
+  ToTimestamp(now, c.mutable_start_time());
+  ToTimestamp(now, c.mutable_segment_start());
+  c.mutable_elapsed();
+  c.mutable_paused();
+  c.set_state(paused ? v1::SLA_CLOCK_STATE_PAUSED : v1::SLA_CLOCK_STATE_RUNNING);
+  return paused ? absl::OkStatus() : Schedule(policy, c);
+}
+
+absl::Status Pause(const SlaPolicy& policy, SlaClock& c, absl::Time now) {
+  if (!Counting(c)) return absl::OkStatus();
+  TKT_RETURN_IF_ERROR(Accrue(policy, c, now));
+  c.set_state(v1::SLA_CLOCK_STATE_PAUSED);
+  c.clear_due_time();
+  c.clear_warning_time();
+  return absl::OkStatus();
+}
+
+absl::Status Resume(const SlaPolicy& policy, SlaClock& c, absl::Time now) {
+  if (c.state() != v1::SLA_CLOCK_STATE_PAUSED) return absl::OkStatus();
+  TKT_RETURN_IF_ERROR(Accrue(policy, c, now));
+  c.set_state(c.breached() ? v1::SLA_CLOCK_STATE_BREACHED : v1::SLA_CLOCK_STATE_RUNNING);
+  return Schedule(policy, c);
+}
+
+absl::Status End(const SlaPolicy& policy, SlaClock& c, bool met, absl::Time now) {
+  if (!Open(c)) return absl::OkStatus();
+  TKT_RETURN_IF_ERROR(Accrue(policy, c, now));
+  ToTimestamp(now, c.mutable_end_time());
+  if (!met) {
+    c.set_state(v1::SLA_CLOCK_STATE_STOPPED);
+    return absl::OkStatus();
+  }
+  const bool late = c.breached() || FromDurationProto(c.elapsed()) > FromDurationProto(c.target());
+  if (late && !c.breached()) {  // breached between two scheduler runs: still a breach
+    c.set_breached(true);
+    c.set_breach_count(c.breach_count() + 1);
+  }
+  c.set_state(late ? v1::SLA_CLOCK_STATE_MET_LATE : v1::SLA_CLOCK_STATE_MET);
+  return absl::OkStatus();
+}
+
+// Resolution runs on after REOPENED with the time it had already used.
+absl::Status RunAgain(const SlaPolicy& policy, SlaClock& c, bool paused, absl::Time now) {
+  if (Open(c)) return absl::OkStatus();
+  c.set_cycle(c.cycle() + 1);
+  c.clear_end_time();
+  ToTimestamp(now, c.mutable_segment_start());
+  c.set_state(paused ? v1::SLA_CLOCK_STATE_PAUSED
+                     : (c.breached() ? v1::SLA_CLOCK_STATE_BREACHED : v1::SLA_CLOCK_STATE_RUNNING));
+  return paused ? absl::OkStatus() : Schedule(policy, c);
+}
+
+// The ticket's policy; when it has left the set (replaced through the admin API), the first
+// matching policy of the new set takes over.
+const SlaPolicy* PolicyOf(const SlaPolicySet& policies, v1::Ticket& ticket) {
+  if (ticket.sla_policy().empty()) return nullptr;
+  if (const SlaPolicy* policy = policies.Find(ticket.sla_policy())) return policy;
+  const SlaPolicy* successor = policies.Select(ticket, ticket.service_tier());
+  if (successor != nullptr) {
+    ticket.set_sla_policy(successor->spec.name());
+    ticket.set_sla_policy_version(successor->version);
+  }
+  return successor;
+}
+
+bool SelectionInputsChanged(const v1::Ticket& a, const v1::Ticket& b) {
+  return a.priority() != b.priority() || a.kind() != b.kind() || a.region() != b.region() ||
+         a.product() != b.product() || a.service_tier() != b.service_tier();
+}
+
+bool FirstResponseMet(v1::Ticket& ticket) {
+  const SlaClock* fr = FindClock(ticket, v1::SLA_CLOCK_KIND_FIRST_RESPONSE);
+  return fr == nullptr || fr->state() == v1::SLA_CLOCK_STATE_MET ||
+         fr->state() == v1::SLA_CLOCK_STATE_MET_LATE;
+}
+
+// Starts (or restarts) the next-update cycle when the policy has one.
+absl::Status RestartNextUpdate(const SlaPolicy& policy, v1::Ticket& ticket, absl::Time now) {
+  if (!policy.next_update) return absl::OkStatus();
+  SlaClock* nu = FindClock(ticket, v1::SLA_CLOCK_KIND_NEXT_UPDATE);
+  if (nu == nullptr) {
+    nu = ticket.add_sla_clocks();
+    nu->set_kind(v1::SLA_CLOCK_KIND_NEXT_UPDATE);
+  }
+  return StartCycle(policy, *nu, *policy.next_update, policy.Pauses(ticket.status()), now);
+}
+
+// Chooses the policy again; running clocks keep the smaller target.
+absl::Status Reselect(const SlaPolicySet& policies, const SlaPolicy*& policy, v1::Ticket& ticket,
+                      absl::Time now) {
+  const SlaPolicy* chosen = policies.Select(ticket, ticket.service_tier());
+  if (chosen == nullptr || chosen == policy) return absl::OkStatus();
+  for (SlaClock& c : *ticket.mutable_sla_clocks()) {
+    if (c.kind() == v1::SLA_CLOCK_KIND_COMMITTED_DATE) continue;  // a date, not a target
+    TKT_RETURN_IF_ERROR(Accrue(*policy, c, now));  // time so far on the old calendar
+    const std::optional<absl::Duration> target = chosen->Target(c.kind());
+    if (Open(c) && target && *target < FromDurationProto(c.target())) ToDurationProto(*target, c.mutable_target());
+    if (Counting(c)) TKT_RETURN_IF_ERROR(Schedule(*chosen, c));
+  }
+  policy = chosen;
+  ticket.set_sla_policy(chosen->spec.name());
+  ticket.set_sla_policy_version(chosen->version);
+  return absl::OkStatus();
+}
+
+absl::Status ApplyStatusChange(const SlaPolicy& policy, v1::TicketStatus from,
+                               v1::Ticket& ticket, absl::Time now) {
+  const v1::TicketStatus to = ticket.status();
+  for (SlaClock& c : *ticket.mutable_sla_clocks()) {
+    if (c.kind() == v1::SLA_CLOCK_KIND_COMMITTED_DATE) continue;  // see ApplyCommittedStatus
+    if (policy.Pauses(to) && !policy.Pauses(from)) TKT_RETURN_IF_ERROR(Pause(policy, c, now));
+    if (policy.Pauses(from) && !policy.Pauses(to)) TKT_RETURN_IF_ERROR(Resume(policy, c, now));
+    const bool resolution = c.kind() == v1::SLA_CLOCK_KIND_RESOLUTION;
+    if (to == v1::TICKET_STATUS_RESOLVED && c.kind() != v1::SLA_CLOCK_KIND_FIRST_RESPONSE) {
+      TKT_RETURN_IF_ERROR(End(policy, c, resolution, now));
+    }
+    if (to == v1::TICKET_STATUS_CLOSED || to == v1::TICKET_STATUS_CANCELLED) {
+      TKT_RETURN_IF_ERROR(End(policy, c, false, now));
+    }
+    if (to == v1::TICKET_STATUS_REOPENED && resolution) {
+      TKT_RETURN_IF_ERROR(RunAgain(policy, c, policy.Pauses(to), now));
+    }
+  }
+  if (to == v1::TICKET_STATUS_REOPENED && FirstResponseMet(ticket)) {
+    return RestartNextUpdate(policy, ticket, now);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyCustomerContact(const SlaPolicy& policy, v1::Ticket& ticket, absl::Time now) {
+  if (SlaClock* fr = FindClock(ticket, v1::SLA_CLOCK_KIND_FIRST_RESPONSE)) {
+    TKT_RETURN_IF_ERROR(End(policy, *fr, true, now));
+  }
+  const v1::TicketStatus s = ticket.status();
+  if (s == v1::TICKET_STATUS_RESOLVED || s == v1::TICKET_STATUS_CLOSED ||
+      s == v1::TICKET_STATUS_CANCELLED) {
+    return absl::OkStatus();
+  }
+  return RestartNextUpdate(policy, ticket, now);
+}
+
+// The committed date is an absolute promise: no calendar, no pauses; it ends with the work.
+void ApplyCommittedStatus(v1::Ticket& ticket, absl::Time now) {
+  SlaClock* c = FindClock(ticket, v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  const v1::TicketStatus to = ticket.status();
+  if (c == nullptr || !Open(*c)) return;
+  const bool met = to == v1::TICKET_STATUS_RESOLVED;
+  if (!met && to != v1::TICKET_STATUS_CLOSED && to != v1::TICKET_STATUS_CANCELLED) return;
+  ToDurationProto(now - FromTimestamp(c->start_time()), c->mutable_elapsed());
+  ToTimestamp(now, c->mutable_end_time());
+  const bool late = c->breached() || now > FromTimestamp(c->due_time());
+  if (met && late && !c->breached()) {
+    c->set_breached(true);
+    c->set_breach_count(c->breach_count() + 1);
+  }
+  c->set_state(!met ? v1::SLA_CLOCK_STATE_STOPPED
+                    : (late ? v1::SLA_CLOCK_STATE_MET_LATE : v1::SLA_CLOCK_STATE_MET));
+}
+
+std::map<v1::SlaClockKind, v1::SlaClockState> States(const v1::Ticket& ticket) {
+  std::map<v1::SlaClockKind, v1::SlaClockState> states;
+  for (const SlaClock& c : ticket.sla_clocks()) states[c.kind()] = c.state();
+  return states;
+}
+
+void RecordStateChanges(const std::map<v1::SlaClockKind, v1::SlaClockState>& before,
+                        const v1::Ticket& after, v1::TicketEvent& event) {
+  for (const SlaClock& c : after.sla_clocks()) {
+    auto old = before.find(c.kind());
+    RecordChange(event, absl::StrCat("sla.", ClockName(c.kind())),
+                 old == before.end() ? "" : ClockStateName(old->second), ClockStateName(c.state()));
+  }
+}
+
+}  // namespace
+
+std::string ClockName(v1::SlaClockKind kind) {
+  return absl::AsciiStrToLower(absl::StripPrefix(v1::SlaClockKind_Name(kind), "SLA_CLOCK_KIND_"));
+}
+
+std::string ClockStateName(v1::SlaClockState state) {
+  return std::string(absl::StripPrefix(v1::SlaClockState_Name(state), "SLA_CLOCK_STATE_"));
+}
+
+absl::Status SlaClocks::Start(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now) const {
+  const std::shared_ptr<const SlaPolicySet> policies = this->policies();
+  const SlaPolicy* policy = policies->Select(ticket, ticket.service_tier());
+  if (policy == nullptr) return absl::OkStatus();
+  ticket.set_sla_policy(policy->spec.name());
+  ticket.set_sla_policy_version(policy->version);
+  RecordChange(event, "sla_policy", "", policy->spec.name());
+  for (v1::SlaClockKind kind : {v1::SLA_CLOCK_KIND_FIRST_RESPONSE, v1::SLA_CLOCK_KIND_RESOLUTION}) {
+    const std::optional<absl::Duration> target = policy->Target(kind);
+    if (!target) continue;
+    SlaClock* clock = ticket.add_sla_clocks();
+    clock->set_kind(kind);
+    TKT_RETURN_IF_ERROR(StartCycle(*policy, *clock, *target, false, now));
+  }
+  RecordStateChanges({}, ticket, event);
+  return absl::OkStatus();
+}
+
+absl::Status SlaClocks::Update(const v1::Ticket& before, v1::Ticket& after,
+                               v1::TicketEvent& event, absl::Time now) const {
+  const auto states_before = States(after);
+  const std::string policy_before = after.sla_policy();
+  const std::shared_ptr<const SlaPolicySet> policies = this->policies();
+  // Without a policy (none ever matched) the policy clocks stand as they are.
+  if (const SlaPolicy* policy = PolicyOf(*policies, after); policy != nullptr) {
+    if (SelectionInputsChanged(before, after)) {
+      TKT_RETURN_IF_ERROR(Reselect(*policies, policy, after, now));
+    }
+    if (before.status() != after.status()) {
+      TKT_RETURN_IF_ERROR(ApplyStatusChange(*policy, before.status(), after, now));
+    }
+    if (event.visibility() == v1::VISIBILITY_CUSTOMER) {
+      TKT_RETURN_IF_ERROR(ApplyCustomerContact(*policy, after, now));
+    }
+  }
+  if (before.status() != after.status()) ApplyCommittedStatus(after, now);
+  RecordChange(event, "sla_policy", policy_before, after.sla_policy());
+  RecordStateChanges(states_before, after, event);
+  return absl::OkStatus();
+}
+
+absl::Status SlaClocks::Fire(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now) const {
+  for (SlaClock& c : *ticket.mutable_sla_clocks()) {
+    if (!Counting(c)) continue;
+    const std::string name = absl::StrCat("sla.", ClockName(c.kind()));
+    if (!c.warning_reached() && c.has_warning_time() && FromTimestamp(c.warning_time()) <= now) {
+      c.set_warning_reached(true);
+      RecordChange(event, name + ".warning", "",
+                   absl::FormatTime(absl::RFC3339_full, FromTimestamp(c.warning_time()), absl::UTCTimeZone()));
+    }
+    if (!c.breached() && c.has_due_time() && FromTimestamp(c.due_time()) <= now) {
+      c.set_breached(true);
+      c.set_breach_count(c.breach_count() + 1);
+      c.set_state(v1::SLA_CLOCK_STATE_BREACHED);
+      RecordChange(event, name, "RUNNING", "BREACHED");
+    }
+  }
+  return absl::OkStatus();
+}
+
+void SlaClocks::SetCommittedDate(v1::Ticket& ticket, absl::Time committed,
+                                 v1::TicketEvent& event, absl::Time now) const {
+  SlaClock* c = FindClock(ticket, v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  if (c == nullptr) {
+    c = ticket.add_sla_clocks();
+    c->set_kind(v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  }
+  const std::string old_state = c->state() == v1::SLA_CLOCK_STATE_UNSPECIFIED ? "" : ClockStateName(c->state());
+  const std::shared_ptr<const SlaPolicySet> policies = this->policies();
+  const SlaPolicy* policy = policies->Find(ticket.sla_policy());
+  const int percent = policy != nullptr ? policy->warning_percent : 75;
+  const int32_t cycle = c->cycle() + 1, breaches = c->breach_count();
+  c->Clear();
+  c->set_kind(v1::SLA_CLOCK_KIND_COMMITTED_DATE);
+  c->set_cycle(cycle);
+  c->set_breach_count(breaches);
+  c->set_state(v1::SLA_CLOCK_STATE_RUNNING);
+  ToDurationProto(committed - now, c->mutable_target());
+  ToTimestamp(now, c->mutable_start_time());
+  ToTimestamp(now, c->mutable_segment_start());
+  ToTimestamp(committed, c->mutable_due_time());
+  ToTimestamp(now + (committed - now) * percent / 100, c->mutable_warning_time());
+  c->mutable_elapsed();
+  c->mutable_paused();
+  RecordChange(event, "sla.committed_date", old_state, "RUNNING");
+}
+
+absl::StatusOr<std::vector<v1::SlaClock>> SlaClocks::Preview(const SlaPolicy& policy,
+                                                            absl::Time start) const {
+  std::vector<v1::SlaClock> clocks;
+  for (v1::SlaClockKind kind : {v1::SLA_CLOCK_KIND_FIRST_RESPONSE, v1::SLA_CLOCK_KIND_NEXT_UPDATE,
+                                v1::SLA_CLOCK_KIND_RESOLUTION}) {
+    const std::optional<absl::Duration> target = policy.Target(kind);
+    if (!target) continue;
+    SlaClock clock;
+    clock.set_kind(kind);
+    TKT_RETURN_IF_ERROR(StartCycle(policy, clock, *target, false, start));
+    clocks.push_back(std::move(clock));
+  }
+  return clocks;
+}
+
+}  // namespace ticketing::domain

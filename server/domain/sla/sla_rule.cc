@@ -1,0 +1,59 @@
+#include "server/domain/sla/sla_rule.h"
+
+#include "absl/strings/str_cat.h"
+#include "proto/base/status_macros.h"
+#include "server/domain/base/ticket_events.h"
+
+namespace ticketing::domain {
+namespace {
+
+const v1::SlaClock* FindClock(const v1::Ticket& ticket, v1::SlaClockKind kind) {
+  for (const v1::SlaClock& c : ticket.sla_clocks()) {
+    if (c.kind() == kind) return &c;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::Status SlaRule::OnCreate(TicketDraft& draft) const {
+  return clocks_.Start(draft.next, draft.event, draft.now);
+}
+
+absl::Status SlaRule::OnChange(const v1::Ticket& before, TicketDraft& draft) const {
+  TKT_RETURN_IF_ERROR(clocks_.Update(before, draft.next, draft.event, draft.now));
+  PrunePendingEscalations(draft.next);
+  return absl::OkStatus();
+}
+
+absl::Status SlaRule::OnDue(TicketDraft& draft) const {
+  FirePendingEscalations(draft.next, draft.event, draft.now);
+  return clocks_.Fire(draft.next, draft.event, draft.now);  // the change raises the alerts
+}
+
+void FirePendingEscalations(v1::Ticket& ticket, v1::TicketEvent& event, absl::Time now) {
+  auto* pending = ticket.mutable_pending_escalations();
+  for (int i = 0; i < pending->size();) {
+    const v1::PendingEscalation& p = pending->Get(i);
+    if (FromTimestamp(p.due_time()) > now) {
+      ++i;
+      continue;
+    }
+    RecordChange(event, absl::StrCat("sla.", ClockName(p.clock()), ".breach_age"), "", p.rule());
+    pending->DeleteSubrange(i, 1);
+  }
+}
+
+void PrunePendingEscalations(v1::Ticket& ticket) {
+  auto* pending = ticket.mutable_pending_escalations();
+  for (int i = 0; i < pending->size();) {
+    const v1::SlaClock* c = FindClock(ticket, pending->Get(i).clock());
+    if (c != nullptr && c->state() == v1::SLA_CLOCK_STATE_BREACHED) {
+      ++i;
+    } else {
+      pending->DeleteSubrange(i, 1);
+    }
+  }
+}
+
+}  // namespace ticketing::domain
