@@ -15,11 +15,13 @@ namespace ticketing::testing {
 // CommitMany, UpdateAlert) fail with UNAVAILABLE ("disk gone") while `fail_commits` is set,
 // writing nothing: the write failures a real disk gives, on demand. Commits can also be
 // held (a slow disk: HoldCommits, then ReleaseCommits). Counts the commits it let through.
+// Account reads fail with UNAVAILABLE while `fail_account_reads` is set.
 class FailingTicketStore final : public storage::TicketStore {
  public:
   explicit FailingTicketStore(storage::TicketStore& real) : real_(real) {}
 
   std::atomic<bool> fail_commits{false};
+  std::atomic<bool> fail_account_reads{false};
   std::atomic<int> commits{0};
 
   // From now on commits wait until ReleaseCommits().
@@ -96,6 +98,7 @@ class FailingTicketStore final : public storage::TicketStore {
     return real_.PutSettings(settings);
   }
   absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) override {
+    if (fail_account_reads) return absl::UnavailableError("account read failed");
     return real_.GetAccount(id);
   }
   absl::Status CommitAccounts(const std::vector<storage::AccountChange>& changes,

@@ -302,7 +302,7 @@ bool EscalationPolicy::Selects(const v1::EscalationRule& rule, const v1::Ticket&
 }
 
 void EscalationPolicy::ScheduleBreachAge(v1::Ticket& ticket, v1::SlaClockKind clock,
-                                         absl::Time now) const {
+                                         absl::Time now, v1::TicketEvent& event) const {
   const v1::SlaClock* c = FindClock(ticket, clock);
   if (c == nullptr || !c->has_due_time()) return;
   const SlaPolicy* policy = calendars_ ? calendars_->Find(ticket.sla_policy()) : nullptr;
@@ -314,15 +314,25 @@ void EscalationPolicy::ScheduleBreachAge(v1::Ticket& ticket, v1::SlaClockKind cl
     }
     const absl::Time breach = FromTimestamp(c->due_time());
     // The committed date is a wall-clock promise; the others count business time.
-    absl::StatusOr<absl::Time> due = breach + after;
+    absl::Time due = breach + after;
     if (clock != v1::SLA_CLOCK_KIND_COMMITTED_DATE && policy != nullptr && policy->calendar != nullptr) {
-      due = policy->calendar->Add(breach, after);
+      absl::StatusOr<absl::Time> business = policy->calendar->Add(breach, after);
+      if (business.ok()) {
+        due = *business;
+      } else {
+        // Never dropped: a breach nobody is reminded of is what this server exists to
+        // prevent. Wall-clock time is never longer than business time, so it fires early.
+        RecordChange(event, absl::StrCat("sla.", ClockName(clock), ".breach_age_due"), "",
+                     absl::StrCat("rule ", rule.name(), ": calendar '", policy->calendar->name(),
+                                  "' cannot count ", rule.after_breach(),
+                                  " after the breach (", business.status().message(),
+                                  "); due after ", rule.after_breach(), " of wall-clock time"));
+      }
     }
-    if (!due.ok()) continue;
     v1::PendingEscalation* pending = ticket.add_pending_escalations();
     pending->set_rule(rule.name());
     pending->set_clock(clock);
-    ToTimestamp(std::max(*due, now), pending->mutable_due_time());
+    ToTimestamp(std::max(due, now), pending->mutable_due_time());
   }
 }
 
@@ -365,7 +375,7 @@ absl::StatusOr<std::vector<v1::Alert>> EscalationPolicy::OnEvent(
     const auto condition = ConditionOf(event.changes(i), ticket);
     if (!condition) continue;
     if (condition->second == v1::ESCALATION_CONDITION_SLA_BREACH) {
-      ScheduleBreachAge(ticket, condition->first, now);
+      ScheduleBreachAge(ticket, condition->first, now, event);
     }
     const v1::EscalationRule* rule =
         condition->second == v1::ESCALATION_CONDITION_BREACH_AGE

@@ -84,8 +84,11 @@ class EscalationPolicy {
   bool Selects(const v1::EscalationRule& rule, const v1::Ticket& ticket,
                v1::SlaClockKind clock) const;
   // Adds a pending escalation to `ticket` for every BREACH_AGE rule that selects it, due
-  // after_breach of business time after the clock's due instant.
-  void ScheduleBreachAge(v1::Ticket& ticket, v1::SlaClockKind clock, absl::Time now) const;
+  // after_breach of business time after the clock's due instant. When the calendar cannot
+  // count that far (past the dates it covers), the escalation is due after_breach of
+  // wall-clock time instead (sooner, never later) and `event` records why.
+  void ScheduleBreachAge(v1::Ticket& ticket, v1::SlaClockKind clock, absl::Time now,
+                         v1::TicketEvent& event) const;
   v1::Alert NewAlert(const v1::Ticket& ticket, const v1::EscalationRule& rule,
                      v1::SlaClockKind clock, absl::Time now,
                      const std::optional<v1::Account>& account) const;

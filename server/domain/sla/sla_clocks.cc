@@ -40,22 +40,63 @@ absl::Status Accrue(const SlaPolicy& policy, SlaClock& c, absl::Time now) {
   return absl::OkStatus();
 }
 
-// Sets due_time and warning_time of a counting clock from its segment start.
-absl::Status Schedule(const SlaPolicy& policy, SlaClock& c) {
-  const absl::Duration target = FromDurationProto(c.target()), elapsed = FromDurationProto(c.elapsed());
+// The instant at which clock `c` had used `business` of its time (business <= elapsed):
+// in the counted segment where its elapsed time reached it (SlaClock.counted), on that
+// segment's calendar. Exact across pauses and re-targets; `set` finds the calendars of
+// earlier segments (null, or a calendar no longer configured: `policy`'s).
+absl::StatusOr<absl::Time> UsedUpAt(const SlaPolicySet* set, const SlaPolicy& policy,
+                                    const SlaClock& c, absl::Duration business) {
+  // The last segment that began before `business` was used (strictly: time used exactly
+  // at a pause was used up when the clock paused, not when it resumed).
+  const SlaClock::CountedSegment* segment = nullptr;
+  for (const SlaClock::CountedSegment& counted : c.counted()) {
+    if (FromDurationProto(counted.elapsed_at_start()) >= business) break;
+    segment = &counted;
+  }
+  // A clock stored before segments were kept counted from its start on one calendar.
+  absl::Time from = FromTimestamp(c.start_time());
+  absl::Duration before = absl::ZeroDuration();
+  const BusinessCalendar* calendar = policy.calendar;
+  if (segment != nullptr) {
+    from = FromTimestamp(segment->start());
+    before = FromDurationProto(segment->elapsed_at_start());
+    if (const BusinessCalendar* found = set ? set->FindCalendar(segment->calendar()) : nullptr) {
+      calendar = found;
+    }
+  }
+  TKT_ASSIGN_OR_RETURN(absl::Time at, calendar->Add(from, business - before));
+  return std::min(at, FromTimestamp(c.segment_start()));  // used up by now, whatever the data
+}
+
+// Sets due_time and warning_time of a clock that counts from its segment start on, and
+// records that segment (SlaClock.counted). Called whenever a segment starts counting: a
+// new cycle, a resume, a run after reopening, a re-target. A clock whose target (or
+// warning share) is already used up is due when it ran out: its due time does not move
+// with re-targets, pauses or tier changes (docs/sla.md).
+absl::Status Schedule(const SlaPolicySet* set, const SlaPolicy& policy, SlaClock& c) {
   const absl::Time from = FromTimestamp(c.segment_start());
-  TKT_ASSIGN_OR_RETURN(absl::Time due,
-                       policy.calendar->Add(from, std::max(absl::ZeroDuration(), target - elapsed)));
-  const absl::Duration warn = target * policy.warning_percent / 100;
-  TKT_ASSIGN_OR_RETURN(absl::Time warning,
-                       policy.calendar->Add(from, std::max(absl::ZeroDuration(), warn - elapsed)));
+  const int n = c.counted_size();
+  if (n == 0 || FromTimestamp(c.counted(n - 1).start()) != from ||
+      c.counted(n - 1).calendar() != policy.calendar->name()) {
+    SlaClock::CountedSegment* segment = c.add_counted();
+    ToTimestamp(from, segment->mutable_start());
+    *segment->mutable_elapsed_at_start() = c.elapsed();
+    segment->set_calendar(policy.calendar->name());
+  }
+  const absl::Duration target = FromDurationProto(c.target()), elapsed = FromDurationProto(c.elapsed());
+  auto instant = [&](absl::Duration used) -> absl::StatusOr<absl::Time> {
+    if (used > elapsed) return policy.calendar->Add(from, used - elapsed);
+    return UsedUpAt(set, policy, c, used);
+  };
+  TKT_ASSIGN_OR_RETURN(absl::Time due, instant(target));
+  TKT_ASSIGN_OR_RETURN(absl::Time warning, instant(target * policy.warning_percent / 100));
   ToTimestamp(due, c.mutable_due_time());
   ToTimestamp(warning, c.mutable_warning_time());
   return absl::OkStatus();
 }
 
-absl::Status StartCycle(const SlaPolicy& policy, SlaClock& c, absl::Duration target,
-                        bool paused, absl::Time now) {
+absl::Status StartCycle(const SlaPolicySet* set, const SlaPolicy& policy, SlaClock& c,
+                        absl::Duration target, bool paused, absl::Time now) {
   const int32_t cycle = c.cycle() + 1, breaches = c.breach_count();
   const v1::SlaClockKind kind = c.kind();
   c.Clear();
@@ -68,7 +109,7 @@ absl::Status StartCycle(const SlaPolicy& policy, SlaClock& c, absl::Duration tar
   c.mutable_elapsed();
   c.mutable_paused();
   c.set_state(paused ? v1::SLA_CLOCK_STATE_PAUSED : v1::SLA_CLOCK_STATE_RUNNING);
-  return paused ? absl::OkStatus() : Schedule(policy, c);
+  return paused ? absl::OkStatus() : Schedule(set, policy, c);
 }
 
 absl::Status Pause(const SlaPolicy& policy, SlaClock& c, absl::Time now) {
@@ -80,11 +121,12 @@ absl::Status Pause(const SlaPolicy& policy, SlaClock& c, absl::Time now) {
   return absl::OkStatus();
 }
 
-absl::Status Resume(const SlaPolicy& policy, SlaClock& c, absl::Time now) {
+absl::Status Resume(const SlaPolicySet* set, const SlaPolicy& policy, SlaClock& c,
+                    absl::Time now) {
   if (c.state() != v1::SLA_CLOCK_STATE_PAUSED) return absl::OkStatus();
   TKT_RETURN_IF_ERROR(Accrue(policy, c, now));
   c.set_state(c.breached() ? v1::SLA_CLOCK_STATE_BREACHED : v1::SLA_CLOCK_STATE_RUNNING);
-  return Schedule(policy, c);
+  return Schedule(set, policy, c);
 }
 
 absl::Status End(const SlaPolicy& policy, SlaClock& c, bool met, absl::Time now) {
@@ -105,14 +147,15 @@ absl::Status End(const SlaPolicy& policy, SlaClock& c, bool met, absl::Time now)
 }
 
 // Resolution runs on after REOPENED with the time it had already used.
-absl::Status RunAgain(const SlaPolicy& policy, SlaClock& c, bool paused, absl::Time now) {
+absl::Status RunAgain(const SlaPolicySet* set, const SlaPolicy& policy, SlaClock& c, bool paused,
+                      absl::Time now) {
   if (Open(c)) return absl::OkStatus();
   c.set_cycle(c.cycle() + 1);
   c.clear_end_time();
   ToTimestamp(now, c.mutable_segment_start());
   c.set_state(paused ? v1::SLA_CLOCK_STATE_PAUSED
                      : (c.breached() ? v1::SLA_CLOCK_STATE_BREACHED : v1::SLA_CLOCK_STATE_RUNNING));
-  return paused ? absl::OkStatus() : Schedule(policy, c);
+  return paused ? absl::OkStatus() : Schedule(set, policy, c);
 }
 
 // The ticket's policy; when it has left the set (replaced through the admin API), the first
@@ -140,14 +183,15 @@ bool FirstResponseMet(v1::Ticket& ticket) {
 }
 
 // Starts (or restarts) the next-update cycle when the policy has one.
-absl::Status RestartNextUpdate(const SlaPolicy& policy, v1::Ticket& ticket, absl::Time now) {
+absl::Status RestartNextUpdate(const SlaPolicySet* set, const SlaPolicy& policy, v1::Ticket& ticket,
+                               absl::Time now) {
   if (!policy.next_update) return absl::OkStatus();
   SlaClock* nu = FindClock(ticket, v1::SLA_CLOCK_KIND_NEXT_UPDATE);
   if (nu == nullptr) {
     nu = ticket.add_sla_clocks();
     nu->set_kind(v1::SLA_CLOCK_KIND_NEXT_UPDATE);
   }
-  return StartCycle(policy, *nu, *policy.next_update, policy.Pauses(ticket.status()), now);
+  return StartCycle(set, policy, *nu, *policy.next_update, policy.Pauses(ticket.status()), now);
 }
 
 // Chooses the policy again; running clocks keep the smaller target.
@@ -160,7 +204,7 @@ absl::Status Reselect(const SlaPolicySet& policies, const SlaPolicy*& policy, v1
     TKT_RETURN_IF_ERROR(Accrue(*policy, c, now));  // time so far on the old calendar
     const std::optional<absl::Duration> target = chosen->Target(c.kind());
     if (Open(c) && target && *target < FromDurationProto(c.target())) ToDurationProto(*target, c.mutable_target());
-    if (Counting(c)) TKT_RETURN_IF_ERROR(Schedule(*chosen, c));
+    if (Counting(c)) TKT_RETURN_IF_ERROR(Schedule(&policies, *chosen, c));
   }
   policy = chosen;
   ticket.set_sla_policy(chosen->spec.name());
@@ -168,13 +212,13 @@ absl::Status Reselect(const SlaPolicySet& policies, const SlaPolicy*& policy, v1
   return absl::OkStatus();
 }
 
-absl::Status ApplyStatusChange(const SlaPolicy& policy, v1::TicketStatus from,
-                               v1::Ticket& ticket, absl::Time now) {
+absl::Status ApplyStatusChange(const SlaPolicySet* set, const SlaPolicy& policy,
+                               v1::TicketStatus from, v1::Ticket& ticket, absl::Time now) {
   const v1::TicketStatus to = ticket.status();
   for (SlaClock& c : *ticket.mutable_sla_clocks()) {
     if (c.kind() == v1::SLA_CLOCK_KIND_COMMITTED_DATE) continue;  // see ApplyCommittedStatus
     if (policy.Pauses(to) && !policy.Pauses(from)) TKT_RETURN_IF_ERROR(Pause(policy, c, now));
-    if (policy.Pauses(from) && !policy.Pauses(to)) TKT_RETURN_IF_ERROR(Resume(policy, c, now));
+    if (policy.Pauses(from) && !policy.Pauses(to)) TKT_RETURN_IF_ERROR(Resume(set, policy, c, now));
     const bool resolution = c.kind() == v1::SLA_CLOCK_KIND_RESOLUTION;
     if (to == v1::TICKET_STATUS_RESOLVED && c.kind() != v1::SLA_CLOCK_KIND_FIRST_RESPONSE) {
       TKT_RETURN_IF_ERROR(End(policy, c, resolution, now));
@@ -183,16 +227,17 @@ absl::Status ApplyStatusChange(const SlaPolicy& policy, v1::TicketStatus from,
       TKT_RETURN_IF_ERROR(End(policy, c, false, now));
     }
     if (to == v1::TICKET_STATUS_REOPENED && resolution) {
-      TKT_RETURN_IF_ERROR(RunAgain(policy, c, policy.Pauses(to), now));
+      TKT_RETURN_IF_ERROR(RunAgain(set, policy, c, policy.Pauses(to), now));
     }
   }
   if (to == v1::TICKET_STATUS_REOPENED && FirstResponseMet(ticket)) {
-    return RestartNextUpdate(policy, ticket, now);
+    return RestartNextUpdate(set, policy, ticket, now);
   }
   return absl::OkStatus();
 }
 
-absl::Status ApplyCustomerContact(const SlaPolicy& policy, v1::Ticket& ticket, absl::Time now) {
+absl::Status ApplyCustomerContact(const SlaPolicySet* set, const SlaPolicy& policy,
+                                  v1::Ticket& ticket, absl::Time now) {
   if (SlaClock* fr = FindClock(ticket, v1::SLA_CLOCK_KIND_FIRST_RESPONSE)) {
     TKT_RETURN_IF_ERROR(End(policy, *fr, true, now));
   }
@@ -201,7 +246,7 @@ absl::Status ApplyCustomerContact(const SlaPolicy& policy, v1::Ticket& ticket, a
       s == v1::TICKET_STATUS_CANCELLED) {
     return absl::OkStatus();
   }
-  return RestartNextUpdate(policy, ticket, now);
+  return RestartNextUpdate(set, policy, ticket, now);
 }
 
 // The committed date is an absolute promise: no calendar, no pauses; it ends with the work.
@@ -259,7 +304,7 @@ absl::Status SlaClocks::Start(v1::Ticket& ticket, v1::TicketEvent& event, absl::
     if (!target) continue;
     SlaClock* clock = ticket.add_sla_clocks();
     clock->set_kind(kind);
-    TKT_RETURN_IF_ERROR(StartCycle(*policy, *clock, *target, false, now));
+    TKT_RETURN_IF_ERROR(StartCycle(policies.get(), *policy, *clock, *target, false, now));
   }
   RecordStateChanges({}, ticket, event);
   return absl::OkStatus();
@@ -276,10 +321,10 @@ absl::Status SlaClocks::Update(const v1::Ticket& before, v1::Ticket& after,
       TKT_RETURN_IF_ERROR(Reselect(*policies, policy, after, now));
     }
     if (before.status() != after.status()) {
-      TKT_RETURN_IF_ERROR(ApplyStatusChange(*policy, before.status(), after, now));
+      TKT_RETURN_IF_ERROR(ApplyStatusChange(policies.get(), *policy, before.status(), after, now));
     }
     if (event.visibility() == v1::VISIBILITY_CUSTOMER) {
-      TKT_RETURN_IF_ERROR(ApplyCustomerContact(*policy, after, now));
+      TKT_RETURN_IF_ERROR(ApplyCustomerContact(policies.get(), *policy, after, now));
     }
   }
   if (before.status() != after.status()) ApplyCommittedStatus(after, now);
@@ -343,7 +388,7 @@ absl::StatusOr<std::vector<v1::SlaClock>> SlaClocks::Preview(const SlaPolicy& po
     if (!target) continue;
     SlaClock clock;
     clock.set_kind(kind);
-    TKT_RETURN_IF_ERROR(StartCycle(policy, clock, *target, false, start));
+    TKT_RETURN_IF_ERROR(StartCycle(nullptr, policy, clock, *target, false, start));
     clocks.push_back(std::move(clock));
   }
   return clocks;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "proto/base/status_macros.h"
+#include "server/common/log.h"
 #include "server/domain/base/authz.h"
 #include "server/domain/base/page_token.h"
 #include "server/domain/base/ticket_events.h"
@@ -63,6 +64,13 @@ absl::StatusOr<std::unique_ptr<SlaConfigService>> SlaConfigService::Load(
     current.set_version(0);
   }
   TKT_ASSIGN_OR_RETURN(Compiled compiled, Compile(current, parts, first, last));
+  if (absl::Status usable = compiled.policies->CheckWorkingTime(clock.Now()); !usable.ok()) {
+    // The file's set is refused like any invalid config; a stored set is kept so that the
+    // server starts and an administrator can replace it (what matches its policies fails).
+    if (!stored) return usable;
+    LogError("the SLA set in force cannot give some tickets their due times",
+             {{"status", usable.ToString()}});
+  }
   return std::unique_ptr<SlaConfigService>(new SlaConfigService(
       store, clock, std::move(parts), std::move(current), std::move(compiled), first, last));
 }
@@ -83,6 +91,8 @@ absl::StatusOr<v1::SlaConfig> SlaConfigService::Replace(
   *next.mutable_escalation_levels() = request.escalation_levels();
   *next.mutable_escalation_rules() = request.escalation_rules();
   TKT_ASSIGN_OR_RETURN(Compiled compiled, Compile(next, parts_, first_, last_));
+  // A set that would stop ticket intake is refused before anything changes.
+  TKT_RETURN_IF_ERROR(compiled.policies->CheckWorkingTime(clock_.Now()));
   absl::MutexLock lock(&mu_);
   if (request.expected_version() != current_.version()) {
     return absl::AbortedError(absl::StrCat("expected_version: the SLA configuration is at version ",

@@ -98,6 +98,25 @@ absl::StatusOr<std::unique_ptr<SlaPolicySet>> SlaPolicySet::Create(
   return set;
 }
 
+absl::Status SlaPolicySet::CheckWorkingTime(absl::Time now) const {
+  for (size_t i = 0; i < policies_.size(); ++i) {
+    const SlaPolicy& policy = policies_[i];
+    absl::Duration longest = absl::ZeroDuration();
+    for (v1::SlaClockKind kind : {v1::SLA_CLOCK_KIND_FIRST_RESPONSE, v1::SLA_CLOCK_KIND_NEXT_UPDATE,
+                                  v1::SLA_CLOCK_KIND_RESOLUTION}) {
+      longest = std::max(longest, policy.Target(kind).value_or(absl::ZeroDuration()));
+    }
+    if (longest == absl::ZeroDuration() || policy.calendar->Add(now, longest).ok()) continue;
+    return Invalid(absl::StrCat("sla_policies[", i, "].calendar"),
+                   absl::StrCat("calendar '", policy.calendar->name(), "' has no working time for ",
+                                absl::FormatDuration(longest), " from ",
+                                absl::FormatTime(absl::RFC3339_sec, now, absl::UTCTimeZone()),
+                                " on (within the dates it covers): no ticket of policy '",
+                                policy.spec.name(), "' could be given its due times"));
+  }
+  return absl::OkStatus();
+}
+
 const SlaPolicy* SlaPolicySet::Select(const v1::Ticket& ticket, v1::ServiceTier tier) const {
   for (const SlaPolicy& policy : policies_) {
     if (policy.Matches(ticket, tier)) return &policy;

@@ -51,6 +51,11 @@ class SlaPolicySet {
       absl::CivilDay first = BusinessCalendar::kDefaultFirstDay,
       absl::CivilDay last = BusinessCalendar::kDefaultLastDay);
 
+  // OK when every policy's calendar has the working time to meet its longest target from
+  // `now` (else every ticket matching the policy could not be created: its clocks would
+  // have no due time). INVALID_ARGUMENT naming the policy's calendar field and the calendar.
+  absl::Status CheckWorkingTime(absl::Time now) const;
+
   // The first policy (in config order) matching the ticket, or nullptr.
   const SlaPolicy* Select(const v1::Ticket& ticket, v1::ServiceTier tier) const;
   // The policy called `name`, or nullptr.

@@ -13,6 +13,7 @@
 #include "google/protobuf/text_format.h"
 #include "gtest/gtest.h"
 #include "tests/testing/domain_world.h"
+#include "tests/testing/failing_ticket_store.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/status_matchers.h"
 #include "ticketing/v1/config.pb.h"
@@ -71,6 +72,13 @@ class AccountFixture : public ::testing::Test {
     options.users = {kAlice, kTom, kTim, kSue, kRoot, kMia};
     options.accounts = true;
     options.verify_within = verify_within_;
+    // Every service reads and writes through a double that forwards to the real store
+    // unless a test makes it fail.
+    options.wrap_store = [this](storage::TicketStore& real) {
+      auto failing = std::make_unique<testing::FailingTicketStore>(real);
+      failing_ = failing.get();
+      return failing;
+    };
     auto world = testing::DomainWorld::Open(clock_, dir_, options);
     ASSERT_THAT(world, testing::IsOk());
     world_ = *std::move(world);
@@ -153,6 +161,7 @@ class AccountFixture : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<testing::DomainWorld> world_;
   storage::RocksDbTicketStore* store_ = nullptr;
+  testing::FailingTicketStore* failing_ = nullptr;
   LifecycleService* tickets_ = nullptr;
   TicketQueries* queries_ = nullptr;
   FieldWorkService* field_work_ = nullptr;

@@ -4,6 +4,7 @@
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/text_format.h"
@@ -204,6 +205,70 @@ TEST_F(EscalationTest, AnUnacknowledgedAlertGoesOneLevelUpAfterItsDelayAndAnAckS
   auto report = store_->Verify();
   ASSERT_THAT(report, IsOk());
   EXPECT_THAT(report->problems, IsEmpty());
+}
+
+TEST_F(EscalationTest, AnAlertNamingNoValidTicketIsCorruptNotTicketZero) {
+  Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // alert 1, re-escalates at +30m
+  const v1::Alert stored = All()[0];
+  v1::Alert corrupt = stored;
+  corrupt.set_ticket_id("T-x");
+  ASSERT_THAT(store_->UpdateAlert(stored, corrupt), IsOk());
+  v1::AckAlertRequest ack;
+  ack.set_sequence(1);
+  EXPECT_THAT(alerts_->Ack(kSue, ack),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("alert 1 names no valid ticket")));
+  EXPECT_FALSE(All()[0].acknowledged());
+  clock_.Advance(absl::Minutes(30));
+  EXPECT_THAT(monitor_->RunOnce(),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr("alert 1 names no valid ticket")));
+  EXPECT_EQ(All().size(), 1u) << "nothing re-escalated on some other ticket";
+}
+
+TEST(BreachAgeTest, ABreachAgeTheCalendarCannotCountIsStillScheduledAndSaysWhy) {
+  constexpr char kConfig[] = R"pb(
+    calendars { name: "always" time_zone: "UTC" always_open: true }
+    sla_policies { name: "standard" first_response: "1h" resolution: "8h" calendar: "always" }
+    escalation_levels { level: 1 name: "team lead" roles: ROLE_SUPERVISOR }
+    escalation_rules { name: "breach" condition: ESCALATION_CONDITION_SLA_BREACH level: 1 }
+    escalation_rules { name: "two-days" condition: ESCALATION_CONDITION_BREACH_AGE
+                       clocks: SLA_CLOCK_KIND_FIRST_RESPONSE after_breach: "48h" level: 1 }
+  )pb";
+  const std::string dir = ::testing::TempDir() + "/breach_age_beyond_calendar";
+  std::filesystem::remove_all(dir);
+  FakeClock clock(absl::FromUnixSeconds(1704096000));  // 2024-01-01 08:00 UTC
+  testing::DomainWorld::Options options;
+  options.config = kConfig;
+  options.users = {kAlice, kSue};
+  options.last_day = absl::CivilDay(2024, 1, 2);  // the calendar ends before the 48 hours do
+  auto world = testing::DomainWorld::Open(clock, dir, options);
+  ASSERT_THAT(world, IsOk());
+  v1::CreateTicketRequest request;
+  request.set_request_id("r1");
+  request.mutable_ticket()->set_kind(v1::TICKET_KIND_REPAIR);
+  request.mutable_ticket()->set_account_id("ACME");
+  request.mutable_ticket()->set_summary("Printer jams");
+  request.mutable_ticket()->mutable_contact()->set_name("Li Wei");
+  const v1::Ticket t = *(*world)->lifecycle->Create(kAlice, request);
+  clock.Advance(absl::Minutes(61));
+  ASSERT_THAT((*world)->monitor->RunOnce(), IsOk());  // first response breached at 09:00
+  v1::GetTicketRequest get;
+  get.set_id(t.id());
+  const v1::Ticket breached = *(*world)->queries->Get(kSue, get);
+  ASSERT_EQ(breached.pending_escalations_size(), 1) << "never silently dropped";
+  EXPECT_EQ(breached.pending_escalations(0).rule(), "two-days");
+  EXPECT_EQ(FromTimestamp(breached.pending_escalations(0).due_time()),
+            absl::FromUnixSeconds(1704096000) + absl::Hours(1 + 48));
+  v1::ListTicketEventsRequest events;
+  events.set_ticket_id(t.id());
+  const v1::TicketEvent fired = (*world)->queries->ListEvents(kSue, events)->events().rbegin()[0];
+  bool said_why = false;
+  for (const v1::FieldChange& change : fired.changes()) {
+    said_why = said_why || (change.field() == "sla.first_response.breach_age_due" &&
+                            absl::StrContains(change.new_value(), "calendar 'always' cannot count 48h"));
+  }
+  EXPECT_TRUE(said_why) << fired.DebugString();
 }
 
 TEST_F(EscalationTest, RecipientsAndOversightAcknowledgeOthersMayNot) {

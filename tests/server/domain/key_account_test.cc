@@ -1,5 +1,6 @@
 // Key accounts first: priority, immediate complaint alerts, escalation and work-queue order.
 #include "absl/strings/match.h"
+#include "proto/base/proto_time.h"
 #include "server/domain/tickets/priority.h"
 #include "server/domain/queues/work_order.h"
 #include "tests/server/domain/account_fixture.h"
@@ -274,6 +275,75 @@ TEST(WorkOrderTest, PausedAndClocklessTicketsHaveNoRankAndKeyMarginShiftsTheRank
   EXPECT_TRUE(t.sla_breached());
   EXPECT_EQ(t.next_due_time().seconds(), 10000);
   EXPECT_EQ(t.queue_rank_time().seconds(), 10000 - 3600);
+}
+
+TEST_F(KeyAccountTest, AnAccountThatCannotBeReadFailsTheEscalationUntilItCanNotTheAlertsPeople) {
+  v1::Account account = NewAccount("KEYCO", v1::CHANNEL_TIER_DISTRIBUTOR, 1);
+  v1::KeyPerson* person = account.add_key_persons();
+  person->set_name("Zhang Wei");
+  person->set_role(v1::KEY_PERSON_ROLE_DECISION_MAKER);
+  person->set_notify_on_escalation(true);
+  AddAccount(account);
+  MakeKey("KEYCO");
+  const v1::Ticket t = CreateTicket("KEYCO", "tom");
+  clock_.Advance(absl::Minutes(31));  // the KEY first response (30 min) breaches
+  failing_->fail_account_reads = true;
+  // The breach names the account's key persons: without the account, nothing goes out
+  // (and nothing is recorded), rather than an alert that reaches nobody it should.
+  EXPECT_THAT(monitor_->RunOnce(), StatusIs(absl::StatusCode::kUnavailable, HasSubstr("account read")));
+  EXPECT_THAT(AllAlerts(), IsEmpty());
+  v1::GetTicketRequest get;
+  get.set_id(t.id());
+  EXPECT_EQ(queries_->Get(kSue, get)->version(), t.version()) << "nothing half-applied";
+  failing_->fail_account_reads = false;
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // the next run records it
+  const std::vector<v1::Alert> alerts = AllAlerts();
+  ASSERT_THAT(alerts, SizeIs(1));
+  EXPECT_EQ(alerts[0].rule(), "key-breach");
+  EXPECT_EQ(alerts[0].level(), 2);
+  ASSERT_THAT(alerts[0].key_persons(), SizeIs(1));
+  EXPECT_EQ(alerts[0].key_persons(0).name(), "Zhang Wei");
+  EXPECT_EQ(alerts[0].past_target().seconds(), 60);
+}
+
+TEST_F(KeyAccountTest, AnUpgradePastItsNewTargetIsDueWhenThatRanOutAndTierChangesNeverMoveIt) {
+  AddAccount(NewAccount("ACME", v1::CHANNEL_TIER_CONSUMER, 1));
+  const absl::Time created = clock_.Now();
+  const v1::Ticket t = CreateTicket("ACME", "tom");  // STANDARD: first response in 1 h
+  v1::GetTicketRequest get;
+  get.set_id(t.id());
+  auto first_response_due = [&]() {
+    const v1::Ticket now = *queries_->Get(kSue, get);
+    for (const v1::SlaClock& c : now.sla_clocks()) {
+      if (c.kind() == v1::SLA_CLOCK_KIND_FIRST_RESPONSE) return FromTimestamp(c.due_time());
+    }
+    return absl::InfinitePast();
+  };
+  clock_.Advance(absl::Minutes(45));
+  MakeKey("ACME");  // KEY: 30 min, used up 15 min ago
+  EXPECT_EQ(first_response_due(), created + absl::Minutes(30));
+  const v1::Ticket upgraded = *queries_->Get(kSue, get);
+  EXPECT_EQ(FromTimestamp(upgraded.next_due_time()), created + absl::Minutes(30));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // breached at the 30-minute instant
+  std::vector<v1::Alert> alerts = AllAlerts();
+  ASSERT_THAT(alerts, SizeIs(1));
+  EXPECT_EQ(alerts[0].past_target().seconds(), 15 * 60);
+  const absl::Time rank = FromTimestamp(queries_->Get(kSue, get)->queue_rank_time());
+  // Down and up again: the promise stays as tight as it was and its due time stays put.
+  clock_.Advance(absl::Minutes(10));
+  v1::SetServiceTierRequest clear;
+  clear.set_account_id("ACME");
+  clear.set_version(accounts_->Get(kSue, Named("ACME"))->version());
+  clear.set_tier(v1::SERVICE_TIER_UNSPECIFIED);
+  clear.set_reason("override removed");
+  ASSERT_THAT(accounts_->SetServiceTier(kSue, clear), IsOk());
+  EXPECT_EQ(queries_->Get(kSue, get)->service_tier(), v1::SERVICE_TIER_STANDARD);
+  EXPECT_EQ(first_response_due(), created + absl::Minutes(30));
+  clock_.Advance(absl::Minutes(10));
+  MakeKey("ACME");
+  EXPECT_EQ(first_response_due(), created + absl::Minutes(30));
+  // The KEY margin moves the rank (tier changes), never the due time.
+  EXPECT_EQ(FromTimestamp(queries_->Get(kSue, get)->queue_rank_time()), rank);
 }
 
 }  // namespace

@@ -174,5 +174,38 @@ TEST_F(SlaConfigServiceTest, AnOpenTicketWhosePolicyWasRemovedTakesTheNewMatchAt
   EXPECT_EQ(changed->ticket().sla_policy(), "gold");
 }
 
+TEST_F(SlaConfigServiceTest, ASetThatWouldStopTicketIntakeIsRefusedNamingTheCalendar) {
+  auto service = Load(Config("standard", "8h"));
+  // A calendar without a single working hour...
+  v1::SlaConfig never = Config("standard", "8h");
+  v1::BusinessCalendar* closed = never.add_calendars();
+  closed->set_name("closed");
+  closed->set_time_zone("UTC");
+  never.mutable_sla_policies(0)->set_calendar("closed");
+  EXPECT_THAT(service->Replace(kRoot, Replacement(0, never, "typo")),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("sla_policies[0].calendar: calendar 'closed' has no working time")));
+  // ...or whose working time ends before the policy's targets can be met (a holiday to the
+  // end of the dates it covers).
+  v1::SlaConfig ending = Config("standard", "8h");
+  for (const char* year : {"2024", "2025"}) {
+    v1::DateException* holiday = ending.mutable_calendars(0)->add_exceptions();
+    holiday->set_date(absl::StrCat(year, "-01-01"));
+    holiday->set_end_date(absl::StrCat(year, "-12-31"));
+  }
+  EXPECT_THAT(service->Replace(kRoot, Replacement(0, ending, "shutdown")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("calendar 'always'")));
+  EXPECT_EQ(service->Get(kAlice)->version(), 0) << "nothing replaced";
+  EXPECT_NE(service->clocks().policies()->Find("standard"), nullptr);
+  // A file set like that is refused at start, naming the calendar.
+  std::filesystem::remove_all(dir_ + "-fresh");
+  auto fresh = storage::RocksDbTicketStore::Open(dir_ + "-fresh");
+  ASSERT_THAT(fresh, IsOk());
+  EscalationRules rules(users_);
+  EXPECT_THAT(SlaConfigService::Load(**fresh, clock_, never, {&rules}, absl::CivilDay(2023, 1, 1),
+                                     absl::CivilDay(2025, 12, 31)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("calendar 'closed'")));
+}
+
 }  // namespace
 }  // namespace ticketing::domain

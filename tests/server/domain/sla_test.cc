@@ -278,6 +278,50 @@ TEST_F(SlaTest, RaisingPriorityTightensTheTargetsAndLoweringItNeverLoosensThem) 
   EXPECT_EQ(FromTimestamp(ClockOf(t, kResolution).due_time()), created + absl::Hours(8));
 }
 
+TEST_F(SlaTest, ARaisedPriorityWhoseTargetRanOutBeforeAPauseIsDueWhenItRanOut) {
+  v1::Ticket t = Create(v1::PRIORITY_P3);  // standard: first response 4h, 24x7
+  const absl::Time created = clock_.Now();
+  clock_.Advance(absl::Minutes(70));       // 1h10 counted
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  t = Move(t, v1::TICKET_STATUS_WAITING_CUSTOMER);  // paused for 3 hours
+  clock_.Advance(absl::Hours(3));
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  clock_.Advance(absl::Minutes(20));       // 1h30 counted
+  v1::UpdateTicketRequest raise;
+  *raise.mutable_ticket() = t;
+  raise.mutable_ticket()->set_priority(v1::PRIORITY_P1);
+  raise.mutable_ticket()->set_priority_reason("line stopped");
+  raise.mutable_update_mask()->add_paths("priority");
+  t = *service_->Update(kAlice, raise);    // urgent: 1h, used up before the pause
+  EXPECT_EQ(t.sla_policy(), "urgent");
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kFirstResponse).due_time()), created + absl::Hours(1));
+  EXPECT_EQ(FromTimestamp(t.next_due_time()), created + absl::Hours(1));
+  EXPECT_EQ(Run(), 1);  // breached, at the instant it ran out
+  t = Get(t);
+  EXPECT_EQ(ClockOf(t, kFirstResponse).state(), v1::SLA_CLOCK_STATE_BREACHED);
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kFirstResponse).due_time()), created + absl::Hours(1));
+}
+
+TEST_F(SlaTest, ABreachedClockKeepsItsDueTimeThroughPausesAndPriorityChanges) {
+  v1::Ticket t = Create(v1::PRIORITY_P1);  // urgent: first response 1h
+  const absl::Time due = clock_.Now() + absl::Hours(1);
+  clock_.Advance(absl::Hours(2));
+  EXPECT_EQ(Run(), 1);
+  t = Move(Move(Get(t), v1::TICKET_STATUS_IN_PROGRESS), v1::TICKET_STATUS_WAITING_CUSTOMER);
+  clock_.Advance(absl::Hours(5));
+  t = Move(t, v1::TICKET_STATUS_IN_PROGRESS);
+  EXPECT_EQ(ClockOf(t, kFirstResponse).state(), v1::SLA_CLOCK_STATE_BREACHED);
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kFirstResponse).due_time()), due) << "not the resume";
+  v1::UpdateTicketRequest lower;
+  *lower.mutable_ticket() = t;
+  lower.mutable_ticket()->set_priority(v1::PRIORITY_P4);
+  lower.mutable_ticket()->set_priority_reason("workaround found");
+  lower.mutable_update_mask()->add_paths("priority");
+  t = *service_->Update(kAlice, lower);
+  EXPECT_EQ(FromTimestamp(ClockOf(t, kFirstResponse).due_time()), due) << "not the change";
+  EXPECT_EQ(FromTimestamp(t.queue_rank_time()), due);
+}
+
 TEST_F(SlaTest, CancellingStopsEveryClockAndRemovesItsTimers) {
   v1::Ticket t = Create(v1::PRIORITY_P1);
   t = Move(t, v1::TICKET_STATUS_CANCELLED, "duplicate");
