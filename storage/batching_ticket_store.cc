@@ -9,7 +9,7 @@ namespace {
 
 // Writes the staged changes of `batch` with one CommitMany; checks that the inner store
 // numbered the new alerts as they were handed out.
-absl::Status WriteChanges(TicketStore& inner, const BatchWrite& batch) {
+absl::Status WriteChanges(Store& inner, const BatchWrite& batch) {
   if (batch.changes.empty()) return absl::OkStatus();
   if (inner.LastAlertSequence() != batch.base_alert_sequence) {
     // Only possible if an alert was written around the batches: refuse rather than store
@@ -247,30 +247,24 @@ absl::StatusOr<std::vector<int64_t>> BatchingTicketStore::DueAlertTimers(absl::T
   return inner_.DueAlertTimers(now, limit);
 }
 
-absl::Status BatchingTicketStore::PutSettings(
-    const std::vector<std::pair<std::string, std::string>>& settings) {
-  return inner_.PutSettings(settings);  // no setting depends on a staged ticket
-}
-
-absl::Status BatchingTicketStore::CommitAccounts(
-    const std::vector<AccountChange>& changes,
-    const std::vector<std::pair<std::string, std::string>>& settings,
-    const std::vector<std::string>& deleted_settings) {
+absl::Status BatchingTicketStore::CommitAccounts(const std::vector<AccountChange>& changes,
+                                               const std::vector<RetierJob>& started,
+                                               const std::vector<RetierJob>& done) {
   TKT_RETURN_IF_ERROR(FlushIfPending());
-  return inner_.CommitAccounts(changes, settings, deleted_settings);
+  return inner_.CommitAccounts(changes, started, done);
 }
 
-absl::StatusOr<WorkQueuePage> BatchingTicketStore::ListWorkQueue(const std::string& prefix,
+absl::StatusOr<WorkQueuePage> BatchingTicketStore::ListWorkQueue(const WorkQueueScope& scope,
                                                                  const std::string& after,
                                                                  int limit) {
   TKT_RETURN_IF_ERROR(FlushIfPending());
-  return inner_.ListWorkQueue(prefix, after, limit);
+  return inner_.ListWorkQueue(scope, after, limit);
 }
 
-absl::StatusOr<int64_t> BatchingTicketStore::CountIndexEntries(const std::string& prefix,
+absl::StatusOr<int64_t> BatchingTicketStore::CountOpenAssigned(const std::string& user,
                                                                int64_t limit) {
   TKT_RETURN_IF_ERROR(FlushIfPending());
-  return inner_.CountIndexEntries(prefix, limit);
+  return inner_.CountOpenAssigned(user, limit);
 }
 
 absl::Status BatchingTicketStore::ScanFacts(

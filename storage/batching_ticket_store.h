@@ -82,10 +82,10 @@ struct BatchWrite final : public GroupCommit::Batch {
 // writes happen and all its requests fail.
 // Elsewhere, reads go to the inner store. Ticket writes from another thread while a writer
 // is bound are refused (INTERNAL): they would race the batches.
-class BatchingTicketStore final : public TicketStore, public GroupCommit {
+class BatchingTicketStore final : public Store, public GroupCommit {
  public:
   // `inner` must outlive this store.
-  explicit BatchingTicketStore(TicketStore& inner) : inner_(inner) {}
+  explicit BatchingTicketStore(Store& inner) : inner_(inner) {}
 
   // GroupCommit (see there).
   void BindWriter() override;
@@ -112,22 +112,28 @@ class BatchingTicketStore final : public TicketStore, public GroupCommit {
                                                           int limit) override;
   absl::StatusOr<std::vector<uint64_t>> DueTimers(absl::Time now, int limit) override;
   absl::StatusOr<std::optional<absl::Time>> NextTimerDue() override;
+  absl::StatusOr<WorkQueuePage> ListWorkQueue(const WorkQueueScope& scope, const std::string& after,
+                                              int limit) override;
+  absl::StatusOr<int64_t> CountOpenAssigned(const std::string& user, int64_t limit) override;
+  absl::Status ScanFacts(absl::Time from, absl::Time to,
+                         const std::function<absl::Status(const v1::TicketFacts&)>& fn) override;
+  absl::StatusOr<VerifyReport> Verify() override;
+
+  // AlertLog.
   absl::StatusOr<std::vector<v1::Alert>> ListAlerts(int64_t after_sequence, int limit) override;
   absl::StatusOr<std::optional<v1::Alert>> GetAlert(int64_t sequence) override;
   absl::Status UpdateAlert(const v1::Alert& before, const v1::Alert& after) override;
   absl::StatusOr<std::vector<int64_t>> DueAlertTimers(absl::Time now, int limit) override;
   int64_t LastAlertSequence() override;
-  absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) override {
-    return inner_.GetSetting(key);
-  }
-  absl::Status PutSettings(
-      const std::vector<std::pair<std::string, std::string>>& settings) override;
+
+  // AccountStore: reads pass through (batches hold no accounts); a write first writes what
+  // is staged, so it never overtakes a batch.
   absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) override {
     return inner_.GetAccount(id);
   }
   absl::Status CommitAccounts(const std::vector<AccountChange>& changes,
-                              const std::vector<std::pair<std::string, std::string>>& settings,
-                              const std::vector<std::string>& deleted_settings) override;
+                              const std::vector<RetierJob>& started,
+                              const std::vector<RetierJob>& done) override;
   absl::StatusOr<std::vector<v1::Account>> ScanAccounts(const std::string& after_id,
                                                         int limit) override {
     return inner_.ScanAccounts(after_id, limit);
@@ -137,16 +143,27 @@ class BatchingTicketStore final : public TicketStore, public GroupCommit {
                                                                   int limit) override {
     return inner_.ListAccountEvents(account_id, after_sequence, limit);
   }
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings(
-      const std::string& prefix) override {
-    return inner_.ListSettings(prefix);
+  absl::StatusOr<std::vector<RetierJob>> ListRetierJobs() override {
+    return inner_.ListRetierJobs();
   }
-  absl::StatusOr<WorkQueuePage> ListWorkQueue(const std::string& prefix, const std::string& after,
-                                              int limit) override;
-  absl::StatusOr<int64_t> CountIndexEntries(const std::string& prefix, int64_t limit) override;
-  absl::Status ScanFacts(absl::Time from, absl::Time to,
-                         const std::function<absl::Status(const v1::TicketFacts&)>& fn) override;
-  absl::StatusOr<VerifyReport> Verify() override;
+
+  // SettingStore: straight through (no setting depends on a staged ticket).
+  absl::StatusOr<std::optional<v1::SlaConfig>> GetSlaConfig() override {
+    return inner_.GetSlaConfig();
+  }
+  absl::StatusOr<std::optional<v1::SlaConfig>> GetSlaConfigVersion(int64_t version) override {
+    return inner_.GetSlaConfigVersion(version);
+  }
+  absl::Status PutSlaConfig(const v1::SlaConfig& config) override {
+    return inner_.PutSlaConfig(config);
+  }
+  absl::StatusOr<std::optional<v1::TechnicianAvailability>> GetAvailability(
+      const std::string& technician) override {
+    return inner_.GetAvailability(technician);
+  }
+  absl::Status PutAvailability(const v1::TechnicianAvailability& availability) override {
+    return inner_.PutAvailability(availability);
+  }
 
  private:
   // On the writer thread with a batch open: the batches are visible and writes join them.
@@ -170,7 +187,7 @@ class BatchingTicketStore final : public TicketStore, public GroupCommit {
   const typename Map::mapped_type* Staged(Map BatchWrite::*map,
                                           const typename Map::key_type& key) const;
 
-  TicketStore& inner_;
+  Store& inner_;
   std::atomic<std::thread::id> writer_{};
   // Writer thread only: the open batch, the sealed one in flight (until retired), and the
   // alert sequences handed out so far (staged and in flight included).

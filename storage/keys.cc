@@ -5,7 +5,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/strip.h"
 #include "storage/ticket_id.h"
+#include "storage/ticket_store.h"
 
 namespace ticketing::storage {
 namespace {
@@ -39,6 +42,25 @@ std::string SlaConfigVersionKey(int64_t version) {
   std::string key = "settings/sla/version/";
   AppendBigEndian64(static_cast<uint64_t>(version), &key);
   return key;
+}
+
+std::string RetierJobKey(absl::string_view account_id, int64_t version) {
+  return absl::StrCat(kRetierJobPrefix, account_id, "@", version);
+}
+
+std::optional<RetierJob> ParseRetierJobKey(absl::string_view key) {
+  if (!absl::ConsumePrefix(&key, kRetierJobPrefix)) return std::nullopt;
+  const size_t at = key.rfind('@');
+  RetierJob job;
+  if (at == absl::string_view::npos || !absl::SimpleAtoi(key.substr(at + 1), &job.account_version)) {
+    return std::nullopt;
+  }
+  job.account_id = std::string(key.substr(0, at));
+  return job;
+}
+
+std::string AvailabilityKey(absl::string_view technician) {
+  return absl::StrCat("technicians/available/", technician);
 }
 
 std::string TicketKey(uint64_t id) {

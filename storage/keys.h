@@ -54,6 +54,7 @@
 // IndexKeys() and rewritten in the same WriteBatch as the record.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include <vector>
@@ -63,6 +64,8 @@
 #include "ticketing/v1/ticket.pb.h"
 
 namespace ticketing::storage {
+
+struct RetierJob;  // ticket_store.h
 
 inline constexpr char kTicketsFamily[] = "tickets";
 inline constexpr char kEventsFamily[] = "events";
@@ -83,6 +86,12 @@ inline constexpr char kSchemaVersion[] = "2";
 inline constexpr char kSlaConfigCurrentKey[] = "settings/sla/current";
 // The key of SLA configuration version `version`.
 std::string SlaConfigVersionKey(int64_t version);
+// The key of a pending tier move: jobs/retier/<account id>@<version> (identifiers never
+// contain '@'), and back (nullopt for a malformed key).
+std::string RetierJobKey(absl::string_view account_id, int64_t version);
+std::optional<RetierJob> ParseRetierJobKey(absl::string_view key);
+// technicians/available/<user>.
+std::string AvailabilityKey(absl::string_view technician);
 
 // Where a ticket stands in every index: creation time (ms since the epoch), then id.
 struct Position {

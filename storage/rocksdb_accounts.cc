@@ -1,4 +1,5 @@
-// RocksDbTicketStore: accounts, their histories, settings scans and work queues.
+// RocksDbTicketStore: accounts and their histories, pending tier moves, settings (the SLA
+// configuration's versions, technicians' availability) and work queues.
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -24,6 +25,16 @@ absl::StatusOr<Message> Parse(const rocksdb::Slice& value, absl::string_view wha
 
 }  // namespace
 
+template <typename Message>
+absl::StatusOr<std::optional<Message>> RocksDbTicketStore::ReadSetting(const std::string& key,
+                                                                       absl::string_view what) {
+  TKT_ASSIGN_OR_RETURN(std::optional<std::string> bytes, GetSetting(key));
+  if (!bytes) return std::nullopt;
+  Message message;
+  if (!message.ParseFromString(*bytes)) return absl::DataLossError(absl::StrCat(what, " is corrupt"));
+  return message;
+}
+
 absl::StatusOr<std::optional<v1::Account>> RocksDbTicketStore::GetAccount(const std::string& id) {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), accounts_, id, &value);
@@ -34,10 +45,9 @@ absl::StatusOr<std::optional<v1::Account>> RocksDbTicketStore::GetAccount(const 
   return account;
 }
 
-absl::Status RocksDbTicketStore::CommitAccounts(
-    const std::vector<AccountChange>& changes,
-    const std::vector<std::pair<std::string, std::string>>& settings,
-    const std::vector<std::string>& deleted_settings) {
+absl::Status RocksDbTicketStore::CommitAccounts(const std::vector<AccountChange>& changes,
+                                              const std::vector<RetierJob>& started,
+                                              const std::vector<RetierJob>& done) {
   rocksdb::WriteBatch batch;
   CommitRecord record;
   for (const AccountChange& change : changes) {
@@ -52,13 +62,15 @@ absl::Status RocksDbTicketStore::CommitAccounts(
     logged->set_account_id(id);
     logged->set_event_sequence(change.event.sequence());
   }
-  for (const auto& [key, value] : settings) {
-    TKT_RETURN_IF_ERROR(FromRocks(batch.Put(handles_[0], key, value), "batch"));
+  for (const RetierJob& job : started) {
+    TKT_RETURN_IF_ERROR(FromRocks(
+        batch.Put(handles_[0], RetierJobKey(job.account_id, job.account_version), ""), "batch"));
   }
-  for (const std::string& key : deleted_settings) {
-    TKT_RETURN_IF_ERROR(FromRocks(batch.Delete(handles_[0], key), "batch"));
+  for (const RetierJob& job : done) {
+    TKT_RETURN_IF_ERROR(FromRocks(
+        batch.Delete(handles_[0], RetierJobKey(job.account_id, job.account_version)), "batch"));
   }
-  if (changes.empty()) return Write(batch, /*sort=*/false);  // settings only: not logged
+  if (changes.empty()) return Write(batch, /*sort=*/false);  // jobs only: not logged
   absl::MutexLock lock(&commit_mu_);
   return WriteLogged(batch, record, /*sort=*/false);
 }
@@ -95,27 +107,58 @@ absl::StatusOr<std::vector<v1::AccountEvent>> RocksDbTicketStore::ListAccountEve
   return events;
 }
 
-absl::StatusOr<std::vector<std::pair<std::string, std::string>>> RocksDbTicketStore::ListSettings(
-    const std::string& prefix) {
+absl::StatusOr<std::vector<RetierJob>> RocksDbTicketStore::ListRetierJobs() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[0]));
-  std::vector<std::pair<std::string, std::string>> settings;
-  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    settings.emplace_back(it->key().ToString(), it->value().ToString());
+  std::vector<RetierJob> jobs;
+  for (it->Seek(kRetierJobPrefix); it->Valid() && it->key().starts_with(kRetierJobPrefix);
+       it->Next()) {
+    std::optional<RetierJob> job = ParseRetierJobKey(absl::string_view(it->key().data(), it->key().size()));
+    if (!job) return absl::DataLossError(absl::StrCat("a tier move is corrupt: ", it->key().ToString()));
+    jobs.push_back(*std::move(job));
   }
-  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "scanning settings"));
-  return settings;
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "scanning tier moves"));
+  return jobs;
 }
 
-absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const std::string& prefix,
+absl::StatusOr<std::optional<v1::SlaConfig>> RocksDbTicketStore::GetSlaConfig() {
+  return ReadSetting<v1::SlaConfig>(kSlaConfigCurrentKey, "the SLA configuration in force");
+}
+
+absl::StatusOr<std::optional<v1::SlaConfig>> RocksDbTicketStore::GetSlaConfigVersion(
+    int64_t version) {
+  return ReadSetting<v1::SlaConfig>(SlaConfigVersionKey(version),
+                                    absl::StrCat("SLA configuration version ", version));
+}
+
+absl::Status RocksDbTicketStore::PutSlaConfig(const v1::SlaConfig& config) {
+  const std::string bytes = config.SerializeAsString();
+  return PutSettings({{kSlaConfigCurrentKey, bytes}, {SlaConfigVersionKey(config.version()), bytes}});
+}
+
+absl::StatusOr<std::optional<v1::TechnicianAvailability>> RocksDbTicketStore::GetAvailability(
+    const std::string& technician) {
+  return ReadSetting<v1::TechnicianAvailability>(AvailabilityKey(technician),
+                                                 absl::StrCat("availability of ", technician));
+}
+
+absl::Status RocksDbTicketStore::PutAvailability(const v1::TechnicianAvailability& availability) {
+  return PutSettings({{AvailabilityKey(availability.technician()), availability.SerializeAsString()}});
+}
+
+absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const WorkQueueScope& scope,
                                                                 const std::string& after,
                                                                 int limit) {
+  const std::string prefix = scope.kind == WorkQueueScope::Kind::kAssignee
+                                 ? WorkAssigneePrefix(scope.name)
+                                 : WorkQueuePrefix(scope.name);
   rocksdb::ManagedSnapshot snapshot(db_.get());
   rocksdb::ReadOptions read;
   read.snapshot = snapshot.snapshot();
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, indexes_));
   std::vector<std::string> keys;
-  it->Seek(after.empty() ? prefix : after);
-  if (!after.empty() && it->Valid() && it->key() == rocksdb::Slice(after)) it->Next();
+  const std::string start = prefix + after;
+  it->Seek(start);
+  if (!after.empty() && it->Valid() && it->key() == rocksdb::Slice(start)) it->Next();
   for (; it->Valid() && it->key().starts_with(prefix) && static_cast<int>(keys.size()) <= limit;
        it->Next()) {
     keys.push_back(it->key().ToString());
@@ -130,18 +173,19 @@ absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const std::strin
     if (!found) return absl::DataLossError(absl::StrCat("work queue entry without a ticket"));
     page.records.push_back(std::move(record));
   }
-  if (more) page.resume_after = keys.back();
+  if (more) page.resume_after = keys.back().substr(prefix.size());  // the rank: opaque
   return page;
 }
 
-absl::StatusOr<int64_t> RocksDbTicketStore::CountIndexEntries(const std::string& prefix,
+absl::StatusOr<int64_t> RocksDbTicketStore::CountOpenAssigned(const std::string& user,
                                                               int64_t limit) {
+  const std::string prefix = WorkAssigneePrefix(user);
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), indexes_));
   int64_t count = 0;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && count < limit; it->Next()) {
     ++count;
   }
-  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "counting index entries"));
+  TKT_RETURN_IF_ERROR(FromRocks(it->status(), "counting a work queue"));
   return count;
 }
 

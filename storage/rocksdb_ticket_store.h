@@ -39,9 +39,9 @@ struct StoreOptions {
   std::function<void(v1::Ticket&)> upgrade_v1_ticket;
 };
 
-// TicketStore on an embedded RocksDB database (layout in storage/keys.h), with the log of
-// its commits. Thread-safe.
-class RocksDbTicketStore final : public TicketStore, public CommitLog {
+// The store on an embedded RocksDB database (layout in storage/keys.h), with the log of its
+// commits. Thread-safe.
+class RocksDbTicketStore final : public Store, public CommitLog {
  public:
   // Opens (creating if needed) the database in directory `path`.
   static absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> Open(const std::string& path,
@@ -49,6 +49,7 @@ class RocksDbTicketStore final : public TicketStore, public CommitLog {
   // Flushes memtables and closes the database.
   ~RocksDbTicketStore() override;
 
+  // TicketStore.
   uint64_t AllocateTicketId() override;
   absl::StatusOr<std::optional<v1::Ticket>> GetTicket(uint64_t id) override;
   absl::StatusOr<std::optional<RequestRecord>> GetRequest(const std::string& request_id) override;
@@ -60,31 +61,44 @@ class RocksDbTicketStore final : public TicketStore, public CommitLog {
                                                           int limit) override;
   absl::StatusOr<std::vector<uint64_t>> DueTimers(absl::Time now, int limit) override;
   absl::StatusOr<std::optional<absl::Time>> NextTimerDue() override;
+  absl::StatusOr<WorkQueuePage> ListWorkQueue(const WorkQueueScope& scope, const std::string& after,
+                                              int limit) override;
+  absl::StatusOr<int64_t> CountOpenAssigned(const std::string& user, int64_t limit) override;
+  absl::Status ScanFacts(absl::Time from, absl::Time to,
+                         const std::function<absl::Status(const v1::TicketFacts&)>& fn) override;
+  absl::StatusOr<VerifyReport> Verify() override;
+
+  // AlertLog.
   absl::StatusOr<std::vector<v1::Alert>> ListAlerts(int64_t after_sequence, int limit) override;
   absl::StatusOr<std::optional<v1::Alert>> GetAlert(int64_t sequence) override;
   absl::Status UpdateAlert(const v1::Alert& before, const v1::Alert& after) override;
   absl::StatusOr<std::vector<int64_t>> DueAlertTimers(absl::Time now, int limit) override;
   int64_t LastAlertSequence() override;
-  absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) override;
-  absl::Status PutSettings(
-      const std::vector<std::pair<std::string, std::string>>& settings) override;
-  absl::StatusOr<VerifyReport> Verify() override;
+
+  // AccountStore.
   absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) override;
   absl::Status CommitAccounts(const std::vector<AccountChange>& changes,
-                              const std::vector<std::pair<std::string, std::string>>& settings,
-                              const std::vector<std::string>& deleted_settings) override;
+                              const std::vector<RetierJob>& started,
+                              const std::vector<RetierJob>& done) override;
   absl::StatusOr<std::vector<v1::Account>> ScanAccounts(const std::string& after_id,
                                                         int limit) override;
   absl::StatusOr<std::vector<v1::AccountEvent>> ListAccountEvents(const std::string& account_id,
                                                                   int64_t after_sequence,
                                                                   int limit) override;
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings(
-      const std::string& prefix) override;
-  absl::StatusOr<WorkQueuePage> ListWorkQueue(const std::string& prefix, const std::string& after,
-                                              int limit) override;
-  absl::StatusOr<int64_t> CountIndexEntries(const std::string& prefix, int64_t limit) override;
-  absl::Status ScanFacts(absl::Time from, absl::Time to,
-                         const std::function<absl::Status(const v1::TicketFacts&)>& fn) override;
+  absl::StatusOr<std::vector<RetierJob>> ListRetierJobs() override;
+
+  // SettingStore.
+  absl::StatusOr<std::optional<v1::SlaConfig>> GetSlaConfig() override;
+  absl::StatusOr<std::optional<v1::SlaConfig>> GetSlaConfigVersion(int64_t version) override;
+  absl::Status PutSlaConfig(const v1::SlaConfig& config) override;
+  absl::StatusOr<std::optional<v1::TechnicianAvailability>> GetAvailability(
+      const std::string& technician) override;
+  absl::Status PutAvailability(const v1::TechnicianAvailability& availability) override;
+
+  // Raw access to the default family's keys (keys.h): for the schema upgrade and storage's
+  // own tests; nothing above storage uses keys.
+  absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key);
+  absl::Status PutSettings(const std::vector<std::pair<std::string, std::string>>& settings);
 
   // CommitLog.
   absl::StatusOr<std::vector<CommitRecord>> ReadCommits(int64_t after, int limit) override;
@@ -122,6 +136,9 @@ class RocksDbTicketStore final : public TicketStore, public CommitLog {
   // Deletes the log records older than the retention (every 1,024 commits).
   void TrimCommitLog(int64_t last) ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
   void VerifyAccounts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
+  // The message stored under setting `key`, or nullopt; DATA_LOSS naming `what` if corrupt.
+  template <typename Message>
+  absl::StatusOr<std::optional<Message>> ReadSetting(const std::string& key, absl::string_view what);
   void VerifyFacts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   void VerifyEvents(const rocksdb::Snapshot* snapshot,
                     const std::vector<std::pair<uint64_t, int64_t>>& versions,

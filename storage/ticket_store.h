@@ -12,7 +12,9 @@
 #include "absl/time/time.h"
 #include "storage/keys.h"
 #include "ticketing/v1/account.pb.h"
+#include "ticketing/v1/admin_service.pb.h"
 #include "ticketing/v1/alert.pb.h"
+#include "ticketing/v1/ticket_service.pb.h"
 #include "ticketing/v1/report.pb.h"
 #include "ticketing/storage/ticket_header.pb.h"
 #include "ticketing/v1/ticket.pb.h"
@@ -59,13 +61,29 @@ struct AccountChange {
   v1::AccountEvent event;
 };
 
-// A page of a work queue (keys.h): tickets in working order.
+// Whose work queue: an assignee's or a team queue's (docs/accounts.md, "Work queues").
+struct WorkQueueScope {
+  enum class Kind { kAssignee, kQueue };
+  Kind kind = Kind::kAssignee;
+  std::string name;
+  static WorkQueueScope Assignee(std::string name) { return {Kind::kAssignee, std::move(name)}; }
+  static WorkQueueScope Queue(std::string name) { return {Kind::kQueue, std::move(name)}; }
+};
+
+// A page of a work queue: tickets in working order.
 struct WorkQueuePage {
   // The tickets, serialized as stored (a v1::Ticket each): the server answers with these
   // bytes instead of parsing and serializing them again.
   std::vector<std::string> records;
-  // The index key of the last ticket returned, to continue after; empty at the end.
+  // Where the next page starts (opaque to callers); empty at the end.
   std::string resume_after;
+};
+
+// A pending move of an account's open tickets to the account's new tier, written with the
+// tier change and deleted once done (AccountService); one per change of the account.
+struct RetierJob {
+  std::string account_id;
+  int64_t account_version = 0;  // the account's version that changed the tier
 };
 
 // Filters of a ticket listing; every set filter must hold. Empty strings and UNSPECIFIED
@@ -115,8 +133,19 @@ struct VerifyReport {
   void AddProblem(std::string problem);
 };
 
-// Durable storage of tickets, their histories and indexes. Thread-safe: concurrent calls are
-// allowed; callers serialise read-modify-write of one ticket themselves (see TicketService).
+// The store is split by what it holds, each interface asking typed questions (no key or
+// prefix crosses it; the key layout is storage's alone, keys.h):
+//   TicketStore   tickets, their events, create requests, indexes, timers, work queues
+//                 and report facts; every ticket write (and every alert write) is a
+//                 TicketChange committed here;
+//   AlertLog      the alerts, in their gap-free sequence;
+//   AccountStore  accounts, their histories and the pending tier moves;
+//   SettingStore  the SLA configuration's versions and technicians' availability.
+// RocksDbTicketStore implements all four (one database, one atomic write per commit);
+// BatchingTicketStore batches the writes of the first two and forwards the rest.
+
+// Tickets and their histories. Thread-safe: concurrent calls are allowed; callers
+// serialise read-modify-write of one ticket themselves (the domain's TicketCore).
 class TicketStore {
  public:
   virtual ~TicketStore() = default;
@@ -154,50 +183,14 @@ class TicketStore {
   // When the earliest pending SLA or alert timer is due, or nullopt when there is none.
   virtual absl::StatusOr<std::optional<absl::Time>> NextTimerDue() = 0;
 
-  // Up to `limit` alerts with sequence > after_sequence, in sequence order.
-  virtual absl::StatusOr<std::vector<v1::Alert>> ListAlerts(int64_t after_sequence, int limit) = 0;
-  // The alert, or nullopt.
-  virtual absl::StatusOr<std::optional<v1::Alert>> GetAlert(int64_t sequence) = 0;
-  // Rewrites a stored alert `before` as `after` (an acknowledgement), with its timer.
-  virtual absl::Status UpdateAlert(const v1::Alert& before, const v1::Alert& after) = 0;
-  // Sequences of alerts whose re-escalation is due by `now`, earliest first, at most `limit`.
-  virtual absl::StatusOr<std::vector<int64_t>> DueAlertTimers(absl::Time now, int limit) = 0;
-  // The sequence of the last stored alert (0 when none).
-  virtual int64_t LastAlertSequence() = 0;
-
-  // A setting stored beside the tickets (layout in keys.h), or nullopt when unset.
-  virtual absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) = 0;
-
-  // Stores all `settings` (key, value) in one atomic, durable write.
-  virtual absl::Status PutSettings(
-      const std::vector<std::pair<std::string, std::string>>& settings) = 0;
-
-  // The account, or nullopt.
-  virtual absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) = 0;
-  // Commits every account change, and puts `settings` and deletes `deleted_settings`, in one
-  // atomic, durable write.
-  virtual absl::Status CommitAccounts(
-      const std::vector<AccountChange>& changes,
-      const std::vector<std::pair<std::string, std::string>>& settings = {},
-      const std::vector<std::string>& deleted_settings = {}) = 0;
-  // Up to `limit` accounts with id > after_id, in id order.
-  virtual absl::StatusOr<std::vector<v1::Account>> ScanAccounts(const std::string& after_id,
-                                                                int limit) = 0;
-  // Up to `limit` events of the account with sequence > after_sequence, oldest first.
-  virtual absl::StatusOr<std::vector<v1::AccountEvent>> ListAccountEvents(
-      const std::string& account_id, int64_t after_sequence, int limit) = 0;
-  // Every setting whose key starts with `prefix`, in key order.
-  virtual absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings(
-      const std::string& prefix) = 0;
-
-  // Up to `limit` tickets of the work queue `prefix` (WorkAssigneePrefix / WorkQueuePrefix)
-  // after index key `after` (empty: from the start), in working order.
-  virtual absl::StatusOr<WorkQueuePage> ListWorkQueue(const std::string& prefix,
+  // Up to `limit` open, unresolved tickets of `scope` in working order, from `after` (a
+  // previous page's resume_after; empty: the start).
+  virtual absl::StatusOr<WorkQueuePage> ListWorkQueue(const WorkQueueScope& scope,
                                                       const std::string& after, int limit) = 0;
 
-  // How many index entries start with `prefix` (e.g. a work queue's length), counting up
-  // to `limit`.
-  virtual absl::StatusOr<int64_t> CountIndexEntries(const std::string& prefix, int64_t limit) = 0;
+  // How many open, unresolved tickets are assigned to `user` (their work queue's length),
+  // counting up to `limit`.
+  virtual absl::StatusOr<int64_t> CountOpenAssigned(const std::string& user, int64_t limit) = 0;
 
   // Calls `fn` with the facts of every ticket created in [from, to), in creation order,
   // from one snapshot, one record at a time; stops at the first error `fn` returns.
@@ -207,6 +200,70 @@ class TicketStore {
   // Checks that every index entry, timer and history matches the ticket records (read only).
   virtual absl::StatusOr<VerifyReport> Verify() = 0;
 };
+
+// The alerts, in their global gap-free sequence. New alerts are appended by ticket changes
+// (TicketChange::alerts); a stored alert is rewritten (acknowledged, linked to its
+// re-escalation) by UpdateAlert. Thread-safe.
+class AlertLog {
+ public:
+  virtual ~AlertLog() = default;
+  // Up to `limit` alerts with sequence > after_sequence, in sequence order.
+  virtual absl::StatusOr<std::vector<v1::Alert>> ListAlerts(int64_t after_sequence, int limit) = 0;
+  // The alert, or nullopt.
+  virtual absl::StatusOr<std::optional<v1::Alert>> GetAlert(int64_t sequence) = 0;
+  // Rewrites a stored alert `before` as `after` (an acknowledgement), with its timer: a
+  // ticket-side write, committed like a TicketChange.
+  virtual absl::Status UpdateAlert(const v1::Alert& before, const v1::Alert& after) = 0;
+  // Sequences of alerts whose re-escalation is due by `now`, earliest first, at most `limit`.
+  virtual absl::StatusOr<std::vector<int64_t>> DueAlertTimers(absl::Time now, int limit) = 0;
+  // The sequence of the last stored alert (0 when none).
+  virtual int64_t LastAlertSequence() = 0;
+};
+
+// Accounts, their histories and the pending moves of their tickets to a new tier.
+// Thread-safe.
+class AccountStore {
+ public:
+  virtual ~AccountStore() = default;
+  // The account, or nullopt.
+  virtual absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) = 0;
+  // Commits every account change, adds the `started` tier moves and deletes the `done`
+  // ones, in one atomic, durable write.
+  virtual absl::Status CommitAccounts(const std::vector<AccountChange>& changes,
+                                      const std::vector<RetierJob>& started = {},
+                                      const std::vector<RetierJob>& done = {}) = 0;
+  // Up to `limit` accounts with id > after_id, in id order.
+  virtual absl::StatusOr<std::vector<v1::Account>> ScanAccounts(const std::string& after_id,
+                                                                int limit) = 0;
+  // Up to `limit` events of the account with sequence > after_sequence, oldest first.
+  virtual absl::StatusOr<std::vector<v1::AccountEvent>> ListAccountEvents(
+      const std::string& account_id, int64_t after_sequence, int limit) = 0;
+  // Every pending tier move (interrupted by a crash, or not finished yet), oldest account
+  // version first per account.
+  virtual absl::StatusOr<std::vector<RetierJob>> ListRetierJobs() = 0;
+};
+
+// What the server keeps beside the tickets: the versions of the SLA configuration and the
+// technicians' availability. Thread-safe.
+class SettingStore {
+ public:
+  virtual ~SettingStore() = default;
+  // The SLA configuration replaced through the API and in force, or nullopt (never
+  // replaced: the config file's is in force).
+  virtual absl::StatusOr<std::optional<v1::SlaConfig>> GetSlaConfig() = 0;
+  // Version `version` of the SLA configuration, or nullopt.
+  virtual absl::StatusOr<std::optional<v1::SlaConfig>> GetSlaConfigVersion(int64_t version) = 0;
+  // Stores `config` as its version and as the one in force, in one atomic, durable write.
+  virtual absl::Status PutSlaConfig(const v1::SlaConfig& config) = 0;
+  // A technician's availability as last set, or nullopt (never set: available).
+  virtual absl::StatusOr<std::optional<v1::TechnicianAvailability>> GetAvailability(
+      const std::string& technician) = 0;
+  virtual absl::Status PutAvailability(const v1::TechnicianAvailability& availability) = 0;
+};
+
+// All four in one object: what the stores implement (RocksDbTicketStore, the batching
+// store and the tests' doubles wrap one another whole).
+class Store : public TicketStore, public AlertLog, public AccountStore, public SettingStore {};
 
 }  // namespace ticketing::storage
 

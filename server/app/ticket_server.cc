@@ -119,11 +119,14 @@ absl::Status BuildDomain(TicketServer& s) {
   s.accounts = std::make_unique<domain::AccountService>(
       *s.account_directory, *s.core, *s.writer, *s.batching, *s.clock, *s.users,
       domain::AccountService::Options{accounts.classification});
-  s.alerts = std::make_unique<domain::AlertService>(*s.core, s.publisher, *s.escalation_rules);
-  s.monitor = std::make_unique<domain::SlaMonitor>(*s.core, *s.alerts, s.test_clock.get(), *s.writer);
+  s.alerts = std::make_unique<domain::AlertService>(*s.core, *s.batching, s.publisher,
+                                                    *s.escalation_rules);
+  s.monitor = std::make_unique<domain::SlaMonitor>(*s.core, *s.alerts, *s.batching,
+                                                   s.test_clock.get(), *s.writer);
   s.dispatcher = std::make_unique<domain::Dispatcher>(*s.queries, *s.lifecycle, *s.batching,
-                                                      *s.clock, *s.users, TechnicianProfiles(s.config));
-  s.reports = std::make_unique<domain::ReportService>(*s.batching, *s.clock);
+                                                      *s.batching, *s.clock, *s.users,
+                                                      TechnicianProfiles(s.config));
+  s.reports = std::make_unique<domain::ReportService>(*s.batching, *s.batching, *s.clock);
   return absl::OkStatus();
 }
 

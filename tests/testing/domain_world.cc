@@ -60,7 +60,7 @@ absl::Status DomainWorld::Build() {
     wrapped = options.wrap_store(*store);
     services_store = wrapped.get();
   }
-  storage::TicketStore& s = *services_store;
+  storage::Store& s = *services_store;
 
   v1::ServerConfig config;
   if (!google::protobuf::TextFormat::ParseFromString(options.config, &config)) {
@@ -97,10 +97,10 @@ absl::Status DomainWorld::Build() {
         *account_directory, *core, writes, s, clock, users,
         domain::AccountService::Options{options.classification});
   }
-  alerts = std::make_unique<domain::AlertService>(*core, publisher, *escalation_rules);
+  alerts = std::make_unique<domain::AlertService>(*core, s, publisher, *escalation_rules);
   monitor = std::make_unique<domain::SlaMonitor>(
-      *core, *alerts, options.test_clock ? &clock.settable() : nullptr, writes);
-  reports = std::make_unique<domain::ReportService>(s, clock);
+      *core, *alerts, s, options.test_clock ? &clock.settable() : nullptr, writes);
+  reports = std::make_unique<domain::ReportService>(s, s, clock);
   return absl::OkStatus();
 }
 

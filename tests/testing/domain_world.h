@@ -62,7 +62,7 @@ class DomainWorld {
     // Sync the WAL on every write (off: preloads of the benchmarks).
     bool sync_writes = true;
     // Wraps the store every service uses (a test double over the real one); null: none.
-    std::function<std::unique_ptr<storage::TicketStore>(storage::TicketStore& real)> wrap_store;
+    std::function<std::unique_ptr<storage::Store>(storage::Store& real)> wrap_store;
   };
 
   // Opens the store in `dir` (which the caller owns) and builds everything. `clock` must
@@ -82,8 +82,8 @@ class DomainWorld {
   exec::CommitPublisher publisher;
   exec::InlineWrites writes;
   std::unique_ptr<storage::RocksDbTicketStore> store;
-  std::unique_ptr<storage::TicketStore> wrapped;  // options.wrap_store's, if any
-  storage::TicketStore* services_store = nullptr;  // the store the services use
+  std::unique_ptr<storage::Store> wrapped;  // options.wrap_store's, if any
+  storage::Store* services_store = nullptr;  // the store the services use
   std::unique_ptr<domain::EscalationRules> escalation_rules;
   std::unique_ptr<domain::SlaConfigService> sla_config;
   std::unique_ptr<domain::AccountDirectory> account_directory;

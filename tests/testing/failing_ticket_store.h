@@ -16,9 +16,9 @@ namespace ticketing::testing {
 // writing nothing: the write failures a real disk gives, on demand. Commits can also be
 // held (a slow disk: HoldCommits, then ReleaseCommits). Counts the commits it let through.
 // Account reads fail with UNAVAILABLE while `fail_account_reads` is set.
-class FailingTicketStore final : public storage::TicketStore {
+class FailingTicketStore final : public storage::Store {
  public:
-  explicit FailingTicketStore(storage::TicketStore& real) : real_(real) {}
+  explicit FailingTicketStore(storage::Store& real) : real_(real) {}
 
   std::atomic<bool> fail_commits{false};
   std::atomic<bool> fail_account_reads{false};
@@ -90,21 +90,30 @@ class FailingTicketStore final : public storage::TicketStore {
     return real_.DueAlertTimers(now, limit);
   }
   int64_t LastAlertSequence() override { return real_.LastAlertSequence(); }
-  absl::StatusOr<std::optional<std::string>> GetSetting(const std::string& key) override {
-    return real_.GetSetting(key);
+  absl::StatusOr<std::optional<v1::SlaConfig>> GetSlaConfig() override {
+    return real_.GetSlaConfig();
   }
-  absl::Status PutSettings(
-      const std::vector<std::pair<std::string, std::string>>& settings) override {
-    return real_.PutSettings(settings);
+  absl::StatusOr<std::optional<v1::SlaConfig>> GetSlaConfigVersion(int64_t version) override {
+    return real_.GetSlaConfigVersion(version);
+  }
+  absl::Status PutSlaConfig(const v1::SlaConfig& config) override {
+    return real_.PutSlaConfig(config);
+  }
+  absl::StatusOr<std::optional<v1::TechnicianAvailability>> GetAvailability(
+      const std::string& technician) override {
+    return real_.GetAvailability(technician);
+  }
+  absl::Status PutAvailability(const v1::TechnicianAvailability& availability) override {
+    return real_.PutAvailability(availability);
   }
   absl::StatusOr<std::optional<v1::Account>> GetAccount(const std::string& id) override {
     if (fail_account_reads) return absl::UnavailableError("account read failed");
     return real_.GetAccount(id);
   }
   absl::Status CommitAccounts(const std::vector<storage::AccountChange>& changes,
-                              const std::vector<std::pair<std::string, std::string>>& settings,
-                              const std::vector<std::string>& deleted_settings) override {
-    return real_.CommitAccounts(changes, settings, deleted_settings);
+                              const std::vector<storage::RetierJob>& started,
+                              const std::vector<storage::RetierJob>& done) override {
+    return real_.CommitAccounts(changes, started, done);
   }
   absl::StatusOr<std::vector<v1::Account>> ScanAccounts(const std::string& after_id,
                                                         int limit) override {
@@ -115,17 +124,16 @@ class FailingTicketStore final : public storage::TicketStore {
                                                                   int limit) override {
     return real_.ListAccountEvents(account_id, after_sequence, limit);
   }
-  absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ListSettings(
-      const std::string& prefix) override {
-    return real_.ListSettings(prefix);
+  absl::StatusOr<std::vector<storage::RetierJob>> ListRetierJobs() override {
+    return real_.ListRetierJobs();
   }
-  absl::StatusOr<storage::WorkQueuePage> ListWorkQueue(const std::string& prefix,
+  absl::StatusOr<storage::WorkQueuePage> ListWorkQueue(const storage::WorkQueueScope& scope,
                                                        const std::string& after,
                                                        int limit) override {
-    return real_.ListWorkQueue(prefix, after, limit);
+    return real_.ListWorkQueue(scope, after, limit);
   }
-  absl::StatusOr<int64_t> CountIndexEntries(const std::string& prefix, int64_t limit) override {
-    return real_.CountIndexEntries(prefix, limit);
+  absl::StatusOr<int64_t> CountOpenAssigned(const std::string& user, int64_t limit) override {
+    return real_.CountOpenAssigned(user, limit);
   }
   absl::Status ScanFacts(absl::Time from, absl::Time to,
                          const std::function<absl::Status(const v1::TicketFacts&)>& fn) override {
@@ -134,7 +142,7 @@ class FailingTicketStore final : public storage::TicketStore {
   absl::StatusOr<storage::VerifyReport> Verify() override { return real_.Verify(); }
 
  private:
-  storage::TicketStore& real_;
+  storage::Store& real_;
   absl::Mutex mu_;
   bool held_ ABSL_GUARDED_BY(mu_) = false;
   bool waiting_ ABSL_GUARDED_BY(mu_) = false;

@@ -20,7 +20,7 @@ namespace ticketing::domain {
 class AccountDirectory final : public TierSource {
  public:
   // `store` must outlive the directory.
-  explicit AccountDirectory(storage::TicketStore& store) : store_(store) {}
+  explicit AccountDirectory(storage::AccountStore& store) : store_(store) {}
 
   // The account, or nullopt. A read error is an error, never "no account".
   absl::StatusOr<std::optional<v1::Account>> Find(absl::string_view id) const;
@@ -38,7 +38,7 @@ class AccountDirectory final : public TierSource {
   absl::Mutex& tier_mutex() const { return tier_mu_; }
 
  private:
-  storage::TicketStore& store_;
+  storage::AccountStore& store_;
   mutable absl::Mutex tier_mu_;
 };
 

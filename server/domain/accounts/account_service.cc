@@ -84,7 +84,7 @@ void CopySettableAccountFields(const v1::Account& from, v1::Account& to) {
 }
 
 AccountService::AccountService(AccountDirectory& directory, TicketCore& tickets,
-                               exec::WriteRunner& writes, storage::TicketStore& store,
+                               exec::WriteRunner& writes, storage::AccountStore& store,
                                const Clock& clock, const UserDirectory& users, Options options)
     : directory_(directory),
       tickets_(tickets),

@@ -38,7 +38,7 @@ class AccountService final {
   };
   // All must outlive the service. Ticket moves run through `tickets` on `writes`.
   AccountService(AccountDirectory& directory, TicketCore& tickets, exec::WriteRunner& writes,
-                 storage::TicketStore& store, const Clock& clock, const UserDirectory& users,
+                 storage::AccountStore& store, const Clock& clock, const UserDirectory& users,
                  Options options);
 
   absl::StatusOr<v1::Account> Create(const Principal& actor,
@@ -83,9 +83,9 @@ class AccountService final {
   bool MakeChange(const std::optional<v1::Account>& before, v1::Account after,
                   const Principal& actor, v1::AccountEventType type, absl::string_view reason,
                   absl::Time now, storage::AccountChange& change) const;
-  // Moves the open tickets of every (job key, account id) in `jobs` and deletes the jobs.
-  absl::Status RunRetierJobs(const std::vector<std::pair<std::string, std::string>>& jobs,
-                             const Principal& actor, int* tickets_moved);
+  // Moves the open tickets of each job's account and deletes the job.
+  absl::Status RunRetierJobs(const std::vector<storage::RetierJob>& jobs, const Principal& actor,
+                             int* tickets_moved);
   absl::StatusOr<std::vector<v1::Account>> AllAccounts(const Interrupt& interrupt) const;
   // One ticket's move to the tier in force of `account_id` (nothing when it has it).
   absl::Status MoveToTierInForce(const std::string& account_id, const v1::Ticket& current,
@@ -95,7 +95,7 @@ class AccountService final {
   AccountDirectory& directory_;
   TicketCore& tickets_;
   exec::WriteRunner& writes_;
-  storage::TicketStore& store_;
+  storage::AccountStore& store_;
   const Clock& clock_;
   const UserDirectory& users_;
   const ClassificationRules rules_;  // (see MakeChange for the audited fields)

@@ -11,7 +11,6 @@
 #include "server/domain/base/ticket_events.h"
 #include "server/domain/base/validation.h"
 #include "server/domain/tickets/state_machine.h"
-#include "storage/keys.h"
 
 namespace ticketing::domain {
 namespace {
@@ -28,10 +27,10 @@ v1::ServiceTier Effective(const v1::Account& account) {
                                                                 : account.computed_tier();
 }
 
-// One job per tier change ("jobs/retier/<account>@<version>"), so that a mover finishing
-// an older change never deletes the job of a newer one. Identifiers never contain '@'.
-std::string JobKey(const v1::Account& account) {
-  return absl::StrCat(storage::kRetierJobPrefix, account.id(), "@", account.version());
+// One job per tier change (the account at the version that changed it), so that a mover
+// finishing an older change never deletes the job of a newer one.
+storage::RetierJob JobOf(const v1::Account& account) {
+  return storage::RetierJob{account.id(), account.version()};
 }
 
 AccountFigures FiguresOf(const v1::Account& a) {
@@ -86,16 +85,13 @@ absl::StatusOr<v1::Account> AccountService::SetServiceTier(
                     request.reason(), now, change)) {
       return current;  // not reached: the tier origin always changes
     }
-    std::vector<std::pair<std::string, std::string>> jobs;
-    if (change.after.service_tier() != current.service_tier()) {
-      jobs.emplace_back(JobKey(change.after), "");
-    }
+    std::vector<storage::RetierJob> jobs;
+    if (change.after.service_tier() != current.service_tier()) jobs.push_back(JobOf(change.after));
     TKT_RETURN_IF_ERROR(store_.CommitAccounts({change}, jobs));
     if (jobs.empty()) return change.after;
   }
   int moved = 0;
-  TKT_RETURN_IF_ERROR(
-      RunRetierJobs({{JobKey(change.after), change.after.id()}}, actor, &moved));
+  TKT_RETURN_IF_ERROR(RunRetierJobs({JobOf(change.after)}, actor, &moved));
   return change.after;
 }
 
@@ -104,7 +100,7 @@ absl::StatusOr<v1::ReclassifyAccountsResponse> AccountService::Reclassify(
     const Interrupt& interrupt) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kSetTier, nullptr));
   v1::ReclassifyAccountsResponse response;
-  std::vector<std::pair<std::string, std::string>> retier;  // (job key, account id)
+  std::vector<storage::RetierJob> retier;
   {
     absl::MutexLock tier_lock(&directory_.tier_mutex());
     TKT_ASSIGN_OR_RETURN(std::vector<v1::Account> accounts, AllAccounts(interrupt));
@@ -113,7 +109,7 @@ absl::StatusOr<v1::ReclassifyAccountsResponse> AccountService::Reclassify(
     const std::vector<Classification> result = Classify(figures, rules_);
     const absl::Time now = clock_.Now();
     std::vector<storage::AccountChange> changes;
-    std::vector<std::pair<std::string, std::string>> jobs;
+    std::vector<storage::RetierJob> jobs;
     for (size_t i = 0; i < accounts.size(); ++i) {
       const v1::Account& before = accounts[i];
       v1::Account after = before;
@@ -149,8 +145,8 @@ absl::StatusOr<v1::ReclassifyAccountsResponse> AccountService::Reclassify(
         continue;
       }
       if (moves) {
-        jobs.emplace_back(JobKey(changes.back().after), "");
-        retier.emplace_back(JobKey(changes.back().after), before.id());
+        jobs.push_back(JobOf(changes.back().after));
+        retier.push_back(JobOf(changes.back().after));
       }
     }
     response.set_accounts(static_cast<int>(accounts.size()));
@@ -164,16 +160,13 @@ absl::StatusOr<v1::ReclassifyAccountsResponse> AccountService::Reclassify(
   return response;
 }
 
-absl::Status AccountService::RunRetierJobs(
-    const std::vector<std::pair<std::string, std::string>>& jobs, const Principal& actor,
-    int* tickets_moved) {
-  for (const auto& [job, account_id] : jobs) {
-    if (!account_id.empty()) {
-      // The mover reads the account's tier in force for every ticket, so a later change
-      // that runs alongside this one cannot be undone by it.
-      TKT_ASSIGN_OR_RETURN(int moved, MoveTickets(account_id, actor));
-      *tickets_moved += moved;
-    }
+absl::Status AccountService::RunRetierJobs(const std::vector<storage::RetierJob>& jobs,
+                                           const Principal& actor, int* tickets_moved) {
+  for (const storage::RetierJob& job : jobs) {
+    // The mover reads the account's tier in force for every ticket, so a later change that
+    // runs alongside this one cannot be undone by it.
+    TKT_ASSIGN_OR_RETURN(int moved, MoveTickets(job.account_id, actor));
+    *tickets_moved += moved;
     TKT_RETURN_IF_ERROR(store_.CommitAccounts({}, {}, {job}));
   }
   return absl::OkStatus();
@@ -195,7 +188,7 @@ absl::StatusOr<int> AccountService::MoveTickets(const std::string& account_id,
     query.limit = 500;
     int moved = 0;
     while (true) {
-      TKT_ASSIGN_OR_RETURN(storage::TicketListResult result, store_.ListTickets(query));
+      TKT_ASSIGN_OR_RETURN(storage::TicketListResult result, tickets_.store().ListTickets(query));
       for (const v1::Ticket& ticket : result.tickets) {
         TKT_ASSIGN_OR_RETURN(TicketCommit commit,
                              tickets_.Edit(actor, TicketEdit::Internal("id", ticket.id()),
@@ -227,12 +220,7 @@ absl::Status AccountService::MoveToTierInForce(const std::string& account_id,
 }
 
 absl::Status AccountService::ResumeRetierJobs() {
-  TKT_ASSIGN_OR_RETURN(auto pending, store_.ListSettings(storage::kRetierJobPrefix));
-  std::vector<std::pair<std::string, std::string>> jobs;
-  for (const auto& [key, value] : pending) {
-    const absl::string_view rest = absl::StripPrefix(key, storage::kRetierJobPrefix);
-    jobs.emplace_back(key, std::string(rest.substr(0, rest.find('@'))));
-  }
+  TKT_ASSIGN_OR_RETURN(std::vector<storage::RetierJob> jobs, store_.ListRetierJobs());
   int moved = 0;
   return RunRetierJobs(jobs, Principal{"system", v1::ROLE_UNSPECIFIED}, &moved);
 }

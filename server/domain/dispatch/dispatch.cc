@@ -11,12 +11,10 @@
 #include "server/domain/base/selectors.h"
 #include "server/domain/base/ticket_events.h"
 #include "server/domain/base/validation.h"
-#include "storage/keys.h"
 
 namespace ticketing::domain {
 namespace {
 
-constexpr char kAvailabilityPrefix[] = "technicians/available/";
 constexpr int kLoadCountLimit = 100000;
 
 // 2: a listed value matches, 1: nothing listed (anywhere / anything), 0: no match.
@@ -44,10 +42,9 @@ absl::StatusOr<Dispatcher::Ranked> Dispatcher::Candidate(const std::string& name
   Ranked ranked;
   v1::TechnicianCandidate& c = ranked.candidate;
   c.set_technician(name);
-  TKT_ASSIGN_OR_RETURN(std::optional<std::string> availability,
-                       store_.GetSetting(absl::StrCat(kAvailabilityPrefix, name)));
-  v1::TechnicianAvailability stored;
-  c.set_available(!availability || !stored.ParseFromString(*availability) || stored.available());
+  TKT_ASSIGN_OR_RETURN(std::optional<v1::TechnicianAvailability> availability,
+                       settings_.GetAvailability(name));
+  c.set_available(!availability || availability->available());
   const auto profile = profiles_.find(name);
   const TechnicianProfile empty;
   const TechnicianProfile& p = profile == profiles_.end() ? empty : profile->second;
@@ -56,8 +53,7 @@ absl::StatusOr<Dispatcher::Ranked> Dispatcher::Candidate(const std::string& name
   const int skill_level = MatchLevel(p.skills, ProductStartsWith, ticket.product(), &skill);
   c.set_region_match(region_level == 2);
   c.set_skill_match(skill_level == 2);
-  TKT_ASSIGN_OR_RETURN(int64_t load,
-                       store_.CountIndexEntries(storage::WorkAssigneePrefix(name), kLoadCountLimit));
+  TKT_ASSIGN_OR_RETURN(int64_t load, store_.CountOpenAssigned(name, kLoadCountLimit));
   c.set_open_tickets(load);
   c.set_explanation(absl::StrCat(
       region_level == 2 ? absl::StrCat("region ", region)
@@ -116,8 +112,7 @@ absl::StatusOr<v1::TechnicianAvailability> Dispatcher::SetAvailability(
   availability.set_note(request.note());
   availability.set_changed_by(actor.name);
   ToTimestamp(clock_.Now(), availability.mutable_change_time());
-  TKT_RETURN_IF_ERROR(store_.PutSettings(
-      {{absl::StrCat(kAvailabilityPrefix, request.technician()), availability.SerializeAsString()}}));
+  TKT_RETURN_IF_ERROR(settings_.PutAvailability(availability));
   return availability;
 }
 

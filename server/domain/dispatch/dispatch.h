@@ -36,10 +36,10 @@ class Dispatcher {
  public:
   // All must outlive the dispatcher.
   Dispatcher(TicketQueries& tickets, LifecycleService& lifecycle, storage::TicketStore& store,
-             const Clock& clock, const UserDirectory& users,
+             storage::SettingStore& settings, const Clock& clock, const UserDirectory& users,
              std::map<std::string, TechnicianProfile> profiles)
-      : tickets_(tickets), lifecycle_(lifecycle), store_(store), clock_(clock), users_(users),
-        profiles_(std::move(profiles)) {}
+      : tickets_(tickets), lifecycle_(lifecycle), store_(store), settings_(settings),
+        clock_(clock), users_(users), profiles_(std::move(profiles)) {}
 
   // The ranked candidates; with request.assign also assigns the best available one.
   // Roles: agent, supervisor.
@@ -62,6 +62,7 @@ class Dispatcher {
   TicketQueries& tickets_;
   LifecycleService& lifecycle_;
   storage::TicketStore& store_;
+  storage::SettingStore& settings_;
   const Clock& clock_;
   const UserDirectory& users_;
   const std::map<std::string, TechnicianProfile> profiles_;

@@ -53,7 +53,7 @@ absl::StatusOr<v1::Alert> AlertService::Ack(const Principal& actor,
     TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> before, store_.GetAlert(request.sequence()));
     const bool oversight = actor.role == v1::ROLE_SUPERVISOR || actor.role == v1::ROLE_ADMIN;
     // Whoever owns the ticket now may answer for it, as well as the alert's own addressees.
-    TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, store_.GetTicket(ticket_id));
+    TKT_ASSIGN_OR_RETURN(std::optional<v1::Ticket> ticket, tickets_.store().GetTicket(ticket_id));
     const bool owner = ticket && !ticket->assignee().empty() && ticket->assignee() == actor.name;
     if (!oversight && !owner && !IsAlertRecipient(actor, *before)) {
       return absl::PermissionDeniedError(absl::StrCat("user ", actor.name, " (", RoleName(actor.role),

@@ -24,10 +24,11 @@ class AlertService {
  public:
   static constexpr int kMaxWatchers = 64;
 
-  // All must outlive the service. Alerts are read from and written through the tickets'
-  // core (an alert belongs to its ticket: its lock serialises them).
-  AlertService(TicketCore& tickets, exec::CommitPublisher& publisher, const EscalationRules& rules)
-      : tickets_(tickets), store_(tickets.store()), publisher_(publisher), rules_(rules) {}
+  // All must outlive the service. An alert belongs to its ticket: the ticket's lock (in the
+  // core) serialises its acknowledgement and re-escalation.
+  AlertService(TicketCore& tickets, storage::AlertLog& alerts, exec::CommitPublisher& publisher,
+               const EscalationRules& rules)
+      : tickets_(tickets), store_(alerts), publisher_(publisher), rules_(rules) {}
 
   absl::StatusOr<v1::ListAlertsResponse> List(const Principal& actor,
                                               const v1::ListAlertsRequest& request);
@@ -59,7 +60,7 @@ class AlertService {
                       const std::function<bool()>& cancelled);
 
   TicketCore& tickets_;
-  storage::TicketStore& store_;
+  storage::AlertLog& store_;
   exec::CommitPublisher& publisher_;
   const EscalationRules& rules_;
   std::atomic<int> watchers_{0};

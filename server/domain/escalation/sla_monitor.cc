@@ -27,7 +27,7 @@ absl::StatusOr<int> SlaMonitor::RunOnce() {
     }
     // Alerts nobody acknowledged in time go one level up, all in one write.
     TKT_ASSIGN_OR_RETURN(std::vector<int64_t> unacknowledged,
-                         store_.DueAlertTimers(clock_.Now(), kBatch));
+                         alert_log_.DueAlertTimers(clock_.Now(), kBatch));
     if (!unacknowledged.empty()) {
       TKT_ASSIGN_OR_RETURN(int escalated,
                            exec::RunWrite<int>(writes_, [&]() -> absl::StatusOr<int> {

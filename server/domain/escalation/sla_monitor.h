@@ -22,10 +22,10 @@ class SlaMonitor {
  public:
   // All must outlive the monitor. `test_clock` is null unless the server runs --test_clock.
   // The monitor's writes go through `writes` (the write executor in the server).
-  SlaMonitor(TicketCore& tickets, AlertService& alerts, SettableClock* test_clock,
-             exec::WriteRunner& writes)
-      : tickets_(tickets), alerts_(alerts), store_(tickets.store()), clock_(tickets.clock()),
-        test_clock_(test_clock), writes_(writes) {}
+  SlaMonitor(TicketCore& tickets, AlertService& alerts, storage::AlertLog& alert_log,
+             SettableClock* test_clock, exec::WriteRunner& writes)
+      : tickets_(tickets), alerts_(alerts), store_(tickets.store()), alert_log_(alert_log),
+        clock_(tickets.clock()), test_clock_(test_clock), writes_(writes) {}
 
   // Records every warning and breach due by now, earliest first. Returns how many tickets
   // changed.
@@ -44,6 +44,7 @@ class SlaMonitor {
   TicketCore& tickets_;
   AlertService& alerts_;
   storage::TicketStore& store_;
+  storage::AlertLog& alert_log_;
   const Clock& clock_;
   SettableClock* test_clock_;
   exec::WriteRunner& writes_;

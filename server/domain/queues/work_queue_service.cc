@@ -11,28 +11,27 @@
 #include "server/domain/tickets/state_machine.h"
 #include "server/domain/base/ticket_events.h"
 #include "server/domain/base/validation.h"
-#include "storage/keys.h"
 #include "storage/ticket_id.h"
 
 namespace ticketing::domain {
 namespace {
 
-// The index prefix of the queue asked for, after authorising the caller for it.
-absl::StatusOr<std::string> QueuePrefixFor(const Principal& actor,
-                                           const v1::ListWorkQueueRequest& request) {
+// The queue asked for, after authorising the caller for it.
+absl::StatusOr<storage::WorkQueueScope> ScopeOf(const Principal& actor,
+                                                const v1::ListWorkQueueRequest& request) {
   switch (request.scope_case()) {
     case v1::ListWorkQueueRequest::kMine:
-      return storage::WorkAssigneePrefix(actor.name);
+      return storage::WorkQueueScope::Assignee(actor.name);
     case v1::ListWorkQueueRequest::kAssignee:
       TKT_RETURN_IF_ERROR(CheckIdentifier("assignee", request.assignee(), true));
       if (request.assignee() != actor.name) {
         TKT_RETURN_IF_ERROR(Authorize(actor, Action::kReadQueueOf, nullptr));
       }
-      return storage::WorkAssigneePrefix(request.assignee());
+      return storage::WorkQueueScope::Assignee(request.assignee());
     case v1::ListWorkQueueRequest::kQueue:
       TKT_RETURN_IF_ERROR(CheckIdentifier("queue", request.queue(), true));
       TKT_RETURN_IF_ERROR(Authorize(actor, Action::kReadQueueOf, nullptr));
-      return storage::WorkQueuePrefix(request.queue());
+      return storage::WorkQueueScope::Queue(request.queue());
     default:
       return absl::InvalidArgumentError("scope: set one of mine, assignee or queue");
   }
@@ -73,21 +72,24 @@ absl::StatusOr<v1::ListWorkQueueResponse> WorkQueueService::ListWorkQueue(
 absl::StatusOr<WorkPage> WorkQueueService::ListWorkPage(const Principal& actor,
                                                         const v1::ListWorkQueueRequest& request) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
-  TKT_ASSIGN_OR_RETURN(const std::string prefix, QueuePrefixFor(actor, request));
+  TKT_ASSIGN_OR_RETURN(const storage::WorkQueueScope scope, ScopeOf(actor, request));
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be between 0 and 500");
   }
   const int page_size = request.page_size() == 0 ? 50 : std::min(request.page_size(), 500);
-  google::protobuf::StringValue scope;
-  scope.set_value(prefix);
-  const uint64_t fingerprint = Fingerprint(scope);
+  // A page token belongs to its queue.
+  google::protobuf::StringValue scope_name;
+  scope_name.set_value(absl::StrCat(scope.kind == storage::WorkQueueScope::Kind::kAssignee
+                                        ? "assignee:"
+                                        : "queue:",
+                                    scope.name));
+  const uint64_t fingerprint = Fingerprint(scope_name);
   std::string after;
   if (!request.page_token().empty()) {
     TKT_ASSIGN_OR_RETURN(after, DecodeBytesPageToken(request.page_token(), fingerprint));
   }
   TKT_ASSIGN_OR_RETURN(storage::WorkQueuePage stored,
-                       store_.ListWorkQueue(prefix, after.empty() ? "" : prefix + after,
-                                            page_size));
+                       store_.ListWorkQueue(scope, after, page_size));
   const absl::Time now = clock_.Now();
   // Only each ticket's header is parsed (into one reused message) to compute the time
   // left; the tickets themselves stay the stored bytes.
@@ -99,8 +101,7 @@ absl::StatusOr<WorkPage> WorkQueueService::ListWorkPage(const Principal& actor,
     page.items.push_back(WorkPage::Item{std::move(record), BusinessTimeLeft(ticket, now)});
   }
   if (!stored.resume_after.empty()) {
-    page.next_page_token =
-        EncodeBytesPageToken(stored.resume_after.substr(prefix.size()), fingerprint);
+    page.next_page_token = EncodeBytesPageToken(stored.resume_after, fingerprint);
   }
   return page;
 }

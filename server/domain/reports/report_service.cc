@@ -225,7 +225,7 @@ absl::StatusOr<v1::ServiceReport> ReportService::GetServiceReport(
   std::string after;
   while (true) {
     TKT_RETURN_IF_ERROR(interrupt.Check());
-    TKT_ASSIGN_OR_RETURN(std::vector<v1::Account> batch, store_.ScanAccounts(after, 10000));
+    TKT_ASSIGN_OR_RETURN(std::vector<v1::Account> batch, accounts_.ScanAccounts(after, 10000));
     if (batch.empty()) break;
     after = batch.back().id();
     for (const v1::Account& a : batch) {

@@ -16,8 +16,9 @@ namespace ticketing::domain {
 // never with whole tickets. Thread-safe (stateless).
 class ReportService {
  public:
-  // Both must outlive the service.
-  ReportService(storage::TicketStore& store, const Clock& clock) : store_(store), clock_(clock) {}
+  // All must outlive the service.
+  ReportService(storage::TicketStore& store, storage::AccountStore& accounts, const Clock& clock)
+      : store_(store), accounts_(accounts), clock_(clock) {}
 
   // One row per group and a total. Roles: supervisor, admin.
   // A report is a scan of the period: `interrupt` stops it when the caller gives up.
@@ -31,6 +32,7 @@ class ReportService {
 
  private:
   storage::TicketStore& store_;
+  storage::AccountStore& accounts_;
   const Clock& clock_;
 };
 

@@ -9,18 +9,16 @@
 #include "server/domain/base/page_token.h"
 #include "server/domain/base/ticket_events.h"
 #include "server/domain/base/validation.h"
-#include "storage/keys.h"
 
 namespace ticketing::domain {
 namespace {
 
-absl::StatusOr<v1::SlaConfig> ReadVersion(storage::TicketStore& store, const std::string& key) {
-  TKT_ASSIGN_OR_RETURN(std::optional<std::string> bytes, store.GetSetting(key));
-  v1::SlaConfig config;
-  if (!bytes || !config.ParseFromString(*bytes)) {
-    return absl::DataLossError(absl::StrCat("stored SLA configuration ", key, " is missing or corrupt"));
+absl::StatusOr<v1::SlaConfig> ReadVersion(storage::SettingStore& store, int64_t version) {
+  TKT_ASSIGN_OR_RETURN(std::optional<v1::SlaConfig> config, store.GetSlaConfigVersion(version));
+  if (!config) {
+    return absl::DataLossError(absl::StrCat("stored SLA configuration version ", version, " is missing"));
   }
-  return config;
+  return *std::move(config);
 }
 
 }  // namespace
@@ -39,7 +37,7 @@ absl::StatusOr<SlaConfigService::Compiled> SlaConfigService::Compile(
   return compiled;
 }
 
-SlaConfigService::SlaConfigService(storage::TicketStore& store, const Clock& clock,
+SlaConfigService::SlaConfigService(storage::SettingStore& store, const Clock& clock,
                                    std::vector<SlaConfigPart*> parts,
                                    v1::SlaConfig current, Compiled compiled, absl::CivilDay first,
                                    absl::CivilDay last)
@@ -54,12 +52,12 @@ SlaConfigService::SlaConfigService(storage::TicketStore& store, const Clock& clo
 }
 
 absl::StatusOr<std::unique_ptr<SlaConfigService>> SlaConfigService::Load(
-    storage::TicketStore& store, const Clock& clock, v1::SlaConfig from_file,
+    storage::SettingStore& store, const Clock& clock, v1::SlaConfig from_file,
     std::vector<SlaConfigPart*> parts, absl::CivilDay first, absl::CivilDay last) {
-  TKT_ASSIGN_OR_RETURN(std::optional<std::string> stored, store.GetSetting(storage::kSlaConfigCurrentKey));
+  TKT_ASSIGN_OR_RETURN(std::optional<v1::SlaConfig> stored, store.GetSlaConfig());
   v1::SlaConfig current = std::move(from_file);
   if (stored) {
-    TKT_ASSIGN_OR_RETURN(current, ReadVersion(store, storage::kSlaConfigCurrentKey));
+    current = *stored;
   } else {
     current.set_version(0);
   }
@@ -103,9 +101,7 @@ absl::StatusOr<v1::SlaConfig> SlaConfigService::Replace(
   next.set_updated_by(actor.name);
   next.set_reason(request.reason());
   ToTimestamp(clock_.Now(), next.mutable_update_time());
-  const std::string bytes = next.SerializeAsString();
-  TKT_RETURN_IF_ERROR(store_.PutSettings({{storage::kSlaConfigCurrentKey, bytes},
-                                          {storage::SlaConfigVersionKey(next.version()), bytes}}));
+  TKT_RETURN_IF_ERROR(store_.PutSlaConfig(next));
   clocks_.Replace(std::move(compiled.policies));
   for (const std::function<void()>& install : compiled.install_parts) install();
   current_ = next;
@@ -130,7 +126,7 @@ absl::StatusOr<v1::ListSlaConfigVersionsResponse> SlaConfigService::ListVersions
   v1::ListSlaConfigVersionsResponse response;
   for (; version >= 1 && response.versions_size() < page_size; --version) {
     TKT_ASSIGN_OR_RETURN(*response.add_versions(),
-                         ReadVersion(store_, storage::SlaConfigVersionKey(version)));
+                         ReadVersion(store_, version));
   }
   if (version >= 1) response.set_next_page_token(EncodePageToken(version, 0, fingerprint));
   return response;

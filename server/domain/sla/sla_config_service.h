@@ -42,7 +42,7 @@ class SlaConfigService {
   // included. `store`, `clock` and the parts must outlive the service. Calendars cover local
   // dates first..last.
   static absl::StatusOr<std::unique_ptr<SlaConfigService>> Load(
-      storage::TicketStore& store, const Clock& clock, v1::SlaConfig from_file,
+      storage::SettingStore& store, const Clock& clock, v1::SlaConfig from_file,
       std::vector<SlaConfigPart*> parts,
       absl::CivilDay first = BusinessCalendar::kDefaultFirstDay,
       absl::CivilDay last = BusinessCalendar::kDefaultLastDay);
@@ -69,11 +69,11 @@ class SlaConfigService {
   static absl::StatusOr<Compiled> Compile(const v1::SlaConfig& config,
                                           const std::vector<SlaConfigPart*>& parts,
                                           absl::CivilDay first, absl::CivilDay last);
-  SlaConfigService(storage::TicketStore& store, const Clock& clock,
+  SlaConfigService(storage::SettingStore& store, const Clock& clock,
                    std::vector<SlaConfigPart*> parts, v1::SlaConfig current,
                    Compiled compiled, absl::CivilDay first, absl::CivilDay last);
 
-  storage::TicketStore& store_;
+  storage::SettingStore& store_;
   const Clock& clock_;
   const std::vector<SlaConfigPart*> parts_;
   const absl::CivilDay first_, last_;

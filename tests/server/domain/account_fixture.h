@@ -74,7 +74,7 @@ class AccountFixture : public ::testing::Test {
     options.verify_within = verify_within_;
     // Every service reads and writes through a double that forwards to the real store
     // unless a test makes it fail.
-    options.wrap_store = [this](storage::TicketStore& real) {
+    options.wrap_store = [this](storage::Store& real) {
       auto failing = std::make_unique<testing::FailingTicketStore>(real);
       failing_ = failing.get();
       return failing;

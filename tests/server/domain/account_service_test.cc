@@ -219,7 +219,7 @@ TEST_F(AccountServiceTest, SettingTheTierInForceAgainIsAuditedAndMovesNoTicket) 
     EXPECT_EQ(now.service_tier(), v1::SERVICE_TIER_STANDARD);
     EXPECT_EQ(now.version(), t.version()) << "no ticket moved";
   }
-  EXPECT_THAT(*store_->ListSettings(storage::kRetierJobPrefix), IsEmpty());
+  EXPECT_THAT(*store_->ListRetierJobs(), IsEmpty());
 }
 
 TEST_F(AccountServiceTest, ImportWritesNothingWhenARowIsBadUnlessAskedToSkip) {
@@ -287,8 +287,8 @@ TEST_F(AccountServiceTest, AnUpgradeMovesOpenTicketsToTheKeyPolicyAndLeavesClose
   EXPECT_EQ(queries_->Get(kSue, [&] { v1::GetTicketRequest r; r.set_id(cancelled.id()); return r; }())
                 ->service_tier(),
             v1::SERVICE_TIER_STANDARD);
-  EXPECT_THAT(store_->ListSettings(storage::kRetierJobPrefix), IsOk());
-  EXPECT_THAT(*store_->ListSettings(storage::kRetierJobPrefix), IsEmpty());
+  EXPECT_THAT(store_->ListRetierJobs(), IsOk());
+  EXPECT_THAT(*store_->ListRetierJobs(), IsEmpty());
 }
 
 TEST_F(AccountServiceTest, ADowngradeNeverLoosensAnOpenTicketsPromise) {
@@ -323,14 +323,14 @@ TEST_F(AccountServiceTest, TicketMovesInterruptedByACrashAreFinishedAtStart) {
   change.after = account;
   change.event.set_account_id("ACME");
   change.event.set_sequence(2);
-  ASSERT_THAT(store_->CommitAccounts({change}, {{std::string(storage::kRetierJobPrefix) + "ACME", ""}}, {}),
+  ASSERT_THAT(store_->CommitAccounts({change}, {storage::RetierJob{"ACME", change.after.version()}}, {}),
               IsOk());
   Open();  // restart
   ASSERT_THAT(accounts_->ResumeRetierJobs(), IsOk());
   v1::GetTicketRequest get;
   get.set_id(t.id());
   EXPECT_EQ(queries_->Get(kSue, get)->service_tier(), v1::SERVICE_TIER_KEY);
-  EXPECT_THAT(*store_->ListSettings(storage::kRetierJobPrefix), IsEmpty());
+  EXPECT_THAT(*store_->ListRetierJobs(), IsEmpty());
 }
 
 }  // namespace

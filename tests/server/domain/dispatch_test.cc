@@ -20,7 +20,7 @@ class DispatchTest : public AccountFixture {
   }
   void MakeDispatcher() {
     dispatcher_ = std::make_unique<Dispatcher>(
-        *queries_, *tickets_, *store_, clock_, users_,
+        *queries_, *tickets_, *store_, *store_, clock_, users_,
         std::map<std::string, TechnicianProfile>{{"tom", {{"cn/zhejiang"}, {"LJ-"}}},
                                                  {"tim", {{"cn/jiangsu"}, {}}}});
   }
@@ -64,7 +64,7 @@ TEST_F(DispatchTest, RegionAndSkillComeBeforeLoad) {
 }
 
 TEST_F(DispatchTest, EqualMatchesGoToTheLeastLoaded) {
-  dispatcher_ = std::make_unique<Dispatcher>(*queries_, *tickets_, *store_, clock_, users_,
+  dispatcher_ = std::make_unique<Dispatcher>(*queries_, *tickets_, *store_, *store_, clock_, users_,
                                              std::map<std::string, TechnicianProfile>{});
   CreateTicket("ACME", "tim");
   EXPECT_THAT(Ranking(Unassigned("cn/zhejiang", "LJ-1")), ElementsAre("tom", "tim"));

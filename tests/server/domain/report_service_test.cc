@@ -30,7 +30,7 @@ class ReportServiceTest : public AccountFixture {
  protected:
   void SetUp() override {
     AccountFixture::SetUp();
-    reports_ = std::make_unique<ReportService>(*store_, clock_);
+    reports_ = std::make_unique<ReportService>(*store_, *store_, clock_);
     for (const char* id : {"STD", "OTHER1", "OTHER2"}) AddAccount(NewAccount(id, v1::CHANNEL_TIER_CONSUMER, 1));
     AddAccount(NewAccount("KEYCO", v1::CHANNEL_TIER_DISTRIBUTOR, 1));
     MakeKey("KEYCO");

@@ -391,7 +391,8 @@ TEST_F(SlaTest, TestClockMovesOnlyForAdminsAndOnlyForward) {
   EXPECT_THAT(monitor_->AdvanceTestClock(kRoot, request), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("forward")));
   request.mutable_advance()->set_seconds(60);
   EXPECT_THAT(monitor_->AdvanceTestClock(kAlice, request), StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("test clock")));
-  SlaMonitor without_test_clock(*world_->core, *world_->alerts, nullptr, world_->writes);
+  SlaMonitor without_test_clock(*world_->core, *world_->alerts, *world_->services_store, nullptr,
+                                world_->writes);
   EXPECT_THAT(without_test_clock.AdvanceTestClock(kRoot, request),
               StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("--test_clock")));
 }
