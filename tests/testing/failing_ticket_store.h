@@ -15,7 +15,8 @@ namespace ticketing::testing {
 // CommitMany, UpdateAlert) fail with UNAVAILABLE ("disk gone") while `fail_commits` is set,
 // writing nothing: the write failures a real disk gives, on demand. Commits can also be
 // held (a slow disk: HoldCommits, then ReleaseCommits). Counts the commits it let through.
-// Account reads fail with UNAVAILABLE while `fail_account_reads` is set.
+// Account reads fail with UNAVAILABLE while `fail_account_reads` is set, and scans of the
+// accounts can be held like commits (HoldAccountScans).
 class FailingTicketStore final : public storage::Store {
  public:
   explicit FailingTicketStore(storage::Store& real) : real_(real) {}
@@ -37,6 +38,20 @@ class FailingTicketStore final : public storage::Store {
   void AwaitHeldCommit() {
     absl::MutexLock lock(&mu_);
     mu_.Await(absl::Condition(&waiting_));
+  }
+  // From now on scans of the accounts wait until ReleaseAccountScans().
+  void HoldAccountScans() {
+    absl::MutexLock lock(&mu_);
+    scans_held_ = true;
+  }
+  void ReleaseAccountScans() {
+    absl::MutexLock lock(&mu_);
+    scans_held_ = false;
+  }
+  // Waits until a scan of the accounts is waiting on the hold.
+  void AwaitHeldAccountScan() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(&scan_waiting_));
   }
 
   uint64_t AllocateTicketId() override { return real_.AllocateTicketId(); }
@@ -117,6 +132,12 @@ class FailingTicketStore final : public storage::Store {
   }
   absl::StatusOr<std::vector<v1::Account>> ScanAccounts(const std::string& after_id,
                                                         int limit) override {
+    {
+      absl::MutexLock lock(&mu_);
+      scan_waiting_ = scans_held_;
+      mu_.Await(absl::Condition(+[](bool* held) { return !*held; }, &scans_held_));
+      scan_waiting_ = false;
+    }
     return real_.ScanAccounts(after_id, limit);
   }
   absl::StatusOr<std::vector<v1::AccountEvent>> ListAccountEvents(const std::string& account_id,
@@ -146,6 +167,8 @@ class FailingTicketStore final : public storage::Store {
   absl::Mutex mu_;
   bool held_ ABSL_GUARDED_BY(mu_) = false;
   bool waiting_ ABSL_GUARDED_BY(mu_) = false;
+  bool scans_held_ ABSL_GUARDED_BY(mu_) = false;
+  bool scan_waiting_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace ticketing::testing

@@ -187,7 +187,7 @@ absl::StatusOr<v1::Account> AccountService::Create(const Principal& actor,
   storage::AccountChange change;
   MakeChange(std::nullopt, std::move(account), actor, v1::ACCOUNT_EVENT_TYPE_CREATED, "",
              clock_.Now(), change);
-  TKT_RETURN_IF_ERROR(store_.CommitAccounts({change}));
+  TKT_RETURN_IF_ERROR(CommitAccounts({change}));
   return change.after;
 }
 
@@ -266,7 +266,7 @@ absl::StatusOr<v1::Account> AccountService::Update(const Principal& actor,
                   request.reason(), clock_.Now(), change)) {
     return current;
   }
-  TKT_RETURN_IF_ERROR(store_.CommitAccounts({change}));
+  TKT_RETURN_IF_ERROR(CommitAccounts({change}));
   return change.after;
 }
 

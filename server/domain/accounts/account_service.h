@@ -2,6 +2,7 @@
 #define TICKETING_SERVER_DOMAIN_ACCOUNTS_ACCOUNT_SERVICE_H_
 
 #include <array>
+#include <atomic>
 #include <functional>
 #include <optional>
 #include <string>
@@ -87,6 +88,33 @@ class AccountService final {
   absl::Status RunRetierJobs(const std::vector<storage::RetierJob>& jobs, const Principal& actor,
                              int* tickets_moved);
   absl::StatusOr<std::vector<v1::Account>> AllAccounts(const Interrupt& interrupt) const;
+
+  // Account-wide work (Reclassify, Import) is planned from the accounts as read, without
+  // the tier lock, and committed under it only if no account changed meanwhile: ticket
+  // creation (which shares the lock) waits for one write, not for a scan of every account
+  // (docs/performance.md, "Account work under load").
+  template <typename Response>
+  struct Plan {
+    Response response;
+    std::vector<storage::AccountChange> changes;
+    std::vector<storage::RetierJob> jobs;
+    int64_t generation = 0;  // of the accounts the plan was made from
+  };
+  absl::StatusOr<Plan<v1::ReclassifyAccountsResponse>> PlanReclassification(
+      const Principal& actor, const Interrupt& interrupt) const;
+  absl::StatusOr<Plan<v1::ImportAccountsResponse>> PlanImport(
+      const Principal& actor, const v1::ImportAccountsRequest& request) const;
+  // Makes a plan with `plan` and, when `commit`, writes its changes and jobs under the
+  // exclusive tier lock if no account was written since the plan read them; else plans
+  // again, the last of kPlanAttempts attempts holding the lock throughout (so it always
+  // succeeds).
+  template <typename Response>
+  absl::StatusOr<Plan<Response>> PlanAndCommit(
+      const std::function<absl::StatusOr<Plan<Response>>()>& plan, bool commit);
+  // Every write of accounts: the store's, and the count of them (generation()).
+  absl::Status CommitAccounts(const std::vector<storage::AccountChange>& changes,
+                              const std::vector<storage::RetierJob>& started = {});
+  int64_t generation() const { return generation_.load(); }
   // One ticket's move to the tier in force of `account_id` (nothing when it has it).
   absl::Status MoveToTierInForce(const std::string& account_id, const v1::Ticket& current,
                                  TicketDraft& draft) const;
@@ -100,6 +128,10 @@ class AccountService final {
   const UserDirectory& users_;
   const ClassificationRules rules_;  // (see MakeChange for the audited fields)
   std::array<absl::Mutex, 64> locks_;
+  // Account writes so far. Every writer holds the tier lock (shared or exclusive) while it
+  // writes and counts, so under the exclusive lock an unchanged count means no account
+  // changed since it was read.
+  std::atomic<int64_t> generation_{0};
 };
 
 // Copies the fields a client may set (CreateAccountRequest) from `from` into `to`.

@@ -1,5 +1,6 @@
 // AccountService: tier overrides, classification, bulk import and the ticket moves they
 // cause.
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -87,7 +88,7 @@ absl::StatusOr<v1::Account> AccountService::SetServiceTier(
     }
     std::vector<storage::RetierJob> jobs;
     if (change.after.service_tier() != current.service_tier()) jobs.push_back(JobOf(change.after));
-    TKT_RETURN_IF_ERROR(store_.CommitAccounts({change}, jobs));
+    TKT_RETURN_IF_ERROR(CommitAccounts({change}, jobs));
     if (jobs.empty()) return change.after;
   }
   int moved = 0;
@@ -95,69 +96,96 @@ absl::StatusOr<v1::Account> AccountService::SetServiceTier(
   return change.after;
 }
 
+absl::Status AccountService::CommitAccounts(const std::vector<storage::AccountChange>& changes,
+                                            const std::vector<storage::RetierJob>& started) {
+  TKT_RETURN_IF_ERROR(store_.CommitAccounts(changes, started));
+  if (!changes.empty()) ++generation_;
+  return absl::OkStatus();
+}
+
+template <typename Response>
+absl::StatusOr<AccountService::Plan<Response>> AccountService::PlanAndCommit(
+    const std::function<absl::StatusOr<Plan<Response>>()>& plan, bool commit) {
+  constexpr int kPlanAttempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    const bool last = attempt == kPlanAttempts;
+    // The last attempt plans under the lock too: nothing can change under it.
+    std::optional<absl::MutexLock> held;
+    if (last) held.emplace(&directory_.tier_mutex());
+    TKT_ASSIGN_OR_RETURN(Plan<Response> planned, plan());
+    if (!commit || planned.changes.empty()) return planned;
+    std::optional<absl::MutexLock> writing;
+    if (!last) writing.emplace(&directory_.tier_mutex());
+    if (generation() != planned.generation) continue;  // an account changed: plan again
+    TKT_RETURN_IF_ERROR(CommitAccounts(planned.changes, planned.jobs));
+    return planned;
+  }
+}
+
+absl::StatusOr<AccountService::Plan<v1::ReclassifyAccountsResponse>>
+AccountService::PlanReclassification(const Principal& actor, const Interrupt& interrupt) const {
+  Plan<v1::ReclassifyAccountsResponse> plan;
+  plan.generation = generation();
+  TKT_ASSIGN_OR_RETURN(std::vector<v1::Account> accounts, AllAccounts(interrupt));
+  std::vector<AccountFigures> figures;
+  for (const v1::Account& a : accounts) figures.push_back(FiguresOf(a));
+  const std::vector<Classification> result = Classify(figures, rules_);
+  const absl::Time now = clock_.Now();
+  v1::ReclassifyAccountsResponse& response = plan.response;
+  for (size_t i = 0; i < accounts.size(); ++i) {
+    const v1::Account& before = accounts[i];
+    v1::Account after = before;
+    after.set_computed_tier(result[i].tier);
+    after.set_service_tier(Effective(after));
+    if (after.computed_tier() == before.computed_tier() &&
+        after.service_tier() == before.service_tier()) {
+      continue;
+    }
+    v1::TierMove& move = *response.add_moves();
+    move.set_account_id(before.id());
+    move.set_name(before.name());
+    move.set_channel_tier(before.channel_tier());
+    move.set_from_tier(before.service_tier());
+    move.set_to_tier(after.service_tier());
+    move.set_computed_tier(after.computed_tier());
+    move.set_reason(result[i].reason);
+    move.set_held_by_override(after.manual_tier() != v1::SERVICE_TIER_UNSPECIFIED);
+    if (Rank(after.service_tier()) < Rank(before.service_tier())) response.set_upgraded(response.upgraded() + 1);
+    if (Rank(after.service_tier()) > Rank(before.service_tier())) response.set_downgraded(response.downgraded() + 1);
+    if (!move.held_by_override()) {
+      v1::TierOrigin& origin = *after.mutable_tier_origin();
+      origin.set_source(v1::TIER_SOURCE_COMPUTED);
+      origin.set_reason(result[i].reason);
+      origin.set_changed_by(actor.name);
+      ToTimestamp(now, origin.mutable_change_time());
+    }
+    const bool moves = after.service_tier() != before.service_tier();
+    plan.changes.emplace_back();
+    if (!MakeChange(before, std::move(after), actor, v1::ACCOUNT_EVENT_TYPE_CLASSIFIED,
+                    result[i].reason, now, plan.changes.back())) {
+      plan.changes.pop_back();
+      continue;
+    }
+    if (moves) plan.jobs.push_back(JobOf(plan.changes.back().after));
+  }
+  response.set_accounts(static_cast<int>(accounts.size()));
+  return plan;
+}
+
 absl::StatusOr<v1::ReclassifyAccountsResponse> AccountService::Reclassify(
     const Principal& actor, const v1::ReclassifyAccountsRequest& request,
     const Interrupt& interrupt) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kSetTier, nullptr));
-  v1::ReclassifyAccountsResponse response;
-  std::vector<storage::RetierJob> retier;
-  {
-    absl::MutexLock tier_lock(&directory_.tier_mutex());
-    TKT_ASSIGN_OR_RETURN(std::vector<v1::Account> accounts, AllAccounts(interrupt));
-    std::vector<AccountFigures> figures;
-    for (const v1::Account& a : accounts) figures.push_back(FiguresOf(a));
-    const std::vector<Classification> result = Classify(figures, rules_);
-    const absl::Time now = clock_.Now();
-    std::vector<storage::AccountChange> changes;
-    std::vector<storage::RetierJob> jobs;
-    for (size_t i = 0; i < accounts.size(); ++i) {
-      const v1::Account& before = accounts[i];
-      v1::Account after = before;
-      after.set_computed_tier(result[i].tier);
-      after.set_service_tier(Effective(after));
-      if (after.computed_tier() == before.computed_tier() &&
-          after.service_tier() == before.service_tier()) {
-        continue;
-      }
-      v1::TierMove& move = *response.add_moves();
-      move.set_account_id(before.id());
-      move.set_name(before.name());
-      move.set_channel_tier(before.channel_tier());
-      move.set_from_tier(before.service_tier());
-      move.set_to_tier(after.service_tier());
-      move.set_computed_tier(after.computed_tier());
-      move.set_reason(result[i].reason);
-      move.set_held_by_override(after.manual_tier() != v1::SERVICE_TIER_UNSPECIFIED);
-      if (Rank(after.service_tier()) < Rank(before.service_tier())) response.set_upgraded(response.upgraded() + 1);
-      if (Rank(after.service_tier()) > Rank(before.service_tier())) response.set_downgraded(response.downgraded() + 1);
-      if (!move.held_by_override()) {
-        v1::TierOrigin& origin = *after.mutable_tier_origin();
-        origin.set_source(v1::TIER_SOURCE_COMPUTED);
-        origin.set_reason(result[i].reason);
-        origin.set_changed_by(actor.name);
-        ToTimestamp(now, origin.mutable_change_time());
-      }
-      const bool moves = after.service_tier() != before.service_tier();
-      changes.emplace_back();
-      if (!MakeChange(before, std::move(after), actor, v1::ACCOUNT_EVENT_TYPE_CLASSIFIED,
-                      result[i].reason, now, changes.back())) {
-        changes.pop_back();
-        continue;
-      }
-      if (moves) {
-        jobs.push_back(JobOf(changes.back().after));
-        retier.push_back(JobOf(changes.back().after));
-      }
-    }
-    response.set_accounts(static_cast<int>(accounts.size()));
-    if (!request.apply()) return response;
-    if (!changes.empty()) TKT_RETURN_IF_ERROR(store_.CommitAccounts(changes, jobs));
-    response.set_applied(true);
-  }
+  TKT_ASSIGN_OR_RETURN(Plan<v1::ReclassifyAccountsResponse> plan,
+                       PlanAndCommit<v1::ReclassifyAccountsResponse>(
+                           [&] { return PlanReclassification(actor, interrupt); },
+                           request.apply()));
+  if (!request.apply()) return plan.response;
+  plan.response.set_applied(true);
   int moved = 0;
-  TKT_RETURN_IF_ERROR(RunRetierJobs(retier, actor, &moved));
-  response.set_tickets_moved(moved);
-  return response;
+  TKT_RETURN_IF_ERROR(RunRetierJobs(plan.jobs, actor, &moved));
+  plan.response.set_tickets_moved(moved);
+  return plan.response;
 }
 
 absl::Status AccountService::RunRetierJobs(const std::vector<storage::RetierJob>& jobs,
@@ -225,13 +253,12 @@ absl::Status AccountService::ResumeRetierJobs() {
   return RunRetierJobs(jobs, Principal{"system", v1::ROLE_UNSPECIFIED}, &moved);
 }
 
-absl::StatusOr<v1::ImportAccountsResponse> AccountService::Import(
-    const Principal& actor, const v1::ImportAccountsRequest& request) {
-  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kImportAccounts, nullptr));
-  v1::ImportAccountsResponse response;
-  absl::MutexLock tier_lock(&directory_.tier_mutex());
+absl::StatusOr<AccountService::Plan<v1::ImportAccountsResponse>> AccountService::PlanImport(
+    const Principal& actor, const v1::ImportAccountsRequest& request) const {
+  Plan<v1::ImportAccountsResponse> plan;
+  plan.generation = generation();
+  v1::ImportAccountsResponse& response = plan.response;
   const absl::Time now = clock_.Now();
-  std::vector<storage::AccountChange> changes;
   std::set<std::string> seen;
   for (int i = 0; i < request.accounts_size(); ++i) {
     const v1::Account& row = request.accounts(i);
@@ -270,7 +297,7 @@ absl::StatusOr<v1::ImportAccountsResponse> AccountService::Import(
     }
     if (existing) response.set_updated(response.updated() + 1);
     else response.set_created(response.created() + 1);
-    changes.push_back(std::move(change));
+    plan.changes.push_back(std::move(change));
   }
   if (!response.errors().empty() && !request.skip_invalid()) {
     std::string message = absl::StrCat(response.errors_size(), " of ", request.accounts_size(),
@@ -284,10 +311,17 @@ absl::StatusOr<v1::ImportAccountsResponse> AccountService::Import(
     }
     return absl::InvalidArgumentError(message);
   }
-  if (request.dry_run()) return response;
-  if (!changes.empty()) TKT_RETURN_IF_ERROR(store_.CommitAccounts(changes));
-  response.set_written(true);
-  return response;
+  return plan;
+}
+
+absl::StatusOr<v1::ImportAccountsResponse> AccountService::Import(
+    const Principal& actor, const v1::ImportAccountsRequest& request) {
+  TKT_RETURN_IF_ERROR(Authorize(actor, Action::kImportAccounts, nullptr));
+  TKT_ASSIGN_OR_RETURN(Plan<v1::ImportAccountsResponse> plan,
+                       PlanAndCommit<v1::ImportAccountsResponse>(
+                           [&] { return PlanImport(actor, request); }, !request.dry_run()));
+  if (!request.dry_run()) plan.response.set_written(true);
+  return plan.response;
 }
 
 }  // namespace ticketing::domain

@@ -1,4 +1,7 @@
 // Accounts: records, history, overrides, classification, import, and the tickets they move.
+#include <thread>
+
+#include "absl/synchronization/notification.h"
 #include "server/domain/accounts/account_service.h"
 
 #include "tests/server/domain/account_fixture.h"
@@ -331,6 +334,49 @@ TEST_F(AccountServiceTest, TicketMovesInterruptedByACrashAreFinishedAtStart) {
   get.set_id(t.id());
   EXPECT_EQ(queries_->Get(kSue, get)->service_tier(), v1::SERVICE_TIER_KEY);
   EXPECT_THAT(*store_->ListRetierJobs(), IsEmpty());
+}
+
+TEST_F(AccountServiceTest, ReclassifyingNeverHoldsTicketWritesAcrossItsScanAndLosesNoEdit) {
+  for (int i = 0; i < 10; ++i) {
+    AddAccount(NewAccount(absl::StrCat("A", i), v1::CHANNEL_TIER_DISTRIBUTOR, i == 0 ? 1000 : 1));
+  }
+  failing_->HoldAccountScans();
+  absl::StatusOr<v1::ReclassifyAccountsResponse> reclassified;
+  v1::ReclassifyAccountsRequest apply;
+  apply.set_apply(true);
+  std::thread reclassify([&] { reclassified = accounts_->Reclassify(kSue, apply); });
+  failing_->AwaitHeldAccountScan();  // the reclassification is reading every account
+  // Meanwhile tickets are created and an account is edited: none waits for the scan.
+  absl::Notification done;
+  absl::StatusOr<v1::Account> renamed;
+  std::thread desk([&] {
+    CreateTicket("A0", "tom");
+    v1::UpdateAccountRequest rename;
+    *rename.mutable_account() = *accounts_->Get(kAlice, Named("A0"));
+    rename.mutable_account()->set_name("A0 renamed");
+    rename.mutable_update_mask()->add_paths("name");
+    renamed = accounts_->Update(kAlice, rename);
+    done.Notify();
+  });
+  EXPECT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)))
+      << "a ticket or an account edit waited for the reclassification's scan";
+  failing_->ReleaseAccountScans();
+  desk.join();
+  reclassify.join();
+  ASSERT_THAT(renamed, IsOk());
+  // Planned from accounts that changed meanwhile, the reclassification read them again:
+  // the edit and the move both hold.
+  ASSERT_THAT(reclassified, IsOk());
+  EXPECT_TRUE(reclassified->applied());
+  const v1::Account a0 = *accounts_->Get(kSue, Named("A0"));
+  EXPECT_EQ(a0.name(), "A0 renamed");
+  EXPECT_EQ(a0.service_tier(), v1::SERVICE_TIER_KEY);
+  v1::ListTicketsRequest list;
+  list.set_account_id("A0");
+  auto tickets = queries_->List(kSue, list);
+  ASSERT_THAT(tickets, IsOk());
+  ASSERT_THAT(tickets->tickets(), SizeIs(1));
+  EXPECT_EQ(tickets->tickets(0).service_tier(), v1::SERVICE_TIER_KEY) << "moved with its account";
 }
 
 }  // namespace
