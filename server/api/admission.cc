@@ -1,7 +1,6 @@
 #include "server/api/admission.h"
 
 #include "absl/strings/match.h"
-#include "absl/time/clock.h"
 
 namespace ticketing::api {
 namespace {
@@ -17,7 +16,7 @@ bool ConstantTimeEquals(absl::string_view a, absl::string_view b) {
 
 }  // namespace
 
-Admission::Admission(const std::vector<v1::User>& users) {
+Admission::Admission(const std::vector<v1::User>& users, const Clock& clock) : clock_(clock) {
   for (const v1::User& user : users) {
     users_.emplace_back(user.token(), domain::Principal{user.name(), user.role()});
   }
@@ -43,7 +42,7 @@ absl::StatusOr<domain::Principal> Admission::Authenticate(absl::string_view auth
 absl::StatusOr<domain::Principal> Admission::Admit(const CallInfo& call) const {
   absl::StatusOr<domain::Principal> principal = Authenticate(call.authorization);
   if (!principal.ok()) return principal.status();
-  if (call.deadline < absl::Now()) return absl::DeadlineExceededError("deadline passed before start");
+  if (call.deadline < clock_.Now()) return absl::DeadlineExceededError("deadline passed before start");
   if (call.cancelled && call.cancelled()) return absl::CancelledError("call cancelled");
   return principal;
 }

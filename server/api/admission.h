@@ -9,6 +9,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/common/clock.h"
 #include "server/domain/base/principal.h"
 #include "ticketing/v1/config.pb.h"
 
@@ -30,7 +31,10 @@ struct CallInfo {
 class Admission {
  public:
   // `users` must already be validated (see LoadServerConfig): unique names and tokens.
-  explicit Admission(const std::vector<v1::User>& users);
+  // Deadlines are instants of `clock` (the real clock in the server), which must outlive
+  // the admission.
+  Admission(const std::vector<v1::User>& users, const Clock& clock);
+  const Clock& clock() const { return clock_; }
 
   // The caller, or UNAUTHENTICATED when the token is missing, malformed or unknown.
   absl::StatusOr<domain::Principal> Authenticate(absl::string_view authorization) const;
@@ -41,6 +45,7 @@ class Admission {
  private:
   // Token -> user. Tokens are compared in constant time so timing tells nothing.
   std::vector<std::pair<std::string, domain::Principal>> users_;
+  const Clock& clock_;
 };
 
 }  // namespace ticketing::api

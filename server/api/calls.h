@@ -7,7 +7,6 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
-#include "absl/time/clock.h"
 #include "server/api/admission.h"
 #include "server/domain/base/interrupt.h"
 #include "server/domain/base/principal.h"
@@ -59,7 +58,7 @@ class Calls {
       done(who.status());
       return;
     }
-    domain::Interrupt interrupt(info.deadline, info.cancelled);
+    domain::Interrupt interrupt(info.deadline, info.cancelled, admission_.clock());
     switch (kind) {
       case CallKind::kRead:
         done(handler(*who, interrupt));
@@ -69,7 +68,7 @@ class Calls {
             [handler = std::move(handler), who = *std::move(who),
              interrupt]() -> absl::StatusOr<Response> {
               // Queued past its deadline: not applied at all (the caller has given up).
-              if (interrupt.deadline() < absl::Now()) {
+              if (interrupt.DeadlinePassed()) {
                 return absl::DeadlineExceededError("deadline passed while waiting to be written");
               }
               return handler(who, interrupt);

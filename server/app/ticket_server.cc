@@ -131,8 +131,9 @@ absl::Status BuildDomain(TicketServer& s) {
 }
 
 void BuildApi(TicketServer& s) {
+  // A caller's deadline is real time, with or without --test_clock.
   s.admission = std::make_unique<api::Admission>(
-      std::vector<v1::User>(s.config.users().begin(), s.config.users().end()));
+      std::vector<v1::User>(s.config.users().begin(), s.config.users().end()), s.real_clock);
   s.calls = std::make_unique<api::Calls>(*s.admission, *s.writer, *s.pool);
   s.endpoints = std::make_unique<api::Endpoints>(api::Services{
       *s.lifecycle, *s.queries, *s.sla, *s.field_work, *s.charges, *s.work_queues, *s.dispatcher,

@@ -99,6 +99,20 @@ inline absl::StatusOr<v1::Alert> AckAlert(const std::shared_ptr<grpc::Channel>& 
   return alert;
 }
 
+// Raises alerts after every alert stored so far: a new P1 ticket for tom whose first
+// response runs out (the clock moves an hour: a level-1 warning, then the level-2 P1
+// breach). Returns the last alert stored. The server streams alerts in sequence order, so
+// a watcher whose next alert is this one received nothing else meanwhile: the condition
+// tests wait for instead of sleeping to see that "nothing more came".
+inline absl::StatusOr<v1::Alert> RaiseMarkerAlerts(const std::shared_ptr<grpc::Channel>& channel) {
+  CreateTicketForTom(channel, v1::PRIORITY_P1);
+  if (absl::Status moved = AdvanceClock(channel, absl::Hours(1)); !moved.ok()) return moved;
+  absl::StatusOr<std::vector<v1::Alert>> all = ListAllAlerts(channel, kAdminToken);
+  if (!all.ok()) return all.status();
+  if (all->empty()) return absl::InternalError("no alert was raised");
+  return all->back();
+}
+
 // The sequences of `alerts`, in order.
 inline std::vector<int64_t> Sequences(const std::vector<v1::Alert>& alerts) {
   std::vector<int64_t> sequences;

@@ -131,8 +131,11 @@ TEST_F(AlertsE2eTest, AWatcherThatReconnectsWithItsLastSequenceReceivesEveryAler
   AlertWatch resumed(server_.Channel(), kSupervisorToken, first.back().sequence());
   const std::vector<v1::Alert> rest = resumed.WaitFor(kAlertsOfTwoTickets - first.size());
   EXPECT_THAT(Sequences(rest), ElementsAreArray(Range(first.size() + 1, kAlertsOfTwoTickets)));
-  absl::SleepFor(absl::Milliseconds(500));
-  EXPECT_THAT(resumed.received(), SizeIs(rest.size())) << "nothing twice, nothing more";
+  // Nothing twice, nothing more: the next alerts the watcher gets are the markers raised now.
+  absl::StatusOr<v1::Alert> marker = RaiseMarkerAlerts(server_.Channel());
+  ASSERT_THAT(marker, IsOk());
+  EXPECT_THAT(Sequences(resumed.WaitFor(rest.size() + 2)),
+              ElementsAreArray(Range(first.size() + 1, marker->sequence())));
 }
 
 TEST_F(AlertsE2eTest, AWatcherResumesAcrossARestartOnTheSameDataWithoutGapOrDuplicate) {
@@ -153,8 +156,10 @@ TEST_F(AlertsE2eTest, AWatcherResumesAcrossARestartOnTheSameDataWithoutGapOrDupl
   AlertWatch resumed(server_.Channel(), kSupervisorToken, last);
   const std::vector<v1::Alert> rest = resumed.WaitFor(12 - last);
   EXPECT_THAT(Sequences(rest), ElementsAreArray(Range(last + 1, 12)));
-  absl::SleepFor(absl::Milliseconds(500));
-  EXPECT_THAT(resumed.received(), SizeIs(rest.size()));
+  absl::StatusOr<v1::Alert> marker = RaiseMarkerAlerts(server_.Channel());
+  ASSERT_THAT(marker, IsOk());
+  EXPECT_THAT(Sequences(resumed.WaitFor(rest.size() + 2)),
+              ElementsAreArray(Range(last + 1, marker->sequence())));
 }
 
 TEST_F(AlertsE2eTest, ListAlertsFiltersByLevelRecipientAndAcknowledgement) {
@@ -235,8 +240,11 @@ TEST_F(AlertsE2eTest, EachWarningAndBreachRaisesExactlyOneAlertHoweverOftenTheCl
   ASSERT_THAT(Advance(absl::ZeroDuration()), IsOk());
   ASSERT_THAT(Advance(absl::Hours(30)), IsOk());  // nothing else is due
   EXPECT_THAT(List(kSupervisorToken), SizeIs(kAlertsOfTwoTickets));
-  absl::SleepFor(absl::Milliseconds(500));
-  EXPECT_THAT(watch.received(), SizeIs(kAlertsOfTwoTickets));
+  absl::StatusOr<v1::Alert> marker = RaiseMarkerAlerts(server_.Channel());
+  ASSERT_THAT(marker, IsOk());
+  EXPECT_THAT(Sequences(watch.WaitFor(kAlertsOfTwoTickets + 2)),
+              ElementsAreArray(Range(1, marker->sequence())))
+      << "the watcher got nothing twice before the markers";
   absl::StatusOr<v1::VerifyStoreResponse> report =
       E2eClient(server_.Channel(), kAdminToken).VerifyStore();
   ASSERT_THAT(report, IsOk());

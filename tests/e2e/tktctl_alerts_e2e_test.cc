@@ -96,13 +96,14 @@ class BackgroundTktctl {
     }
     return CompleteLines(out());
   }
-  // Waits until stderr contains `text`.
-  bool WaitForErr(absl::string_view text, absl::Duration timeout = absl::Seconds(15)) {
+  // Waits until stderr contains `text` `times` times.
+  bool WaitForErr(absl::string_view text, int times = 1,
+                  absl::Duration timeout = absl::Seconds(15)) {
     const absl::Time deadline = absl::Now() + timeout;
-    while (!absl::StrContains(err(), text) && absl::Now() < deadline) {
+    while (Count(err(), text) < times && absl::Now() < deadline) {
       absl::SleepFor(absl::Milliseconds(20));
     }
-    return absl::StrContains(err(), text);
+    return Count(err(), text) >= times;
   }
 
   void Signal(int signal) { kill(pid_, signal); }
@@ -122,6 +123,15 @@ class BackgroundTktctl {
   }
 
  private:
+  static int Count(absl::string_view haystack, absl::string_view needle) {
+    int n = 0;
+    for (size_t at = haystack.find(needle); at != absl::string_view::npos;
+         at = haystack.find(needle, at + needle.size())) {
+      ++n;
+    }
+    return n;
+  }
+
   const std::string out_path_;
   const std::string err_path_;
   pid_t pid_ = -1;
@@ -184,13 +194,17 @@ TEST_F(TktctlAlertsE2eTest, WatchWithMaxPrintsThatManyJsonLinesWithConsecutiveSe
 TEST_F(TktctlAlertsE2eTest, WatchFromNPrintsOneLinePerLaterAlertAndExitsZeroOnSigterm) {
   Advance(absl::Hours(10));
   std::unique_ptr<BackgroundTktctl> watch = Watch({"--from=5", "--level=2"});
-  absl::SleepFor(absl::Seconds(1));  // of 6, 7 and 8 only the P1 breach is at level 2
+  // Of 6, 7 and 8 only the P1 breach is at level 2. A new P1 ticket's breach (level 2) is
+  // the next line once it is raised: the watch printed nothing else in between.
+  ASSERT_THAT(RaiseMarkerAlerts(server_.Channel()), IsOk());
+  ASSERT_THAT(watch->WaitForLines(2), SizeIs(2)) << watch->err();
   watch->Signal(SIGTERM);
   ASSERT_EQ(watch->Exit(), 0) << watch->err();
   const std::vector<std::string> lines = CompleteLines(watch->out());
-  ASSERT_THAT(lines, SizeIs(1)) << watch->out();  // the P1 resolution breach
+  ASSERT_THAT(lines, SizeIs(2)) << watch->out();  // the P1 resolution breach, the marker
   EXPECT_THAT(lines[0], ContainsRegex("^#[678]  .*  L2 service manager  T-2  breach resolution  "
                                       "past .*  to root \\+tom  \\[p1-breach\\]"));
+  EXPECT_THAT(lines[1], ContainsRegex("  T-3  breach first_response  "));
 }
 
 TEST_F(TktctlAlertsE2eTest, WatchOnceExitsWithUnavailableWhenTheServerStops) {
@@ -204,10 +218,10 @@ TEST_F(TktctlAlertsE2eTest, WatchOnceExitsWithUnavailableWhenTheServerStops) {
 
 TEST_F(TktctlAlertsE2eTest, WatchKeepsReconnectingWhileTheServerIsDownAndExitsZeroOnSigint) {
   std::unique_ptr<BackgroundTktctl> watch = Watch({});
-  absl::SleepFor(absl::Milliseconds(500));
   ASSERT_THAT(server_.Terminate(), IsOkAndHolds(0));
   ASSERT_TRUE(watch->WaitForErr("reconnecting from sequence 0")) << watch->err();
-  absl::SleepFor(absl::Milliseconds(1500));  // a failed attempt or two later, still running
+  // Failed attempts later, still running.
+  ASSERT_TRUE(watch->WaitForErr("reconnecting from sequence 0", 3)) << watch->err();
   EXPECT_EQ(watch->Exit(absl::ZeroDuration()), -1) << watch->err();
   watch->Signal(SIGINT);
   EXPECT_EQ(watch->Exit(), 0) << watch->err();

@@ -5,8 +5,8 @@
 #include <utility>
 
 #include "absl/status/status.h"
-#include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "server/common/clock.h"
 
 namespace ticketing::domain {
 
@@ -17,27 +17,32 @@ class Interrupt {
  public:
   // Never interrupts (tests, the server's own work).
   static const Interrupt& Never() {
-    static const Interrupt* never = new Interrupt(absl::InfiniteFuture(), nullptr);
+    static const RealClock* clock = new RealClock();
+    static const Interrupt* never = new Interrupt(absl::InfiniteFuture(), nullptr, *clock);
     return *never;
   }
 
-  // `cancelled` may be null (no way to cancel).
-  Interrupt(absl::Time deadline, std::function<bool()> cancelled)
-      : deadline_(deadline), cancelled_(std::move(cancelled)) {}
+  // `cancelled` may be null (no way to cancel). Deadlines are instants of `clock`, which
+  // must outlive the interrupt: the real clock in the server (even with --test_clock, a
+  // caller's deadline is real time), a fake one in tests.
+  Interrupt(absl::Time deadline, std::function<bool()> cancelled, const Clock& clock)
+      : deadline_(deadline), cancelled_(std::move(cancelled)), clock_(&clock) {}
 
   // CANCELLED when the caller gave up, DEADLINE_EXCEEDED when its deadline passed, else OK.
   absl::Status Check() const {
     if (cancelled_ && cancelled_()) return absl::CancelledError("call cancelled");
-    if (deadline_ != absl::InfiniteFuture() && absl::Now() >= deadline_) {
-      return absl::DeadlineExceededError("deadline passed");
-    }
+    if (DeadlinePassed()) return absl::DeadlineExceededError("deadline passed");
     return absl::OkStatus();
+  }
+  bool DeadlinePassed() const {
+    return deadline_ != absl::InfiniteFuture() && clock_->Now() >= deadline_;
   }
   absl::Time deadline() const { return deadline_; }
 
  private:
   absl::Time deadline_;
   std::function<bool()> cancelled_;
+  const Clock* clock_;
 };
 
 }  // namespace ticketing::domain
