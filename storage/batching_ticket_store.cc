@@ -1,6 +1,7 @@
 #include "storage/batching_ticket_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "proto/base/check.h"
 #include "proto/base/status_macros.h"
 #include "storage/ticket_id.h"
 
@@ -59,7 +60,13 @@ absl::Status BatchingTicketStore::CheckWriter() const {
       "a ticket write bypassed the write executor (it must run on the writer thread)");
 }
 
+void BatchingTicketStore::CheckOnWriter() const {
+  TKT_CHECK(OnWriterThread(),
+            "the batching store's batches were touched off the thread bound with BindWriter()");
+}
+
 void BatchingTicketStore::BeginBatch() {
+  CheckOnWriter();
   // A batch already written is forgotten first, so a new batch never builds on one that
   // failed (it would be doomed with it).
   if (InFlightDone()) RetireInFlight();
@@ -93,6 +100,7 @@ void BatchingTicketStore::RetireInFlight() {
 }
 
 std::shared_ptr<GroupCommit::Batch> BatchingTicketStore::Seal() {
+  CheckOnWriter();
   RetireInFlight();
   std::shared_ptr<BatchWrite> sealed = std::move(open_);
   if (!sealed->status.ok()) {
@@ -136,6 +144,7 @@ absl::Status BatchingTicketStore::FlushIfPending() {
 }
 
 void BatchingTicketStore::Stage(const TicketChange& change) {
+  CheckOnWriter();
   BatchWrite& batch = *open_;
   batch.changes.push_back(change);
   TicketChange& staged = batch.changes.back();

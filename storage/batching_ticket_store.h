@@ -180,6 +180,8 @@ class BatchingTicketStore final : public Store, public GroupCommit {
   void RetireInFlight();
   // A ticket write from a thread that may not write now: INTERNAL.
   absl::Status CheckWriter() const;
+  // Aborts unless on the bound writer thread: the batches below are the writer's alone.
+  void CheckOnWriter() const;
   void Stage(const TicketChange& change);
   // What the open batch, else the one in flight, holds for `key` in `map` (null: neither
   // touched it).

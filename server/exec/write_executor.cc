@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "proto/base/check.h"
 
 namespace ticketing::exec {
 
@@ -86,6 +87,7 @@ void WriteExecutor::Enqueue(Job job, bool bounded) {
 }
 
 void WriteExecutor::RunInBatch(Job job, std::vector<RunJob>& batch) {
+  TKT_CHECK(store_.OnWriterThread(), "a write ran in a batch off the writer thread");
   const size_t first = store_.segment();
   job.run();
   const size_t last = store_.segment();

@@ -2,7 +2,6 @@
 // export) and `tktctl queue` against a real ticketd. CSV files are written into the
 // server's own test directory.
 #include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -37,13 +36,6 @@ std::vector<std::string> IdsOf(const v1::ListAccountsResponse& response) {
   std::vector<std::string> ids;
   for (const v1::Account& a : response.accounts()) ids.push_back(a.id());
   return ids;
-}
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
 }
 
 // One 24x7 SLA policy for every ticket: first response 1h, resolution 8h.
@@ -202,7 +194,7 @@ TEST_F(TktctlAccountsE2eTest, ExportedFileImportsBackUnchanged) {
   const CliResult to_file = Tktctl(kAgentToken, {"accounts", "export", exported});
   ASSERT_THAT(to_file, ExitsWith(0));
   EXPECT_THAT(to_file.out, HasSubstr("exported 3 accounts"));
-  const std::string csv = ReadWholeFile(exported);
+  const std::string csv = ReadFileOrEmpty(exported);
   EXPECT_THAT(csv, HasSubstr("id,name,channel_tier,region,sales_current,sales_previous,"
                              "profit_current,profit_previous,loyalty_note,account_manager,"
                              "potential_key_flag,key_persons\r\n"));

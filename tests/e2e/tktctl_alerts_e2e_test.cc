@@ -12,8 +12,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -41,13 +39,6 @@ namespace {
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
-
-std::string ReadWholeFile(const std::string& path) {
-  std::ifstream in(path);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // The complete lines of `text` (a last line without "\n" is still being written).
 std::vector<std::string> CompleteLines(const std::string& text) {
@@ -85,8 +76,8 @@ class BackgroundTktctl {
     }
   }
 
-  std::string out() const { return ReadWholeFile(out_path_); }
-  std::string err() const { return ReadWholeFile(err_path_); }
+  std::string out() const { return ReadFileOrEmpty(out_path_); }
+  std::string err() const { return ReadFileOrEmpty(err_path_); }
 
   // Waits until stdout has `count` complete lines (or more); returns them.
   std::vector<std::string> WaitForLines(size_t count, absl::Duration timeout = absl::Seconds(15)) {

@@ -77,14 +77,6 @@ absl::Status WriteFile(const std::string& path, const std::string& contents) {
   return absl::OkStatus();
 }
 
-// The whole file; empty when it does not exist (yet).
-std::string ReadFileOrEmpty(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 std::string Varint(uint64_t value) {
   std::string out;
   while (value >= 0x80) {
@@ -110,6 +102,13 @@ std::string FromByteBuffer(const grpc::ByteBuffer& buffer) {
 }
 
 }  // namespace
+
+std::string ReadFileOrEmpty(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream buffer;
+  buffer << in.rdbuf();
+  return buffer.str();
+}
 
 ServerProcess::ServerProcess(std::string binary, std::string extra_config,
                              std::vector<std::string> extra_flags)

@@ -31,6 +31,9 @@ inline constexpr char kTechnicianTimToken[] = "tim-technician-token-0003";
 inline constexpr char kSupervisorToken[] = "sue-supervisor-token-0004";
 inline constexpr char kAdminToken[] = "root-admin-token-0005";
 
+// The whole file, bytes as they are; empty when it does not exist (yet).
+std::string ReadFileOrEmpty(const std::string& path);
+
 // A real `ticketd` child process for end-to-end tests, listening on 127.0.0.1 on a port
 // the server picks itself (port 0 + --port_file), so tests never race for ports.
 //
