@@ -1,9 +1,11 @@
 #include "client/ticket_client.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 
 namespace ticketing::client {
@@ -18,6 +20,13 @@ absl::StatusOr<std::string> ReadFile(absl::string_view path) {
     return absl::InvalidArgumentError(absl::StrCat(path, " is empty"));
   }
   return contents.str();
+}
+
+bool NeverSent(const grpc::Status& status) {
+  // gRPC's picker fails a call this way when no connection is ready: the request never
+  // left this process, so sending it again cannot apply a write twice.
+  return status.error_code() == grpc::StatusCode::UNAVAILABLE &&
+         absl::StartsWith(status.error_message(), "failed to connect to all addresses");
 }
 
 }  // namespace
@@ -46,7 +55,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view add
   }
   // gRPC backs off up to 2 minutes between reconnection attempts by default; a watch
   // that reconnects every second would otherwise wait that long for a restarted server.
+  // The first retry comes sooner (250 ms, growing to 1 s) so that TicketClient's one wait
+  // for a connection (kConnectRetryWait) sees a second attempt well within it.
   grpc::ChannelArguments arguments;
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 250);
   arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
   arguments.SetMaxSendMessageSize(kMaxMessageBytes);
   arguments.SetMaxReceiveMessageSize(kMaxMessageBytes);
@@ -71,14 +83,28 @@ void TicketClient::Prepare(grpc::ClientContext* context) const {
   context->set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
 }
 
+bool TicketClient::WaitForConnection() const {
+  return channel_->WaitForConnected(
+      absl::ToChronoTime(absl::Now() + std::min(timeout_, kConnectRetryWait)));
+}
+
 template <typename Response, typename Call>
 absl::StatusOr<Response> TicketClient::Invoke(Call call) const {
-  grpc::ClientContext context;
-  Prepare(&context);
-  Response response;
-  absl::Status status = FromGrpcStatus(call(&context, &response));
-  if (!status.ok()) return status;
-  return response;
+  // A call that could not connect is sent once more if a connection comes up within
+  // kConnectRetryWait. Besides a server that is just restarting, this covers a defect of
+  // Debian's gRPC 1.51: connect()'s errno is read after Abseil may have overwritten it
+  // (with ENOENT, from probing the CPU's frequency the first time a mutex is contended),
+  // so a connect that was only in progress is taken for a failure ("ipv4:...: No such
+  // file or directory"). Fixed upstream in grpc/grpc#35064 (1.60).
+  for (int attempt = 1;; ++attempt) {
+    grpc::ClientContext context;
+    Prepare(&context);
+    Response response;
+    const grpc::Status status = call(&context, &response);
+    if (status.ok()) return response;
+    if (attempt == 1 && NeverSent(status) && WaitForConnection()) continue;
+    return FromGrpcStatus(status);
+  }
 }
 
 absl::StatusOr<v1::Ticket> TicketClient::CreateTicket(

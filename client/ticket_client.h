@@ -31,6 +31,9 @@ namespace ticketing::client {
 
 // Deadline applied to every call unless the caller sets another one.
 inline constexpr absl::Duration kDefaultCallTimeout = absl::Seconds(10);
+// How long a call that could not connect waits for a connection before it is sent once
+// more (TicketClient): covers a server restarting and a spurious connect failure.
+inline constexpr absl::Duration kConnectRetryWait = absl::Seconds(2);
 
 // The largest message a channel made by MakeChannel sends or receives (gRPC's default
 // receive limit is 4 MiB): an ImportAccounts request carries a whole CSV file.
@@ -56,6 +59,10 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view add
 // "authorization: Bearer <token>" (nothing when the token is empty, which the server
 // answers with UNAUTHENTICATED) and gets a deadline of `timeout` from the moment
 // the call starts; a call that runs out of time fails with DEADLINE_EXCEEDED.
+//
+// A call that fails because no connection could be made (the request never left the
+// client) waits up to kConnectRetryWait (at most `timeout`) for a connection and is then
+// sent once more, with a fresh deadline; otherwise it fails with UNAVAILABLE.
 //
 // Errors are the server's status (code and message unchanged) or a transport
 // status such as UNAVAILABLE. Thread-safe: calls may run concurrently.
@@ -173,6 +180,8 @@ class TicketClient {
  private:
   // Adds the authorization metadata and the deadline to `context`.
   void Prepare(grpc::ClientContext* context) const;
+  // Waits up to kConnectRetryWait (at most timeout_) for the channel to connect.
+  bool WaitForConnection() const;
 
   // Runs `call(context, response)` on a prepared context and converts the status.
   template <typename Response, typename Call>
