@@ -43,6 +43,7 @@ absl::StatusOr<v1::ServerConfig> ConfigFromFlags() {
   }
   if (const std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) config.set_data_dir(dir);
   if (absl::GetFlag(FLAGS_unsafe_disable_wal_sync)) config.set_unsafe_disable_wal_sync(true);
+  // Flags override the file; defaults fill what both left unset; validation sees the result.
   config::ApplyDefaults(config);
   if (absl::Status s = config::ValidateServerConfig(config); !s.ok()) return s;
   return config;
@@ -50,6 +51,7 @@ absl::StatusOr<v1::ServerConfig> ConfigFromFlags() {
 
 absl::StatusOr<std::unique_ptr<SettableClock>> TestClockFromFlags() {
   if (!absl::GetFlag(FLAGS_test_clock)) return nullptr;
+  // The real time only picks where the test clock starts; it stands still from there.
   absl::Time start = absl::Now();
   const std::string text = absl::GetFlag(FLAGS_test_clock_start);
   std::string error;
@@ -101,6 +103,9 @@ int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   // Debian's Abseil checks every lock order at run time; it costs ~20% throughput.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  // Before any thread exists (RocksDB's, gRPC's, the executor's inherit the mask): a stop signal
+  // then reaches only the sigwait in Serve. Delivered to a thread that did not block it, its
+  // default action would end the process without draining.
   const sigset_t stop_signals = ticketing::BlockStopSignals();
   return ticketing::Run(stop_signals);
 }

@@ -16,9 +16,14 @@ int64_t Millis(const google::protobuf::Duration& d) {
 
 }  // namespace
 
+// Verify() compares each stored record with FactsOf(ticket) byte for byte: a change here makes
+// every stored record stale until its ticket is written again (rederive them on open, as the
+// version 2 upgrade does). An unset time becomes 0, the epoch, read as "not yet" (a clock's
+// end_ms is 0 while it counts).
 v1::TicketFacts FactsOf(const v1::Ticket& t) {
   v1::TicketFacts f;
   f.set_ticket_id(t.id());
+  // The same ms as the record's key (FactsKey), floored and clamped alike.
   f.set_create_ms(PositionOf(t).create_ms);
   f.set_kind(t.kind());
   f.set_status(t.status());

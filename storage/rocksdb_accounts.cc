@@ -45,6 +45,8 @@ absl::StatusOr<std::optional<v1::Account>> RocksDbTicketStore::GetAccount(const 
   return account;
 }
 
+// The accounts, their events and the tier-move jobs go in one write, so a crash never leaves a
+// tier change without the job that moves its tickets (docs/accounts.md).
 absl::Status RocksDbTicketStore::CommitAccounts(const std::vector<AccountChange>& changes,
                                               const std::vector<RetierJob>& started,
                                               const std::vector<RetierJob>& done) {
@@ -70,6 +72,8 @@ absl::Status RocksDbTicketStore::CommitAccounts(const std::vector<AccountChange>
     TKT_RETURN_IF_ERROR(FromRocks(
         batch.Delete(handles_[0], RetierJobKey(job.account_id, job.account_version)), "batch"));
   }
+  // A write of jobs alone has nothing for the log to name (a CommitRecord lists tickets, alerts
+  // and accounts), so it takes no sequence; account changes are logged like ticket writes.
   if (changes.empty()) return Write(batch, /*sort=*/false);  // jobs only: not logged
   absl::MutexLock lock(&commit_mu_);
   return WriteLogged(batch, record, /*sort=*/false);
@@ -80,6 +84,7 @@ absl::StatusOr<std::vector<v1::Account>> RocksDbTicketStore::ScanAccounts(
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), accounts_));
   std::vector<v1::Account> accounts;
   it->Seek(after_id);
+  // Strictly after `after_id` (the previous page's last id).
   if (it->Valid() && !after_id.empty() && it->key() == rocksdb::Slice(after_id)) it->Next();
   for (; it->Valid() && static_cast<int>(accounts.size()) < limit; it->Next()) {
     TKT_ASSIGN_OR_RETURN(v1::Account account,
@@ -96,6 +101,7 @@ absl::StatusOr<std::vector<v1::AccountEvent>> RocksDbTicketStore::ListAccountEve
       db_->NewIterator(rocksdb::ReadOptions(), account_events_));
   const std::string prefix = AccountEventPrefix(account_id);
   std::vector<v1::AccountEvent> events;
+  // The prefix ends in 0x00, so the events of account "acme" stop before those of "acme2".
   for (it->Seek(AccountEventKey(account_id, after_sequence + 1));
        it->Valid() && it->key().starts_with(prefix) && static_cast<int>(events.size()) < limit;
        it->Next()) {
@@ -107,6 +113,7 @@ absl::StatusOr<std::vector<v1::AccountEvent>> RocksDbTicketStore::ListAccountEve
   return events;
 }
 
+// In key order, which for one account is the versions' decimal text (see RetierJobKey).
 absl::StatusOr<std::vector<RetierJob>> RocksDbTicketStore::ListRetierJobs() {
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), handles_[0]));
   std::vector<RetierJob> jobs;
@@ -132,6 +139,8 @@ absl::StatusOr<std::optional<v1::SlaConfig>> RocksDbTicketStore::GetSlaConfigVer
 
 absl::Status RocksDbTicketStore::PutSlaConfig(const v1::SlaConfig& config) {
   const std::string bytes = config.SerializeAsString();
+  // The set in force and its version record in one write: the history never lacks the version
+  // in force.
   return PutSettings({{kSlaConfigCurrentKey, bytes}, {SlaConfigVersionKey(config.version()), bytes}});
 }
 
@@ -151,6 +160,9 @@ absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const WorkQueueS
   const std::string prefix = scope.kind == WorkQueueScope::Kind::kAssignee
                                  ? WorkAssigneePrefix(scope.name)
                                  : WorkQueuePrefix(scope.name);
+  // One snapshot for the keys and the records they name, so each record is the one its key was
+  // derived from (a commit in between could move the ticket out of the queue). A key and its
+  // record are written together and tickets are never deleted: a key alone is DATA_LOSS.
   rocksdb::ManagedSnapshot snapshot(db_.get());
   rocksdb::ReadOptions read;
   read.snapshot = snapshot.snapshot();
@@ -159,6 +171,7 @@ absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const WorkQueueS
   const std::string start = prefix + after;
   it->Seek(start);
   if (!after.empty() && it->Valid() && it->key() == rocksdb::Slice(start)) it->Next();
+  // One key more than the page: if it exists, there is a next page (it is not returned).
   for (; it->Valid() && it->key().starts_with(prefix) && static_cast<int>(keys.size()) <= limit;
        it->Next()) {
     keys.push_back(it->key().ToString());
@@ -173,6 +186,9 @@ absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const WorkQueueS
     if (!found) return absl::DataLossError(absl::StrCat("work queue entry without a ticket"));
     page.records.push_back(std::move(record));
   }
+  // The next page seeks to the last returned key's rank and skips that key; ranks are unique
+  // (they end in the id). A ticket whose rank changed between pages may be skipped or seen
+  // twice: a work queue is a live view, not a snapshot across pages.
   if (more) page.resume_after = keys.back().substr(prefix.size());  // the rank: opaque
   return page;
 }
@@ -180,6 +196,7 @@ absl::StatusOr<WorkQueuePage> RocksDbTicketStore::ListWorkQueue(const WorkQueueS
 absl::StatusOr<int64_t> RocksDbTicketStore::CountOpenAssigned(const std::string& user,
                                                               int64_t limit) {
   const std::string prefix = WorkAssigneePrefix(user);
+  // A count of keys: no records read, so no snapshot needed.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), indexes_));
   int64_t count = 0;
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix) && count < limit; it->Next()) {
@@ -195,6 +212,8 @@ absl::Status RocksDbTicketStore::ScanFacts(
   rocksdb::ManagedSnapshot snapshot(db_.get());
   rocksdb::ReadOptions read;
   read.snapshot = snapshot.snapshot();
+  // Facts are keyed by position, so the range is one key range. {to ms, id 0} sorts before every
+  // ticket created in that millisecond (ids start at 1): an exclusive upper bound.
   const std::string end = EncodePosition(Position{absl::ToUnixMillis(to), 0});
   const rocksdb::Slice upper(end);
   read.iterate_upper_bound = &upper;

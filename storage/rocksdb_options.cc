@@ -29,6 +29,7 @@ class IndexKeyPrefix final : public rocksdb::SliceTransform {
   rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
     return rocksdb::Slice(key.data(), key.size() - kSuffixBytes);
   }
+  // Every index key is longer than its suffix; anything shorter simply gets no hint.
   bool InDomain(const rocksdb::Slice& key) const override { return key.size() > kSuffixBytes; }
 };
 
@@ -37,6 +38,7 @@ class IndexKeyPrefix final : public rocksdb::SliceTransform {
 rocksdb::Options DatabaseOptions() {
   rocksdb::Options options;
   options.create_if_missing = true;
+  // A family added by a newer version is created when it opens an older database.
   options.create_missing_column_families = true;
   // Flushes and compactions: one each at a time on two cores.
   options.max_background_jobs = 2;
@@ -57,6 +59,8 @@ rocksdb::ColumnFamilyOptions FamilyOptions(const std::string& family,
   table.block_cache = cache;
   if (ReadByKey(family)) {
     table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));  // ~1% false positives
+    // A bloom over whole keys in each memtable too (2% of its size; no prefix extractor is set),
+    // so a point lookup skips the memtables that cannot hold the key, as the SST filters do.
     options.memtable_whole_key_filtering = true;
     options.memtable_prefix_bloom_size_ratio = 0.02;
   }

@@ -21,6 +21,9 @@
 namespace ticketing::storage {
 namespace {
 
+// The order is the order of handles_ (the constructor picks each family by its index): add a
+// family at the end, and there too. RocksDB opens a database only if every family it holds
+// is named, so a family is never removed from this list.
 const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
@@ -29,6 +32,7 @@ const std::vector<std::string>& FamilyNames() {
   return *names;
 }
 
+// Fixed 16 bytes, so GetRequest can tell a corrupt record by its size.
 std::string EncodeRequestValue(const RequestRecord& record) {
   std::string value;
   AppendBigEndian64(record.ticket_id, &value);
@@ -37,7 +41,9 @@ std::string EncodeRequestValue(const RequestRecord& record) {
 }
 
 // Deletes the derived entries (index or timer keys) only `before` has and puts the ones only
-// `after` has.
+// `after` has. A change usually moves a few entries (a new status, an assignee), so writing
+// the difference keeps the batch and the memtable inserts small. Sorted for set_difference
+// (IndexKeys returns its keys unsorted).
 absl::Status WriteDerivedChanges(rocksdb::ColumnFamilyHandle* family,
                                  std::vector<std::string> before, std::vector<std::string> after,
                                  rocksdb::WriteBatch& batch) {
@@ -61,6 +67,8 @@ absl::Status WriteDerivedChanges(rocksdb::ColumnFamilyHandle* family,
 struct IndexCursor {
   std::string prefix;
   std::unique_ptr<rocksdb::Iterator> it;
+  // The indexes share one family, so an iterator runs on into the next prefix's keys; the
+  // prefix check is what ends this walk.
   bool Valid() const { return it->Valid() && it->key().starts_with(prefix); }
   Position position() const {
     const rocksdb::Slice key = it->key();
@@ -81,6 +89,7 @@ absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> RocksDbTicketStore::Open(
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::Status s = rocksdb::DB::Open(DatabaseOptions(), path, families, &handles, &raw);
   if (!s.ok()) return FromRocks(s, absl::StrCat("opening database ", path));
+  // Owned at once, so that an error below closes the database and destroys the handles.
   std::unique_ptr<RocksDbTicketStore> store(new RocksDbTicketStore(
       std::unique_ptr<rocksdb::DB>(raw), std::move(handles), options));
   TKT_RETURN_IF_ERROR(store->LoadNextTicketId());
@@ -107,6 +116,8 @@ RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
 
 RocksDbTicketStore::~RocksDbTicketStore() {
   // Everything acknowledged is already in the synced WAL; flushing makes the next open fast.
+  // Errors are ignored: nothing acknowledged depends on the flush, and a destructor has no one
+  // to tell. RocksDB wants every column family handle destroyed before the database closes.
   db_->Flush(rocksdb::FlushOptions(), handles_).PermitUncheckedError();
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
     db_->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
@@ -118,6 +129,8 @@ absl::Status RocksDbTicketStore::LoadNextTicketId() {
   std::string version;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), kSchemaVersionKey, &version);
   if (s.IsNotFound()) {
+    // No version yet: a new database. Not synced: if a crash loses it, the next open finds no
+    // version and writes it again.
     s = db_->Put(rocksdb::WriteOptions(), kSchemaVersionKey, kSchemaVersion);
   } else if (s.ok() && version == "1") {
     if (!options_.upgrade_v1_ticket) {
@@ -131,11 +144,16 @@ absl::Status RocksDbTicketStore::LoadNextTicketId() {
   }
   TKT_RETURN_IF_ERROR(FromRocks(s, "reading schema version"));
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), tickets_));
+  // Keys are big-endian ids, so the last key is the largest id committed: numbers continue after
+  // it across restarts. A number handed to a create that failed was never stored and may be
+  // handed out again after a restart; no reader ever saw it.
   it->SeekToLast();
   TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading last ticket"));
   if (it->Valid()) {
     next_ticket_id_ = TicketIdFromKey(absl::string_view(it->key().data(), it->key().size())) + 1;
   }
+  // Likewise the alert and commit sequences continue from their last keys (trimming removes
+  // only the oldest commit records, never the newest).
   std::unique_ptr<rocksdb::Iterator> alerts(db_->NewIterator(rocksdb::ReadOptions(), alerts_));
   alerts->SeekToLast();
   TKT_RETURN_IF_ERROR(FromRocks(alerts->status(), "reading last alert"));
@@ -169,16 +187,20 @@ absl::Status RocksDbTicketStore::UpgradeFromVersion1() {
     TKT_RETURN_IF_ERROR(WriteDerivedChanges(indexes_, {}, IndexKeys(ticket), batch));
     TKT_RETURN_IF_ERROR(FromRocks(
         batch.Put(report_facts_, FactsKey(ticket), FactsOf(ticket).SerializeAsString()), "batch"));
+    // Written in slices so that a large database does not build its whole upgrade in memory.
     if (batch.Count() > 10000) {
       TKT_RETURN_IF_ERROR(FromRocks(db_->Write(write, &batch), "upgrading the database"));
       batch.Clear();
     }
   }
   TKT_RETURN_IF_ERROR(FromRocks(it->status(), "upgrading the database"));
+  // The version last, with the final slice: until it is stored, the upgrade is not done.
   TKT_RETURN_IF_ERROR(FromRocks(batch.Put(kSchemaVersionKey, kSchemaVersion), "batch"));
   return FromRocks(db_->Write(write, &batch), "upgrading the database");
 }
 
+// Lock-free: creates on any thread take numbers without the commit lock. Numbers are unique,
+// not gap-free (a create that fails after allocating leaves a gap).
 uint64_t RocksDbTicketStore::AllocateTicketId() { return next_ticket_id_.fetch_add(1); }
 
 absl::StatusOr<std::optional<v1::Ticket>> RocksDbTicketStore::GetTicket(uint64_t id) {
@@ -220,6 +242,7 @@ absl::StatusOr<std::optional<RequestRecord>> RocksDbTicketStore::GetRequest(
 }
 
 absl::Status RocksDbTicketStore::AddChange(const TicketChange& change, rocksdb::WriteBatch& batch) {
+  // An acknowledgement touches no ticket: no record, event, index, timer or facts to write.
   if (change.alerts_only()) return AddAlertUpdates(change, batch);
   const std::optional<uint64_t> id = ParseTicketId(change.after.id());
   if (!id) return absl::InternalError("commit of a ticket without a valid id");
@@ -235,9 +258,12 @@ absl::Status RocksDbTicketStore::AddChange(const TicketChange& change, rocksdb::
       timers_, change.before ? TimerKeys(*change.before) : std::vector<std::string>(),
       TimerKeys(change.after), batch));
   TKT_RETURN_IF_ERROR(AddAlertUpdates(change, batch));
+  // The facts' key is the ticket's position (creation time and id), which never changes, so
+  // this Put replaces the previous facts without a delete.
   TKT_RETURN_IF_ERROR(FromRocks(batch.Put(report_facts_, FactsKey(change.after),
                                           FactsOf(change.after).SerializeAsString()),
                                 "batch"));
+  // Only a create carries a request record: a retry of the same request_id finds this ticket.
   if (change.request) {
     TKT_RETURN_IF_ERROR(FromRocks(
         batch.Put(requests_, change.request->request_id, EncodeRequestValue(*change.request)),
@@ -250,6 +276,10 @@ absl::Status RocksDbTicketStore::Commit(const TicketChange& change) {
   return CommitMany({&change});
 }
 
+// Builds the batch outside the commit lock (serializing, index and timer differences), then
+// under it numbers the new alerts, writes and advances the counters. The counters move only
+// after the write succeeded, so a failed write leaves no gap in either sequence; the alerts
+// keep the numbers they were given, which the next successful write reuses.
 absl::Status RocksDbTicketStore::CommitMany(const std::vector<const TicketChange*>& changes) {
   rocksdb::WriteBatch batch;
   CommitRecord record;
@@ -279,6 +309,7 @@ absl::Status RocksDbTicketStore::CommitMany(const std::vector<const TicketChange
     record.set_first_alert(last_alert_sequence_ + 1);
     record.set_last_alert(sequence);
   }
+  // Sorting pays off when many tickets' keys interleave in each family (sorted_batch.h).
   TKT_RETURN_IF_ERROR(WriteLogged(batch, record, changes.size() > 1));
   last_alert_sequence_ = sequence;
   return absl::OkStatus();
@@ -286,6 +317,11 @@ absl::Status RocksDbTicketStore::CommitMany(const std::vector<const TicketChange
 
 absl::Status RocksDbTicketStore::WriteLogged(rocksdb::WriteBatch& batch, CommitRecord& record,
                                              bool sort) {
+  // Under commit_mu_ from here to the observer: the record's sequence, the write and the
+  // announcement happen in one order, so sequences are in write order and gap-free, and the
+  // observer (the commit publisher) hears of the commits in sequence. The lock is held across
+  // the WAL sync: under the write executor the committer writes every ticket and alert, so
+  // only account writes ever wait for it.
   const int64_t sequence = last_commit_sequence_ + 1;
   record.set_sequence(sequence);
   TKT_RETURN_IF_ERROR(
@@ -294,7 +330,10 @@ absl::Status RocksDbTicketStore::WriteLogged(rocksdb::WriteBatch& batch, CommitR
                 "batch"));
   TKT_RETURN_IF_ERROR(Write(batch, sort));
   last_commit_sequence_ = sequence;
+  // After the write returned: a follower woken by the observer finds the record in the log.
   if (options_.observer != nullptr) options_.observer->Committed(record);
+  // A range deletion per commit would pile up tombstones; one per 1,024 commits keeps the log
+  // at most 1,023 records over the retention.
   if (sequence % 1024 == 0) TrimCommitLog(sequence);
   return absl::OkStatus();
 }
@@ -321,6 +360,8 @@ absl::StatusOr<std::vector<CommitRecord>> RocksDbTicketStore::ReadCommits(int64_
     if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
       return absl::DataLossError("a commit log record is corrupt");
     }
+    // The log is gap-free from 1 and trimmed only at its start, so a first record beyond
+    // after + 1 means the ones between were trimmed: the caller would silently miss them.
     if (records.empty() && record.sequence() > after + 1) {
       return absl::OutOfRangeError(
           absl::StrCat("commit log: records after ", after, " were trimmed (the oldest kept is ",
@@ -342,6 +383,7 @@ absl::Status RocksDbTicketStore::Write(rocksdb::WriteBatch& batch, bool sort) {
   write.sync = options_.sync_writes;
   if (!sort) return FromRocks(db_->Write(write, &batch), "committing ticket change");
   // Many tickets' changes: keys in order make the memtable inserts cheap (sorted_batch.h).
+  // handles_ holds every family, as SortedBatch requires.
   TKT_ASSIGN_OR_RETURN(rocksdb::WriteBatch sorted, SortedBatch(batch, handles_));
   return FromRocks(db_->Write(write, &sorted), "committing ticket changes");
 }
@@ -384,6 +426,8 @@ absl::Status RocksDbTicketStore::AddAlertUpdates(const TicketChange& change,
 }
 
 absl::Status RocksDbTicketStore::UpdateAlert(const v1::Alert& before, const v1::Alert& after) {
+  // As a change like any other: logged (updated_alerts) and ordered with new alerts under the
+  // commit lock.
   return Commit(TicketChange::AlertUpdate(before, after));
 }
 
@@ -393,6 +437,8 @@ absl::StatusOr<std::vector<int64_t>> RocksDbTicketStore::DueAlertTimers(absl::Ti
   std::vector<int64_t> due;
   for (it->SeekToFirst(); it->Valid() && static_cast<int>(due.size()) < limit; it->Next()) {
     const absl::string_view key(it->key().data(), it->key().size());
+    // Keys run in due order (big-endian <due ms><sequence>): the first one not yet due ends the
+    // scan, everything after it is later.
     if (key.size() != 16 || TimerDueMs(key) > now_ms) break;
     due.push_back(AlertTimerSequence(key));
   }
@@ -414,6 +460,7 @@ std::vector<std::string> RocksDbTicketStore::DrivingPrefixes(const TicketFilter&
     std::vector<std::string> prefixes;
     for (v1::TicketStatus status : filter.statuses) prefixes.push_back(StatusPrefix(status));
     std::sort(prefixes.begin(), prefixes.end());
+    // A status named twice would get two cursors over the same entries and list each ticket twice.
     prefixes.erase(std::unique(prefixes.begin(), prefixes.end()), prefixes.end());
     return prefixes;
   }
@@ -425,6 +472,9 @@ std::vector<std::string> RocksDbTicketStore::DrivingPrefixes(const TicketFilter&
 absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
     const TicketListRequest& request) {
   const TicketFilter& filter = request.filter;
+  // One snapshot for the index walk and the record reads: an entry and its record were written
+  // in one batch, so they agree, and a commit landing meanwhile cannot move a ticket under the
+  // walk (seen twice, or neither in its old place nor its new one).
   rocksdb::ManagedSnapshot snapshot(db_.get());
   rocksdb::ReadOptions read;
   read.snapshot = snapshot.snapshot();
@@ -433,7 +483,10 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
   if (filter.created_from) {
     start.create_ms = std::max<int64_t>(0, absl::ToUnixMillis(*filter.created_from));
   }
+  // Resume from the later of the range start and the previous page's end.
   if (request.after && start < *request.after) start = *request.after;
+  // A coarse bound in whole ms, inclusive, that only ends the walk early; the exact, exclusive
+  // created_to is checked by filter.Matches on each candidate.
   const int64_t last_ms = filter.created_to ? absl::ToUnixMillis(*filter.created_to)
                                             : std::numeric_limits<int64_t>::max();
 
@@ -442,6 +495,7 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
     IndexCursor cursor{std::move(prefix),
                        std::unique_ptr<rocksdb::Iterator>(db_->NewIterator(read, indexes_))};
     cursor.it->Seek(cursor.prefix + EncodePosition(start));
+    // Strictly after the previous page's last position (positions are unique: they end in the id).
     if (request.after && cursor.Valid() && cursor.position() == *request.after) cursor.it->Next();
     cursors.push_back(std::move(cursor));
   }
@@ -453,6 +507,8 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
   v1::Ticket ticket;    // reused: parsing into it again reuses its allocations
   TicketHeader header;  // what the filter needs, when the caller wants the bytes
   while (true) {
+    // Merge the cursors (several for a status set) by position: a linear pick is enough for a
+    // handful of cursors, and the page comes out in position order as ListTickets promises.
     IndexCursor* next = nullptr;
     for (IndexCursor& cursor : cursors) {
       if (cursor.Valid() && (next == nullptr || cursor.position() < next->position())) {
@@ -460,6 +516,9 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
       }
     }
     if (next == nullptr || next->position().create_ms > last_ms) break;  // no more
+    // Checked only once another entry exists, so a page that ends exactly at the end of the index
+    // carries no resume position. Either limit resumes after the last entry examined, whether it
+    // matched or not, so no entry is examined twice across pages.
     if (static_cast<int>(result.tickets.size() + result.records.size()) >= request.limit ||
         examined >= request.scan_budget) {
       result.resume_after = last_examined;
@@ -469,7 +528,11 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
     next->it->Next();
     ++examined;
     TKT_ASSIGN_OR_RETURN(bool found, ReadTicketRecord(last_examined.id, read.snapshot, &record));
+    // An entry without its record means a damaged store (they are written together); the listing
+    // goes on without it and Verify() reports it as a stray entry.
     if (!found) continue;
+    // For a serialized listing only the header is parsed (the fields the filter needs, same field
+    // numbers as Ticket) and the stored bytes are answered as they are.
     const bool parsed = request.serialized ? header.ParseFromString(record)
                                            : ticket.ParseFromString(record);
     if (!parsed) {
@@ -493,6 +556,8 @@ absl::StatusOr<std::vector<v1::TicketEvent>> RocksDbTicketStore::ListEvents(
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), events_));
   const std::string prefix = EventPrefix(ticket_id);
   std::vector<v1::TicketEvent> events;
+  // Events are keyed <id><sequence> with sequences from 1, so the seek lands on the first event
+  // after `after_sequence`; the prefix check stops at the next ticket's events.
   for (it->Seek(EventKey(ticket_id, after_sequence + 1));
        it->Valid() && it->key().starts_with(prefix) && static_cast<int>(events.size()) < limit;
        it->Next()) {
@@ -513,6 +578,8 @@ absl::StatusOr<std::vector<uint64_t>> RocksDbTicketStore::DueTimers(absl::Time n
   std::vector<uint64_t> ids;
   for (it->SeekToFirst(); it->Valid() && static_cast<int>(ids.size()) < limit; it->Next()) {
     const absl::string_view key(it->key().data(), it->key().size());
+    // Timer keys start with their due time: the first one not yet due ends the scan. A ticket with
+    // several timers due is listed once, at its earliest.
     if (key.size() != kTimerKeySize || TimerDueMs(key) > now_ms) break;
     const uint64_t id = TimerTicketId(key);
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
@@ -521,6 +588,8 @@ absl::StatusOr<std::vector<uint64_t>> RocksDbTicketStore::DueTimers(absl::Time n
   return ids;
 }
 
+// Settings are not in the commit log (commit_log.h): their writes take no commit lock and
+// use no sequence.
 absl::StatusOr<std::optional<std::string>> RocksDbTicketStore::GetSetting(const std::string& key) {
   std::string value;
   rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), handles_[0], key, &value);
@@ -547,6 +616,7 @@ absl::StatusOr<std::optional<absl::Time>> RocksDbTicketStore::NextTimerDue() {
     it->SeekToFirst();
     TKT_RETURN_IF_ERROR(FromRocks(it->status(), "reading timers"));
     if (!it->Valid() || it->key().size() < 8) continue;
+    // Both families' keys start with <due ms:8>, so each one's first key is its earliest timer.
     const absl::Time due = absl::FromUnixMillis(TimerDueMs(absl::string_view(it->key().data(), 8)));
     if (!next || due < *next) next = due;
   }

@@ -1,4 +1,5 @@
-// RocksDbTicketStore::Verify: a read-only consistency check of indexes and histories.
+// RocksDbTicketStore::Verify: a read-only consistency check of everything derived or
+// sequenced: indexes, timers, histories, alerts and their timers, accounts, report facts.
 #include <algorithm>
 #include <memory>
 
@@ -18,12 +19,16 @@ std::string Printable(absl::string_view key) { return absl::CHexEscape(key); }
 }  // namespace
 
 absl::StatusOr<VerifyReport> RocksDbTicketStore::Verify() {
+  // Every check reads the same snapshot: each commit is one atomic write, so a store in use still
+  // shows a consistent state, and writes going on meanwhile raise no false problems.
   rocksdb::ManagedSnapshot snapshot(db_.get());
   rocksdb::ReadOptions read;
   read.snapshot = snapshot.snapshot();
   VerifyReport report;
   std::vector<std::string> expected_index, expected_timers;
   std::vector<std::pair<uint64_t, int64_t>> versions;  // ticket id -> version, ascending id
+  // One pass over the records builds the expected derived sets; each family is then compared
+  // with its set in one ordered walk, rather than a lookup per expected key.
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, tickets_));
   for (it->SeekToFirst(); it->Valid(); it->Next()) {
     ++report.tickets;
@@ -33,6 +38,8 @@ absl::StatusOr<VerifyReport> RocksDbTicketStore::Verify() {
       report.AddProblem(absl::StrCat("unreadable ticket record at key ", Printable(it->key().ToString())));
       continue;
     }
+    // A record under another id's key derives its entries from its own id, so the mismatches
+    // found below would not name the cause: this does.
     if (ticket.id() != FormatTicketId(id)) {
       report.AddProblem(absl::StrCat("record under ", FormatTicketId(id), " has id ", ticket.id()));
     }
@@ -58,6 +65,7 @@ void RocksDbTicketStore::VerifyFacts(const rocksdb::Snapshot* snapshot, VerifyRe
   int64_t expected = 0;
   for (tickets->SeekToFirst(); tickets->Valid(); tickets->Next()) {
     v1::Ticket ticket;
+    // Already reported by Verify's own pass over the records.
     if (!ticket.ParseFromArray(tickets->value().data(), tickets->value().size())) continue;
     ++expected;
     std::string value;
@@ -66,6 +74,8 @@ void RocksDbTicketStore::VerifyFacts(const rocksdb::Snapshot* snapshot, VerifyRe
       report->AddProblem(absl::StrCat("report facts of ", ticket.id(), " missing or stale"));
     }
   }
+  // The lookups above find missing and stale facts; only a count finds facts left under a key
+  // no ticket has.
   std::unique_ptr<rocksdb::Iterator> facts(db_->NewIterator(read, report_facts_));
   int64_t stored = 0;
   for (facts->SeekToFirst(); facts->Valid(); facts->Next()) ++stored;
@@ -89,6 +99,7 @@ void RocksDbTicketStore::VerifyAccounts(const rocksdb::Snapshot* snapshot, Verif
     }
     const std::string prefix = AccountEventPrefix(account.id());
     int64_t expected = 1;
+    // One events iterator for all accounts: each account seeks to its own prefix.
     for (events->Seek(prefix); events->Valid() && events->key().starts_with(prefix);
          events->Next(), ++expected) {
       v1::AccountEvent event;
@@ -110,6 +121,8 @@ int64_t RocksDbTicketStore::VerifyDerived(const rocksdb::Snapshot* snapshot,
                                           rocksdb::ColumnFamilyHandle* family,
                                           absl::string_view what, std::vector<std::string> expected,
                                           VerifyReport* report) {
+  // std::string compares bytes as unsigned, like RocksDB's bytewise comparator, so the sorted
+  // set and the family's iteration order agree and one merge walk compares them.
   std::sort(expected.begin(), expected.end());
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
@@ -148,6 +161,7 @@ void RocksDbTicketStore::VerifyAlerts(const rocksdb::Snapshot* snapshot, VerifyR
         alert.sequence() != sequence) {
       report->AddProblem(absl::StrCat("unreadable alert ", sequence));
     }
+    // Re-synchronised at the jump, so one gap is one problem, not one per alert after it.
     if (sequence != expected_sequence) {
       report->AddProblem(absl::StrCat("alert sequence jumps to ", sequence, " where ",
                                       expected_sequence, " was due"));
@@ -165,8 +179,10 @@ void RocksDbTicketStore::VerifyEvents(const rocksdb::Snapshot* snapshot,
   rocksdb::ReadOptions read;
   read.snapshot = snapshot;
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, events_));
+  // A merge join: `versions` is in ascending id (the tickets family's order) and event keys
+  // start with the id, so both walk tickets in the same order.
   auto ticket = versions.begin();
-  int64_t seen = 0;  // events seen so far for *ticket
+  int64_t seen = 0;  // the last event sequence seen for *ticket (its count, when intact)
   auto finish_ticket = [&] {
     if (seen != ticket->second) {
       report->AddProblem(absl::StrCat(FormatTicketId(ticket->first), " has version ",

@@ -42,10 +42,14 @@ absl::StatusOr<rocksdb::WriteBatch> SortedBatch(
   std::map<uint32_t, rocksdb::ColumnFamilyHandle*> by_id;
   for (rocksdb::ColumnFamilyHandle* family : families) by_id[family->GetID()] = family;
   std::vector<Operation>& ops = collector.operations;
+  // Stable, so that operations on one key keep their order: in a group commit one change may
+  // put an index entry that a later change of the same ticket deletes. Keys compare bytewise,
+  // as every family's default comparator does.
   std::stable_sort(ops.begin(), ops.end(), [](const Operation& a, const Operation& b) {
     if (a.family != b.family) return a.family < b.family;
     return a.key.compare(b.key) < 0;
   });
+  // The same operations, so the same size: reserved once. Put copies each slice into `sorted`.
   rocksdb::WriteBatch sorted(static_cast<size_t>(batch.GetDataSize()));
   for (const Operation& op : ops) {
     auto family = by_id.find(op.family);

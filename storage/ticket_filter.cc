@@ -7,6 +7,8 @@ namespace ticketing::storage {
 namespace {
 
 template <typename T>
+// Full precision, not the index's whole ms: the listing's walk bounds the range in ms, and
+// this is the exact check.
 absl::Time CreateTime(const T& ticket) {
   return absl::FromUnixSeconds(ticket.create_time().seconds()) +
          absl::Nanoseconds(ticket.create_time().nanos());

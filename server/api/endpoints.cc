@@ -31,6 +31,11 @@ Endpoint<Request, Response> Make(CallKind kind, Fn fn) {
 
 }  // namespace
 
+// Choosing a kind: kRead only for a point read that takes microseconds and never waits for
+// a lock held across a commit (it runs on the transport's thread, a gRPC reactor); kScan for
+// anything whose cost grows with the data; kWrite for ticket and alert writes (once the
+// executor runs, only its writer may make them); kBlocking for other writes, which wait for
+// their own WAL sync or for the executor.
 Endpoints::Endpoints(const Services& services)
     : create_ticket(Make<v1::CreateTicketRequest, v1::Ticket>(
           CallKind::kWrite, TKT_CALL(lifecycle, Create))),
@@ -45,14 +50,17 @@ Endpoints::Endpoints(const Services& services)
           CallKind::kWrite, TKT_CALL(lifecycle, Assign))),
       add_comment(Make<v1::AddCommentRequest, v1::AddCommentResponse>(
           CallKind::kWrite, TKT_CALL(lifecycle, AddComment))),
+      // A history can be long, and a page of it is a range read: a scan.
       list_ticket_events(Make<v1::ListTicketEventsRequest, v1::ListTicketEventsResponse>(
           CallKind::kScan, TKT_CALL(queries, ListEvents))),
       record_contact(Make<v1::RecordContactRequest, v1::Ticket>(
           CallKind::kWrite, TKT_CALL(lifecycle, RecordContact))),
       set_committed_date(Make<v1::SetCommittedDateRequest, v1::Ticket>(
           CallKind::kWrite, TKT_CALL(sla, SetCommittedDate))),
+      // Reads the ticket's whole history to explain its clocks: a scan.
       explain_sla(Make<v1::ExplainSlaRequest, v1::SlaExplanation>(
           CallKind::kScan, TKT_CALL(sla, ExplainSla))),
+      // Calendar arithmetic on the SLA set in memory: no store read at all.
       preview_deadline(Make<v1::PreviewDeadlineRequest, v1::PreviewDeadlineResponse>(
           CallKind::kRead, TKT_CALL(sla, PreviewDeadline))),
       list_work_queue(Make<v1::ListWorkQueueRequest, domain::WorkPage>(
@@ -103,8 +111,10 @@ Endpoints::Endpoints(const Services& services)
           CallKind::kBlocking, TKT_CALL(monitor, AdvanceTestClock))),
       get_sla_config(Make<v1::GetSlaConfigRequest, v1::SlaConfig>(
           CallKind::kRead,
+          // The set in force is held in memory: a point read.
           [&sla_config = services.sla_config](const Principal& who, const v1::GetSlaConfigRequest&,
                                               const Interrupt&) { return sla_config.Get(who); })),
+      // A settings write, not batched: it waits for its own WAL sync, on the pool.
       replace_sla_config(Make<v1::ReplaceSlaConfigRequest, v1::SlaConfig>(
           CallKind::kBlocking, TKT_CALL(sla_config, Replace))),
       list_sla_config_versions(
@@ -113,9 +123,14 @@ Endpoints::Endpoints(const Services& services)
 
       list_alerts(Make<v1::ListAlertsRequest, v1::ListAlertsResponse>(CallKind::kScan,
                                                                        TKT_CALL(alerts, List))),
+      // An alert rewrite is a ticket-side write (a TicketChange): once the executor runs, only its
+      // writer may make it.
       ack_alert(Make<v1::AckAlertRequest, v1::Alert>(CallKind::kWrite, TKT_CALL(alerts, Ack))),
+      // A stream, not a unary call: the transport serves it itself (AlertService::Watch).
       watch_alerts(services.alerts),
 
+      // Account writes are not batched: each waits for its own synced write, on the pool; a change
+      // of tier then also waits for its tickets' moves through the write executor.
       create_account(Make<v1::CreateAccountRequest, v1::Account>(
           CallKind::kBlocking, TKT_CALL(accounts, Create))),
       get_account(Make<v1::GetAccountRequest, v1::Account>(CallKind::kRead,
@@ -128,6 +143,7 @@ Endpoints::Endpoints(const Services& services)
           CallKind::kScan, TKT_CALL(accounts, ListEvents))),
       set_service_tier(Make<v1::SetServiceTierRequest, v1::Account>(
           CallKind::kBlocking, TKT_CALL(accounts, SetServiceTier))),
+      // Reads every account (checking the interrupt), then writes: blocking rather than a scan.
       reclassify_accounts(Make<v1::ReclassifyAccountsRequest, v1::ReclassifyAccountsResponse>(
           CallKind::kBlocking, TKT_SCAN(accounts, Reclassify))),
       import_accounts(Make<v1::ImportAccountsRequest, v1::ImportAccountsResponse>(

@@ -56,7 +56,10 @@ absl::Status OpenStore(TicketServer& s) {
   }
   storage::StoreOptions options;
   options.sync_writes = !s.config.unsafe_disable_wal_sync();
+  // The publisher is declared before the store in TicketServer, so it outlives it, as the
+  // store's observer must.
   options.observer = &s.publisher;
+  // Storage cannot depend on the domain; the domain's upgrade arrives as a function.
   options.upgrade_v1_ticket = [](v1::Ticket& ticket) { domain::UpgradeVersion1Ticket(ticket); };
   TKT_ASSIGN_OR_RETURN(s.store, storage::RocksDbTicketStore::Open(s.config.data_dir(), options));
   // Every service reads and writes through the batching store; once the writer starts,
@@ -75,6 +78,8 @@ absl::Status LoadSlaConfig(TicketServer& s) {
   *from_file.mutable_escalation_levels() = s.config.escalation_levels();
   *from_file.mutable_escalation_rules() = s.config.escalation_rules();
   s.escalation_rules = std::make_unique<domain::EscalationRules>(*s.users);
+  // The escalation rules are a part of the SLA set (SlaConfigPart): compiled and put in force
+  // with it, at start and on every replacement.
   TKT_ASSIGN_OR_RETURN(s.sla_config, domain::SlaConfigService::Load(*s.batching, *s.clock, from_file,
                                                                     {s.escalation_rules.get()}));
   const v1::SlaConfig current = *s.sla_config->Get(domain::Principal{"system", v1::ROLE_ADMIN});
@@ -121,6 +126,7 @@ absl::Status BuildDomain(TicketServer& s) {
       domain::AccountService::Options{accounts.classification});
   s.alerts = std::make_unique<domain::AlertService>(*s.core, *s.batching, s.publisher,
                                                     *s.escalation_rules);
+  // With the test clock the monitor gets it to move (AdvanceTestClock); without, null.
   s.monitor = std::make_unique<domain::SlaMonitor>(*s.core, *s.alerts, *s.batching,
                                                    s.test_clock.get(), *s.writer);
   s.dispatcher = std::make_unique<domain::Dispatcher>(*s.queries, *s.lifecycle, *s.batching,
@@ -158,6 +164,7 @@ std::unique_ptr<grpc::Server> Listen(TicketServer& s, const std::string& port_fi
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(s.config.listen_address(), *credentials, &port);
+  // Bounds what one request can make the server allocate before anything checks it.
   builder.SetMaxReceiveMessageSize(s.config.max_request_bytes());
   for (grpc::Service* service : std::vector<grpc::Service*>{
            s.ticket_grpc.get(), s.admin_grpc.get(), s.alert_grpc.get(), s.account_grpc.get(),
@@ -165,11 +172,14 @@ std::unique_ptr<grpc::Server> Listen(TicketServer& s, const std::string& port_fi
     builder.RegisterService(service);
   }
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  // `port` is set only once the address is bound; 0 means gRPC could not bind it.
   if (server == nullptr || port == 0) {
     LogError("cannot start", {{"status", absl::StrCat("cannot listen on ", s.config.listen_address())}});
     return nullptr;
   }
   if (!port_file.empty()) {
+    // Written only once serving, and atomically: whoever polls for the file (tests, scripts with
+    // --listen=...:0) never reads a partial port or one nobody listens on yet.
     if (absl::Status w = WriteFileAtomically(port_file, absl::StrCat(port, "\n")); !w.ok()) {
       LogError("cannot start", {{"status", w.ToString()}});
       return nullptr;
@@ -196,7 +206,11 @@ absl::StatusOr<std::unique_ptr<TicketServer>> Build(v1::ServerConfig config,
   TKT_RETURN_IF_ERROR(LoadSlaConfig(*s));
   TKT_RETURN_IF_ERROR(BuildDomain(*s));
   BuildApi(*s);
+  // The executor starts before the catch-up below so that its writes are pipelined and group
+  // committed like any other; from here on ticket writes must go through it.
   s->writer->Start();
+  // Tier moves a crash interrupted are finished before serving, so no ticket keeps an old tier
+  // (docs/accounts.md).
   TKT_RETURN_IF_ERROR(s->accounts->ResumeRetierJobs());
   // Catch up before serving: record what came due while the server was down.
   TKT_ASSIGN_OR_RETURN(int fired, s->monitor->RunOnce());
@@ -209,6 +223,8 @@ int Serve(TicketServer& s, const std::string& port_file, const sigset_t& stop_si
   if (server == nullptr) return 1;
   absl::Notification stopping;
   const bool run_monitor = s.test_clock == nullptr;
+  // A thread of its own, not the call pool: a run may take long when much falls due, and its
+  // writes wait for the executor. With the test clock, only AdvanceTestClock moves time.
   std::thread monitor_thread([&] {
     while (run_monitor && !stopping.WaitForNotificationWithTimeout(absl::Seconds(1))) {
       if (absl::StatusOr<int> fired = s.monitor->RunOnce(); !fired.ok()) {
@@ -220,6 +236,9 @@ int Serve(TicketServer& s, const std::string& port_file, const sigset_t& stop_si
     int signal = 0;
     sigwait(&stop_signals, &signal);
     LogInfo("stopping: draining in-flight calls", {{"signal", std::to_string(signal)}});
+    // Order matters. The monitor stops starting runs; the publisher closes first so that alert
+    // streams end at once (they would otherwise hold Shutdown for the whole grace period); then
+    // no new calls, and in-flight ones get the grace period before they are cancelled.
     stopping.Notify();
     s.publisher.Close();  // alert watchers end with UNAVAILABLE and the sequence to resume from
     server->Shutdown(std::chrono::system_clock::now() +
@@ -229,6 +248,9 @@ int Serve(TicketServer& s, const std::string& port_file, const sigset_t& stop_si
   stopper.join();
   monitor_thread.join();
   server.reset();
+  // Then the rest, in dependency order: the pool before the executor, since blocking calls on
+  // the pool may wait for it; the executor last (Stop would still write and answer anything
+  // queued). The store itself is closed by the TicketServer's destructor.
   s.pool->Stop();    // every call has been answered
   s.writer->Stop();  // nothing is queued
   const exec::WriteExecutor::Stats stats = s.writer->stats();

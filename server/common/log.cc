@@ -12,6 +12,7 @@ namespace ticketing {
 namespace {
 
 std::string Quote(absl::string_view value) {
+  // Empty values are quoted too, so every field stays a visible key="" pair.
   if (!value.empty() && value.find_first_of(" \"=\n\t") == absl::string_view::npos) {
     return std::string(value);
   }
@@ -30,6 +31,7 @@ void Log(absl::string_view level, absl::string_view message,
   for (const auto& [key, value] : fields) absl::StrAppend(&line, " ", key, "=", Quote(value));
   line.push_back('\n');
   // One write(2) per line keeps lines from different threads whole.
+  // (void)! silences warn_unused_result, which a plain (void) cast does not with GCC.
   (void)!write(STDERR_FILENO, line.data(), line.size());
 }
 

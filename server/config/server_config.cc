@@ -16,6 +16,7 @@ namespace {
 class ErrorCollector final : public google::protobuf::io::ErrorCollector {
  public:
   void AddError(int line, int column, const std::string& message) override {
+    // The first error only (later ones usually follow from it); the parser counts from 0.
     if (first_.empty()) first_ = absl::StrCat("line ", line + 1, ", column ", column + 1, ": ", message);
   }
   const std::string& first() const { return first_; }
@@ -41,6 +42,8 @@ absl::Status CheckUser(const v1::User& user, int i, std::set<std::string>& names
   if (!names.insert(user.name()).second) {
     return absl::InvalidArgumentError(absl::StrCat(field, ".name: duplicate user ", user.name()));
   }
+  // A token is the user's identity (Admission maps each token to one user): two users with one
+  // token could not be told apart.
   if (!tokens.insert(user.token()).second) {
     return absl::InvalidArgumentError(absl::StrCat(field, ".token: same token as another user"));
   }
@@ -66,6 +69,7 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path) {
   return ParseServerConfig(text, path);
 }
 
+// proto3 scalars have no presence: 0 or empty means "not set" and takes the default.
 void ApplyDefaults(v1::ServerConfig& config) {
   if (config.listen_address().empty()) config.set_listen_address(kDefaultListenAddress);
   if (config.data_dir().empty()) config.set_data_dir(kDefaultDataDir);

@@ -7,6 +7,7 @@
 namespace ticketing::exec {
 
 CallPool::CallPool(Options options) : options_(options) {
+  // Every member is constructed before the body runs, so the threads may start at once.
   for (int i = 0; i < options_.threads; ++i) {
     threads_.emplace_back([this] {
       pthread_setname_np(pthread_self(), "tkt-calls");
@@ -19,6 +20,8 @@ CallPool::~CallPool() { Stop(); }
 
 bool CallPool::TrySubmit(std::function<void()> work) {
   absl::MutexLock lock(&mu_);
+  // Refused while stopping, under the same lock the threads check: nothing can be queued after
+  // the last thread left, so every accepted call runs.
   if (stopping_ || static_cast<int>(queue_.size()) >= options_.max_queued) return false;
   queue_.push_back(std::move(work));
   return true;
@@ -47,6 +50,7 @@ void CallPool::Loop() {
       work = std::move(queue_.front());
       queue_.pop_front();
     }
+    // Outside mu_: calls run in parallel, and a call may itself submit more.
     work();
   }
 }

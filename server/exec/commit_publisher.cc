@@ -10,15 +10,21 @@
 
 namespace ticketing::exec {
 
+// Runs on the writing thread (the committer, for tickets) under the store's commit lock: it
+// only records two numbers. Nobody is signalled by hand: absl::Mutex re-evaluates the
+// waiters' conditions when it is released.
 void CommitPublisher::Committed(const storage::CommitRecord& record) {
   absl::MutexLock lock(&mu_);  // held for a few instructions: waiters only read under it
   last_commit_ = std::max(last_commit_, record.sequence());
+  // max: a record that appended no alerts carries last_alert 0.
   last_alert_ = std::max(last_alert_, record.last_alert());
 }
 
 bool CommitPublisher::WaitForCommitAfter(int64_t after, absl::Duration timeout) {
   absl::MutexLock lock(&mu_);
   auto ready = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return last_commit_ > after || closed_; };
+  // The condition is on state, not on a signal: a commit that landed before this call (after
+  // the caller last read the log) satisfies it at once, so no wake-up is lost.
   mu_.AwaitWithTimeout(absl::Condition(&ready), timeout);
   return last_commit_ > after;
 }
@@ -50,12 +56,15 @@ FollowerThread::FollowerThread(std::string name, CommitFollower& follower,
       retry_after_(retry_after),
       applied_(start_after) {
   thread_ = std::thread([this] {
+    // Linux thread names are at most 15 characters; pthread_setname_np refuses longer ones.
     pthread_setname_np(pthread_self(), name_.substr(0, 15).c_str());
     Loop();
   });
 }
 
 FollowerThread::~FollowerThread() {
+  // The loop checks stop_ between waits, which last at most 200 ms (retry_after after a
+  // failure), so this join is prompt.
   stop_.Notify();
   thread_.join();
 }
@@ -72,6 +81,7 @@ bool FollowerThread::WaitForApplied(int64_t sequence, absl::Duration timeout) co
 }
 
 void FollowerThread::Loop() {
+  // Read in pages, so a follower far behind never holds more than this many records at once.
   constexpr int kReadAtOnce = 256;
   while (!stop_.HasBeenNotified() && !publisher_.closed()) {
     absl::StatusOr<std::vector<storage::CommitRecord>> records =
@@ -79,6 +89,7 @@ void FollowerThread::Loop() {
     absl::Status failed = records.status();
     if (failed.ok()) {
       for (const storage::CommitRecord& record : *records) {
+        // The cursor moves only past a record applied, so a failure retries that same record.
         failed = follower_.Apply(record);
         if (!failed.ok()) break;
         absl::MutexLock lock(&mu_);
@@ -89,10 +100,13 @@ void FollowerThread::Loop() {
       LogError("commit follower failed; retrying",
                {{"follower", name_}, {"after", std::to_string(applied())},
                 {"status", failed.ToString()}});
+      // A failing follower waits before retrying: a persistent error (the store, or OUT_OF_RANGE
+      // when the log was trimmed past its cursor) is retried and logged at this pace, forever.
       stop_.WaitForNotificationWithTimeout(retry_after_);
       continue;
     }
     // Everything read: sleep until the next commit (the timeout only rechecks stop_).
+    // A full read may have left more behind: read again without waiting.
     if (records->size() < static_cast<size_t>(kReadAtOnce)) {
       publisher_.WaitForCommitAfter(applied(), absl::Milliseconds(200));
     }

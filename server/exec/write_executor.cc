@@ -23,6 +23,9 @@ void WriteExecutor::Start() {
     committer_done_ = false;
     running_ = true;  // from now on work queues for the writer
   }
+  // Start returns only once the writer has bound itself to the store: from then on a ticket
+  // write from any other thread is refused, with no window in which it could slip past the
+  // batches. (`bound` is on this stack: the thread uses it only before the wait returns.)
   absl::Notification bound;
   writer_ = std::thread([this, &bound] {
     pthread_setname_np(pthread_self(), "tkt-writer");  // as tools (top, perf) show it
@@ -46,6 +49,8 @@ void WriteExecutor::Stop() {
     absl::MutexLock lock(&mu_);
     stopping_ = true;
   }
+  // The writer exits first (everything queued run, sealed and written), then the committer
+  // (nothing left to write), then the answerer (everything answered).
   if (writer_.joinable()) writer_.join();
   if (committer_.joinable()) committer_.join();
   if (answerer_.joinable()) answerer_.join();
@@ -60,6 +65,8 @@ void WriteExecutor::Enqueue(Job job, bool bounded) {
   bool refused = false;
   {
     absl::MutexLock lock(&mu_);
+    // Checked under mu_, where the writer clears running_ as it stops: a job that finds it
+    // cleared runs below, on this thread, instead of waiting in a queue nobody takes.
     if (running_.load() && !store_.OnWriterThread()) {
       waiting = queue_.size();
       if (!bounded || static_cast<int>(waiting) < options_.max_queued) {
@@ -69,6 +76,7 @@ void WriteExecutor::Enqueue(Job job, bool bounded) {
       refused = true;
     }
   }
+  // Outside mu_: a completion may submit work or take locks of its own.
   if (refused) {
     job.finish(absl::ResourceExhaustedError(
         absl::StrCat("server busy: ", waiting, " writes waiting; retry later")));
@@ -88,10 +96,13 @@ void WriteExecutor::Enqueue(Job job, bool bounded) {
 
 void WriteExecutor::RunInBatch(Job job, std::vector<RunJob>& batch) {
   TKT_CHECK(store_.OnWriterThread(), "a write ran in a batch off the writer thread");
+  // The segments the job ran during bound its outcome: an early write it caused (a scan) ends
+  // a segment, and the job must fail if any write holding its changes or its reads fails.
   const size_t first = store_.segment();
   job.run();
   const size_t last = store_.segment();
   batch.push_back(RunJob{std::move(job), first, last});
+  // Work the job submitted ran inside it, so it shares its segments and its answer's timing.
   for (Job& nested : nested_) batch.push_back(RunJob{std::move(nested), first, last});
   nested_.clear();
 }
@@ -109,6 +120,8 @@ void WriteExecutor::WriterLoop() {
       absl::MutexLock lock(&mu_);
       const bool open = !batch.empty();
       // New work, the end (once nothing is open), or a free committer for the open batch.
+      // The last clause matters when no new work comes: an open batch is sealed as soon as the
+      // committer frees up, not left waiting for the next request.
       auto ready = [this, open]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
         return !queue_.empty() || (stopping_ && !open) || (open && written_ == handed_);
       };
@@ -123,6 +136,8 @@ void WriteExecutor::WriterLoop() {
         writer_done_ = true;
         return;
       }
+      // A batch never holds more than max_batch jobs; the rest stays queued (and counts against
+      // max_queued).
       const size_t room = static_cast<size_t>(options_.max_batch) - batch.size();
       const size_t take = std::min(queue_.size(), room);
       for (size_t i = 0; i < take; ++i) {
@@ -131,7 +146,9 @@ void WriteExecutor::WriterLoop() {
       }
     }
     // Seal as soon as the committer has written the last batch (so it never idles while
-    // work waits), or when the batch is full (Seal then waits for that write).
+    // work waits), or when the batch is full (Seal then waits for that write). So a batch grows
+    // only while the disk is busy: under light load each request is written at once, with no
+    // added wait; under load one WAL sync serves many.
     for (Job& job : taken) {
       if (batch.empty()) store_.BeginBatch();
       RunInBatch(std::move(job), batch);
@@ -144,6 +161,8 @@ void WriteExecutor::WriterLoop() {
 }
 
 void WriteExecutor::SealAndHand(std::vector<RunJob>& batch) {
+  // Seal (which may wait for the write in flight) runs outside mu_, so Enqueue is never held up
+  // by the disk.
   std::shared_ptr<storage::GroupCommit::Batch> write = store_.Seal();
   absl::MutexLock lock(&mu_);
   ++handed_;
@@ -170,9 +189,12 @@ void WriteExecutor::CommitterLoop() {
       sealed = std::move(sealed_.front());
       sealed_.pop_front();
     }
+    // Outside mu_: the writer keeps taking and running work during the WAL sync.
     sealed.write->Write().IgnoreError();  // each request learns its outcome from the batch
     absl::MutexLock lock(&mu_);
     ++written_;
+    // Answered on another thread, so the next write never waits for completions (which finish
+    // gRPC reactors and may take their own locks).
     answers_.push_back(std::move(sealed));
   }
 }
@@ -190,6 +212,7 @@ void WriteExecutor::AnswererLoop() {
       written = std::move(answers_.front());
       answers_.pop_front();
     }
+    // Outside mu_: completions may submit more work (Enqueue takes mu_).
     for (RunJob& run : written.jobs) {
       run.job.finish(written.write->OutcomeOf(run.first_segment, run.last_segment));
     }
@@ -197,6 +220,9 @@ void WriteExecutor::AnswererLoop() {
 }
 
 absl::Status WriteExecutor::RunAll(std::vector<Piece> pieces) {
+  // Inline when not running (straight through), and on the writer thread, where waiting for the
+  // pieces to be durable would wait for the very thread that seals the batch: there the outer
+  // job's answer carries the batch's outcome.
   if (InlineOnCaller()) {
     absl::Status first;
     for (Piece& piece : pieces) first.Update(piece());
@@ -213,6 +239,9 @@ absl::Status WriteExecutor::RunAll(std::vector<Piece> pieces) {
     absl::MutexLock lock(&waiting->mu);
     waiting->pending = pieces.size();
   }
+  // All pieces are queued before waiting, so the writer runs one while the committer writes the
+  // one before. Unbounded: the server's own work (due SLA timers, tier moves) is never dropped
+  // because clients filled the queue.
   for (Piece& piece : pieces) {
     Enqueue(MakeJob<bool>(
                 [piece = std::move(piece)]() -> absl::StatusOr<bool> {

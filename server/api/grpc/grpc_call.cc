@@ -13,14 +13,20 @@ CallInfo CallInfoOf(grpc::ServerContextBase& context) {
     if (info.authorization.empty()) info.authorization = " ";
   }
   const std::chrono::system_clock::time_point deadline = context.deadline();
+  // gRPC reports "no deadline" as time_point::max(); CallInfo says it with InfiniteFuture,
+  // its default, rather than with a converted far-off instant.
   if (deadline != std::chrono::system_clock::time_point::max()) {
     info.deadline = absl::FromChrono(deadline);
   }
   grpc::ServerContextBase* call = &context;
+  // Asked later, from whichever thread runs the call (the pool, the writer): the context lives
+  // until the reactor finishes, which is only after the call's outcome is handed back.
   info.cancelled = [call] { return call->IsCancelled(); };
   return info;
 }
 
+// The string moves to the heap and the slice owns it: gRPC frees it whenever its last
+// reference goes, which may be after the reactor finished and on another thread.
 grpc::ByteBuffer ToByteBuffer(std::string bytes) {
   auto* owned = new std::string(std::move(bytes));
   grpc::Slice slice(owned->data(), owned->size(),

@@ -45,6 +45,10 @@ grpc::ServerUnaryReactor* AlertGrpcService::AckAlert(grpc::CallbackServerContext
   return Unary(calls_, context, e_.ack_alert, request, response);
 }
 
+// A long-lived stream on the sync API: it occupies a server thread of its own while it
+// streams (AlertService caps the watchers), never a callback reactor nor the call pool.
+// Authenticated, not admitted: it ends when the caller cancels (gRPC also cancels it when its
+// deadline passes), which Watch checks while it waits, or when the publisher closes.
 grpc::Status AlertGrpcService::WatchAlerts(grpc::ServerContext* context,
                                            const v1::WatchAlertsRequest* request,
                                            grpc::ServerWriter<v1::Alert>* writer) {
@@ -52,6 +56,7 @@ grpc::Status AlertGrpcService::WatchAlerts(grpc::ServerContext* context,
       calls_.admission().Authenticate(CallInfoOf(*context).authorization);
   if (!principal.ok()) return ToGrpcStatus(principal.status());
   return ToGrpcStatus(e_.watch_alerts.Watch(
+      // Write blocks this thread while the client is slow to read: that is the stream's own thread.
       *principal, *request, [&](const v1::Alert& alert) { return writer->Write(alert); },
       [&] { return context->IsCancelled(); }));
 }

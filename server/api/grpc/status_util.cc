@@ -8,6 +8,8 @@ namespace ticketing::api {
 
 grpc::Status ToGrpcStatus(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
+  // INTERNAL and DATA_LOSS mean the server is at fault, not the caller: the operator needs the
+  // log line, since the message goes only to the client. Other codes are the caller's business.
   if (status.code() == absl::StatusCode::kInternal ||
       status.code() == absl::StatusCode::kDataLoss) {
     LogError("request failed", {{"status", status.ToString()}});

@@ -17,6 +17,7 @@ grpc::ServerUnaryReactor* TicketGrpcService::GetTicket(grpc::CallbackServerConte
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListTickets(grpc::CallbackServerContext* context,
     const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  // Raw: the page is the stored tickets' bytes, framed by EncodeTicketPage without parsing.
   return RawUnary(calls_, context, e_.list_tickets, request, response, EncodeTicketPage);
 }
 
@@ -67,6 +68,7 @@ grpc::ServerUnaryReactor* TicketGrpcService::PreviewDeadline(grpc::CallbackServe
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListWorkQueue(grpc::CallbackServerContext* context,
     const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  // Raw, like ListTickets.
   return RawUnary(calls_, context, e_.list_work_queue, request, response, EncodeWorkPage);
 }
 

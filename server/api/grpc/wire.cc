@@ -26,6 +26,7 @@ std::string EncodeWorkPage(const domain::WorkPage& page) {
   std::string response;
   size_t size = FieldSize(page.next_page_token.size());
   for (const domain::WorkPage::Item& item : page.items) {
+    // 16: about a time left's Duration field. Only a reserve: a larger item just reallocates.
     size += FieldSize(FieldSize(item.ticket.size()) + 16);
   }
   response.reserve(size);
@@ -35,6 +36,7 @@ std::string EncodeWorkPage(const domain::WorkPage& page) {
     item_bytes.clear();
     AppendField(v1::WorkItem::kTicketFieldNumber, item.ticket, &item_bytes);
     if (item.business_time_left) {
+      // The Duration is small; serializing it is cheap, unlike the tickets around it.
       ToDurationProto(*item.business_time_left, &left);
       AppendField(v1::WorkItem::kBusinessTimeLeftFieldNumber, left.SerializeAsString(),
                   &item_bytes);

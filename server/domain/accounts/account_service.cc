@@ -19,10 +19,17 @@ namespace {
 
 using google::protobuf::util::FieldMaskUtil;
 
+// Key persons marked notify-on-escalation are copied onto every alert a rule with
+// notify_key_persons raises (escalation/escalation_policy.cc), so the list stays short.
 constexpr int kMaxKeyPersons = 50;
+// The most accounts one ListAccounts call examines, like a ticket listing's bound
+// (docs/architecture.md, "Listing"): a selective filter answers a short page with a token
+// instead of scanning the whole book in one call.
 constexpr int kListScanBudget = 20000;
 
 // The fields a client sets; everything else is output only.
+// Tiers and their origin are not among them: they change only through SetServiceTier and
+// classification, which also move the account's open tickets (account_tiers.cc).
 constexpr const char* kSettableFields[] = {
     "name",           "channel_tier",    "region",       "sales_current",
     "sales_previous", "profit_current",  "profit_previous", "loyalty_note",
@@ -45,6 +52,7 @@ std::string FieldText(const v1::Account& account, const google::protobuf::FieldD
     return text;
   }
   google::protobuf::TextFormat::PrintFieldValueToString(account, field, -1, &text);
+  // Text format quotes strings; the history keeps the bare value.
   return std::string(absl::StripSuffix(absl::StripPrefix(text, "\""), "\""));
 }
 
@@ -77,6 +85,8 @@ bool PassesFilter(const v1::Account& account, const v1::ListAccountsRequest& req
 void CopySettableAccountFields(const v1::Account& from, v1::Account& to) {
   google::protobuf::FieldMask mask;
   for (const char* name : kSettableFields) mask.add_paths(name);
+  // Whole messages and lists are replaced, not merged: a merge would append to key_persons,
+  // and a key person removed by the client would never go.
   FieldMaskUtil::MergeOptions options;
   options.set_replace_message_fields(true);
   options.set_replace_repeated_fields(true);
@@ -94,6 +104,8 @@ AccountService::AccountService(AccountDirectory& directory, TicketCore& tickets,
       users_(users),
       rules_(options.classification) {}
 
+// Create and Update of one account take a stripe of these after the shared tier lock;
+// writers that hold the tier lock exclusively need none.
 absl::Mutex& AccountService::LockFor(absl::string_view id) {
   return locks_[std::hash<std::string_view>()(std::string_view(id.data(), id.size())) % locks_.size()];
 }
@@ -107,6 +119,8 @@ absl::Status AccountService::CheckAccount(const v1::Account& a, absl::string_vie
                                       "KA_RETAIL_CHAIN, SMALL_RETAIL, BUSINESS_END_CUSTOMER, CONSUMER)");
   }
   TKT_RETURN_IF_ERROR(CheckIdentifier(f("region"), a.region(), false));
+  // Sales are never negative; profit may be (a loss), which classification keeps out of the
+  // key-by-profit set (docs/accounts.md, "Classification").
   if (a.sales_current() < 0) return Invalid(f("sales_current"), "must not be negative");
   if (a.sales_previous() < 0) return Invalid(f("sales_previous"), "must not be negative");
   TKT_RETURN_IF_ERROR(CheckText(f("loyalty_note"), a.loyalty_note(), kMaxReasonChars, false));
@@ -173,10 +187,13 @@ absl::StatusOr<v1::Account> AccountService::Create(const Principal& actor,
   account.set_id(request.account().id());
   CopySettableAccountFields(request.account(), account);
   TKT_RETURN_IF_ERROR(CheckAccount(account, "account."));
+  // A new account is STANDARD until the next classification (docs/accounts.md, "Accounts").
   account.set_computed_tier(v1::SERVICE_TIER_STANDARD);
   account.set_service_tier(v1::SERVICE_TIER_STANDARD);
   account.mutable_tier_origin()->set_source(v1::TIER_SOURCE_COMPUTED);
   account.mutable_tier_origin()->set_reason("not classified yet");
+  // Every account write holds the tier lock (shared here) while it writes and counts, so the
+  // generation check of PlanAndCommit is exact; the stripe keeps two creates of one id apart.
   absl::ReaderMutexLock tier_lock(&directory_.tier_mutex());
   absl::MutexLock lock(&LockFor(account.id()));
   TKT_ASSIGN_OR_RETURN(std::optional<v1::Account> existing, store_.GetAccount(account.id()));
@@ -213,6 +230,8 @@ absl::StatusOr<v1::ListAccountsResponse> AccountService::List(
   if (!request.page_token().empty()) {
     TKT_ASSIGN_OR_RETURN(cursor, DecodeBytesPageToken(request.page_token(), fingerprint));
   }
+  // The cursor is the last account examined, not the last one returned: when the budget
+  // runs out first, the token resumes where the scan stopped.
   v1::ListAccountsResponse response;
   for (int examined = 0; examined < kListScanBudget;) {
     TKT_RETURN_IF_ERROR(interrupt.Check());
@@ -246,6 +265,9 @@ absl::StatusOr<v1::Account> AccountService::Update(const Principal& actor,
     return Invalid("account.version", "must be the version you last read");
   }
   TKT_RETURN_IF_ERROR(CheckText("reason", request.reason(), kMaxReasonChars, false));
+  // The same locks as Create: the shared tier lock (so the generation count stays exact and
+  // no reclassification commits over this edit), then the account's stripe for the
+  // read-check-write of the version.
   absl::ReaderMutexLock tier_lock(&directory_.tier_mutex());
   absl::MutexLock lock(&LockFor(request.account().id()));
   TKT_ASSIGN_OR_RETURN(v1::Account current, Load("account.id", request.account().id()));
@@ -256,11 +278,14 @@ absl::StatusOr<v1::Account> AccountService::Update(const Principal& actor,
                                            ": someone changed it; read it again and retry"));
   }
   v1::Account next = current;
+  // Replaced, not merged, as in CopySettableAccountFields.
   FieldMaskUtil::MergeOptions options;
   options.set_replace_message_fields(true);
   options.set_replace_repeated_fields(true);
   FieldMaskUtil::MergeMessageTo(request.account(), request.update_mask(), options, &next);
   TKT_RETURN_IF_ERROR(CheckAccount(next, "account."));
+  // Fields such as sales change here but not the tier: that waits for the next
+  // classification, so an update never moves tickets.
   storage::AccountChange change;
   if (!MakeChange(current, std::move(next), actor, v1::ACCOUNT_EVENT_TYPE_UPDATED,
                   request.reason(), clock_.Now(), change)) {
@@ -290,6 +315,8 @@ absl::StatusOr<v1::ListAccountEventsResponse> AccountService::ListEvents(
                        store_.ListAccountEvents(account.id(), after, limit));
   v1::ListAccountEventsResponse response;
   for (v1::AccountEvent& e : events) *response.add_events() = std::move(e);
+  // No token when the page ends at the account's last event (its version): the last page
+  // says so rather than leading to an empty one.
   if (!events.empty() && static_cast<int>(events.size()) == limit &&
       response.events().rbegin()->sequence() < account.version()) {
     response.set_next_page_token(

@@ -16,6 +16,8 @@
 namespace ticketing::domain {
 namespace {
 
+// A refused import's message lists at most this many rows: a status message travels in the
+// call's trailers, which gRPC limits in size, and a file may have thousands of bad rows.
 constexpr int kMaxListedImportErrors = 50;
 
 // 0 is the best service: KEY, POTENTIAL_KEY, STANDARD (UNSPECIFIED counts as STANDARD).
@@ -41,6 +43,8 @@ AccountFigures FiguresOf(const v1::Account& a) {
 
 }  // namespace
 
+// The whole book, because classification ranks each channel tier as a whole. `interrupt` is
+// checked between batches, so a caller that has gone away stops the scan.
 absl::StatusOr<std::vector<v1::Account>> AccountService::AllAccounts(
     const Interrupt& interrupt) const {
   std::vector<v1::Account> all;
@@ -66,6 +70,10 @@ absl::StatusOr<v1::Account> AccountService::SetServiceTier(
   }
   storage::AccountChange change;
   {
+    // Exclusive, like every tier change: a ticket being created holds the lock shared from
+    // reading the tier to its commit, so it either committed before this change (and the
+    // mover below finds it) or will read the new tier. It also keeps out Create and Update,
+    // which share it, so no account stripe is needed here.
     absl::MutexLock tier_lock(&directory_.tier_mutex());
     TKT_ASSIGN_OR_RETURN(v1::Account current, Load("account_id", request.account_id()));
     if (current.version() != request.version()) {
@@ -84,13 +92,20 @@ absl::StatusOr<v1::Account> AccountService::SetServiceTier(
     ToTimestamp(now, origin.mutable_change_time());
     if (!MakeChange(current, std::move(next), actor, v1::ACCOUNT_EVENT_TYPE_TIER_SET,
                     request.reason(), now, change)) {
-      return current;  // not reached: the tier origin always changes
+      return current;  // nothing changed: the same override, reason and user at the same instant
     }
+    // A job only when the tier in force changes (an override equal to the tier already in
+    // force moves no ticket). It commits with the account, so a crash before the moves below
+    // leaves it for ResumeRetierJobs at the next start.
     std::vector<storage::RetierJob> jobs;
     if (change.after.service_tier() != current.service_tier()) jobs.push_back(JobOf(change.after));
     TKT_RETURN_IF_ERROR(CommitAccounts({change}, jobs));
     if (jobs.empty()) return change.after;
   }
+  // The moves run after the tier lock is released: under the write executor they run on its
+  // writer thread, which may itself be waiting for that lock in a ticket creation, so holding
+  // it here could deadlock. The gap is safe: tickets created from now on read the new tier,
+  // and every older one is found by the mover.
   int moved = 0;
   TKT_RETURN_IF_ERROR(RunRetierJobs({JobOf(change.after)}, actor, &moved));
   return change.after;
@@ -98,14 +113,22 @@ absl::StatusOr<v1::Account> AccountService::SetServiceTier(
 
 absl::Status AccountService::CommitAccounts(const std::vector<storage::AccountChange>& changes,
                                             const std::vector<storage::RetierJob>& started) {
+  // Counted after the write succeeded, while the caller still holds the tier lock: under the
+  // exclusive lock an unchanged count then means no account was written since it was read.
+  // Failed writes and writes of jobs alone (RunRetierJobs) change no account.
   TKT_RETURN_IF_ERROR(store_.CommitAccounts(changes, started));
   if (!changes.empty()) ++generation_;
   return absl::OkStatus();
 }
 
+// Optimistic: plan without the tier lock, take it only to commit, and only if the accounts
+// the plan read are still as they were (docs/accounts.md, "Reclassifying"). Ticket creation,
+// which shares the lock, then waits for one write, never for a scan of the whole book.
 template <typename Response>
 absl::StatusOr<AccountService::Plan<Response>> AccountService::PlanAndCommit(
     const std::function<absl::StatusOr<Plan<Response>>()>& plan, bool commit) {
+  // Two optimistic attempts, then one that holds the lock throughout: a busy book, whose
+  // accounts change during every scan, cannot starve the work.
   constexpr int kPlanAttempts = 3;
   for (int attempt = 1;; ++attempt) {
     const bool last = attempt == kPlanAttempts;
@@ -113,8 +136,11 @@ absl::StatusOr<AccountService::Plan<Response>> AccountService::PlanAndCommit(
     std::optional<absl::MutexLock> held;
     if (last) held.emplace(&directory_.tier_mutex());
     TKT_ASSIGN_OR_RETURN(Plan<Response> planned, plan());
+    // A dry run, like a plan with nothing to write, returns before taking the lock to commit.
     if (!commit || planned.changes.empty()) return planned;
     std::optional<absl::MutexLock> writing;
+    // Not taken again on the last attempt, which holds it already (absl::Mutex is not
+    // reentrant). `continue` releases it before the next plan.
     if (!last) writing.emplace(&directory_.tier_mutex());
     if (generation() != planned.generation) continue;  // an account changed: plan again
     TKT_RETURN_IF_ERROR(CommitAccounts(planned.changes, planned.jobs));
@@ -125,10 +151,14 @@ absl::StatusOr<AccountService::Plan<Response>> AccountService::PlanAndCommit(
 absl::StatusOr<AccountService::Plan<v1::ReclassifyAccountsResponse>>
 AccountService::PlanReclassification(const Principal& actor, const Interrupt& interrupt) const {
   Plan<v1::ReclassifyAccountsResponse> plan;
+  // Read before the accounts: a write that lands during the scan changes the count and forces
+  // a new plan. Read after, such a write could be missed and overwritten by the plan's stale
+  // copy of the account.
   plan.generation = generation();
   TKT_ASSIGN_OR_RETURN(std::vector<v1::Account> accounts, AllAccounts(interrupt));
   std::vector<AccountFigures> figures;
   for (const v1::Account& a : accounts) figures.push_back(FiguresOf(a));
+  // In input order: result[i] is the classification of accounts[i].
   const std::vector<Classification> result = Classify(figures, rules_);
   const absl::Time now = clock_.Now();
   v1::ReclassifyAccountsResponse& response = plan.response;
@@ -137,6 +167,8 @@ AccountService::PlanReclassification(const Principal& actor, const Interrupt& in
     v1::Account after = before;
     after.set_computed_tier(result[i].tier);
     after.set_service_tier(Effective(after));
+    // Written when the computed tier or the tier in force changes; a computed change under an
+    // override is recorded (held_by_override) but moves no ticket.
     if (after.computed_tier() == before.computed_tier() &&
         after.service_tier() == before.service_tier()) {
       continue;
@@ -152,6 +184,8 @@ AccountService::PlanReclassification(const Principal& actor, const Interrupt& in
     move.set_held_by_override(after.manual_tier() != v1::SERVICE_TIER_UNSPECIFIED);
     if (Rank(after.service_tier()) < Rank(before.service_tier())) response.set_upgraded(response.upgraded() + 1);
     if (Rank(after.service_tier()) > Rank(before.service_tier())) response.set_downgraded(response.downgraded() + 1);
+    // Under an override the origin keeps explaining the tier in force (who set it and why);
+    // only the computed tier is recorded.
     if (!move.held_by_override()) {
       v1::TierOrigin& origin = *after.mutable_tier_origin();
       origin.set_source(v1::TIER_SOURCE_COMPUTED);
@@ -195,6 +229,9 @@ absl::Status AccountService::RunRetierJobs(const std::vector<storage::RetierJob>
     // runs alongside this one cannot be undone by it.
     TKT_ASSIGN_OR_RETURN(int moved, MoveTickets(job.account_id, actor));
     *tickets_moved += moved;
+    // Deleted only once every ticket has moved: a crash in between leaves the job, and
+    // running it again is harmless (a ticket that has the tier is left alone). An error
+    // returns with this job and the later ones still stored, for ResumeRetierJobs.
     TKT_RETURN_IF_ERROR(store_.CommitAccounts({}, {}, {job}));
   }
   return absl::OkStatus();
@@ -209,6 +246,8 @@ absl::StatusOr<int> AccountService::MoveTickets(const std::string& account_id,
   return exec::RunWrite<int>(writes_, [&]() -> absl::StatusOr<int> {
     storage::TicketListRequest query;
     query.filter.account_id = account_id;
+    // Open tickets only (all but CLOSED and CANCELLED): a finished ticket keeps the tier it
+    // was served under.
     for (int s = v1::TicketStatus_MIN; s <= v1::TicketStatus_MAX; ++s) {
       const auto status = static_cast<v1::TicketStatus>(s);
       if (s != v1::TICKET_STATUS_UNSPECIFIED && IsOpen(status)) query.filter.statuses.push_back(status);
@@ -225,21 +264,32 @@ absl::StatusOr<int> AccountService::MoveTickets(const std::string& account_id,
                                            }));
         moved += commit.changed();
       }
+      // Paging by position is stable while the moves rewrite these tickets: a ticket's
+      // position (create time, id) never changes.
       if (!result.resume_after) return moved;
       query.after = result.resume_after;
     }
   });
 }
 
+// The tier in force when the ticket is changed, not the tier of the job: of two tier changes
+// of one account running side by side the later one wins, and a job run twice does nothing
+// the second time (docs/accounts.md, "Reclassifying").
 absl::Status AccountService::MoveToTierInForce(const std::string& account_id,
                                                const v1::Ticket& current,
                                                TicketDraft& draft) const {
   TKT_ASSIGN_OR_RETURN(std::optional<v1::Account> account, directory_.Find(account_id));
+  // No tier (or no account) counts as STANDARD, as in TicketCore::Create.
   v1::ServiceTier tier = v1::SERVICE_TIER_STANDARD;
   if (account && account->service_tier() != v1::SERVICE_TIER_UNSPECIFIED) {
     tier = account->service_tier();
   }
+  // Checked again under the ticket's lock: the listing may be stale, and a ticket closed
+  // since keeps its tier.
   if (!IsOpen(current.status()) || current.service_tier() == tier) return absl::OkStatus();
+  // Only the tier changes here; the SLA rule then chooses the policy again and running clocks
+  // keep the smaller target, so an upgrade tightens a promise and a downgrade never loosens
+  // it (docs/sla.md).
   draft.next.set_service_tier(tier);
   draft.event.set_type(v1::EVENT_TYPE_TIER);
   RecordChange(draft.event, "service_tier", TierName(current.service_tier()), TierName(tier));
@@ -250,12 +300,14 @@ absl::Status AccountService::MoveToTierInForce(const std::string& account_id,
 absl::Status AccountService::ResumeRetierJobs() {
   TKT_ASSIGN_OR_RETURN(std::vector<storage::RetierJob> jobs, store_.ListRetierJobs());
   int moved = 0;
+  // As `system`: who started an interrupted change is not stored with its job.
   return RunRetierJobs(jobs, Principal{"system", v1::ROLE_UNSPECIFIED}, &moved);
 }
 
 absl::StatusOr<AccountService::Plan<v1::ImportAccountsResponse>> AccountService::PlanImport(
     const Principal& actor, const v1::ImportAccountsRequest& request) const {
   Plan<v1::ImportAccountsResponse> plan;
+  // Read before the accounts, as in PlanReclassification.
   plan.generation = generation();
   v1::ImportAccountsResponse& response = plan.response;
   const absl::Time now = clock_.Now();
@@ -266,12 +318,15 @@ absl::StatusOr<AccountService::Plan<v1::ImportAccountsResponse>> AccountService:
     account.set_id(row.id());
     CopySettableAccountFields(row, account);
     absl::Status status = CheckAccount(account, absl::StrCat("accounts[", i, "].")) ;
+    // One row per account: two rows of one id would both be planned from the same stored
+    // record and claim the same next version.
     if (status.ok() && !seen.insert(row.id()).second) {
       status = absl::InvalidArgumentError(
           absl::StrCat("accounts[", i, "].id: ", row.id(), " appears twice in the import"));
     }
     std::optional<v1::Account> existing;
     if (status.ok()) {
+      // Read without the tier lock; PlanAndCommit's generation check makes it safe.
       TKT_ASSIGN_OR_RETURN(existing, store_.GetAccount(row.id()));
     }
     if (!status.ok()) {
@@ -281,6 +336,8 @@ absl::StatusOr<AccountService::Plan<v1::ImportAccountsResponse>> AccountService:
       error.set_message(std::string(status.message()));
       continue;
     }
+    // An existing account keeps its tiers, history and creation: only the settable columns
+    // change, so an import never moves a tier and needs no jobs.
     v1::Account next = existing.value_or(account);
     if (existing) CopySettableAccountFields(account, next);
     if (!existing) {
@@ -290,6 +347,7 @@ absl::StatusOr<AccountService::Plan<v1::ImportAccountsResponse>> AccountService:
       next.mutable_tier_origin()->set_reason("not classified yet");
     }
     storage::AccountChange change;
+    // An identical row changes nothing and is left alone (docs/accounts.md, "Bulk import").
     if (!MakeChange(existing, std::move(next), actor, v1::ACCOUNT_EVENT_TYPE_IMPORTED, "", now,
                     change)) {
       response.set_unchanged(response.unchanged() + 1);

@@ -33,6 +33,9 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
 }
 
 // Indexes of all values: largest first, equal values by id, equal ids by index.
+// Ties go by id, not by input order, so the sets never depend on how the store lists the
+// accounts (docs/accounts.md, "Ties at the boundary"). The index decides only between equal
+// ids, which keeps the comparison a strict order.
 std::vector<size_t> RankOrder(const std::vector<int64_t>& values,
                               const std::vector<std::string>& ids) {
   std::vector<size_t> order(values.size());
@@ -61,6 +64,9 @@ size_t SetSize(const std::vector<size_t>& order, const std::vector<int64_t>& val
   while (k < order.size() && values[order[k]] > 0) {
     cumulative += values[order[k]];
     ++k;
+    // Tested after adding, so the account that reaches the share is in the set, and the set
+    // is the shortest head that reaches it; exactly reaching it counts (>=). Cross-multiplied
+    // in integers: no rounding can let a share just short of the threshold pass.
     if (cumulative * 100 >= Int128{share_percent} * total) break;
   }
   return k;
@@ -78,6 +84,7 @@ std::string FormatTenths(int64_t tenths) {
 
 // Minor units as major units with two decimals: 123456 -> "1234.56".
 std::string FormatMoney(int64_t minor) {
+  // Negated as unsigned, so that INT64_MIN has a magnitude too.
   const uint64_t magnitude =
       minor < 0 ? uint64_t{0} - static_cast<uint64_t>(minor) : static_cast<uint64_t>(minor);
   const uint64_t cents = magnitude % 100;
@@ -97,6 +104,8 @@ std::vector<Standing> Standings(const std::vector<int64_t>& values,
   const std::vector<size_t> order = RankOrder(values, ids);
   const size_t set_size = SetSize(order, values, share_percent);
   const Int128 total = PositiveTotal(values);
+  // Every account of the tier gets a rank, in or out of the set and whatever the sign of its
+  // figure, so reasons read "rank 4 of 6"; only set members get a cumulative share.
   std::vector<Standing> standings(values.size());
   Int128 cumulative = 0;
   for (size_t r = 0; r < order.size(); ++r) {
@@ -111,6 +120,8 @@ std::vector<Standing> Standings(const std::vector<int64_t>& values,
 }
 
 bool GrowsAsRuleAsks(const AccountFigures& account, const ClassificationRules& rules) {
+  // Growth over nothing has no percentage, so accounts without previous sales are left to
+  // the manual flag; the minimum keeps a tiny account that doubled its sales out.
   if (rules.potential_growth_percent <= 0 || account.sales_previous <= 0) return false;
   if (account.sales_current < rules.potential_min_sales) return false;
   const Int128 growth = Int128{account.sales_current} - account.sales_previous;
@@ -155,6 +166,8 @@ std::string StandardReason(const Standing& sales, const Standing& profit,
 
 Classification ClassifyOne(const AccountFigures& account, const Standing& sales,
                            const Standing& profit, const TierContext& tier) {
+  // KEY first: the flag and the growth rule decide only among accounts that are not key
+  // (docs/accounts.md, "Classification", step 4).
   if (sales.in_set || profit.in_set) {
     return {v1::SERVICE_TIER_KEY, KeyReason(sales, profit, tier)};
   }
@@ -178,6 +191,8 @@ void ClassifyTier(const std::vector<AccountFigures>& accounts,
     profit.push_back(accounts[i].profit_current);
     ids.push_back(accounts[i].id);
   }
+  // Ranked on each figure separately: KEY is the union of the two sets, which differ
+  // because costs differ by account.
   const std::vector<Standing> by_sales = Standings(sales, ids, rules.key_share_percent);
   const std::vector<Standing> by_profit = Standings(profit, ids, rules.key_share_percent);
   const TierContext tier{ChannelTierName(accounts[members.front()].channel_tier),

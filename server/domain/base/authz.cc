@@ -15,6 +15,8 @@ absl::Status Deny(const Principal& who, absl::string_view what) {
       absl::StrCat("user ", who.name, " (", RoleName(who.role), ") may not ", what));
 }
 
+// Technicians work only on tickets assigned to them (docs/api.md, "Roles"). Without a ticket
+// there is nothing they may do; with one, the refusal says it is not theirs.
 absl::Status AuthorizeTicketWork(const Principal& who, const v1::Ticket* ticket,
                                  absl::string_view what) {
   if (IsDesk(who)) return absl::OkStatus();
@@ -27,6 +29,8 @@ absl::Status AuthorizeTicketWork(const Principal& who, const v1::Ticket* ticket,
   return Deny(who, what);
 }
 
+// Closing follows the customer's verification, which is the desk's job; cancelling and
+// reopening are the desk's calls too (docs/api.md, "Roles").
 bool TechnicianMayMoveTo(v1::TicketStatus target) {
   return target != v1::TICKET_STATUS_CLOSED && target != v1::TICKET_STATUS_CANCELLED &&
          target != v1::TICKET_STATUS_REOPENED;
@@ -37,6 +41,8 @@ bool TechnicianMayMoveTo(v1::TicketStatus target) {
 absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ticket,
                        v1::TicketStatus target) {
   switch (action) {
+    // ROLE_UNSPECIFIED (a default Principal, or the server's own `system`) is refused whatever
+    // a request can ask, so an unset role fails closed.
     case Action::kRead:
       return who.role == v1::ROLE_UNSPECIFIED ? Deny(who, "read tickets") : absl::OkStatus();
     case Action::kCreate:
@@ -50,6 +56,7 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
     case Action::kComment:
       return AuthorizeTicketWork(who, ticket, "comment on");
     case Action::kTransition:
+      // The target first, so a technician closing their own ticket hears why.
       if (who.role == v1::ROLE_TECHNICIAN && !TechnicianMayMoveTo(target)) {
         return Deny(who, absl::StrCat("move a ticket to ", StatusName(target)));
       }
@@ -77,6 +84,7 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
       return who.role == v1::ROLE_UNSPECIFIED || who.role == v1::ROLE_TECHNICIAN
                  ? Deny(who, "read another user's work queue")
                  : absl::OkStatus();
+    // Only TicketEdit::Internal uses it: changes the server makes itself (tier moves).
     case Action::kInternal:
       return absl::OkStatus();
     case Action::kVerifyStore:
@@ -84,6 +92,7 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
                  ? absl::OkStatus()
                  : Deny(who, "verify the store");
   }
+  // Not reached for a declared Action; a value outside the enum fails closed.
   return Deny(who, "do that");
 }
 

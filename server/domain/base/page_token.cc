@@ -9,7 +9,10 @@
 namespace ticketing::domain {
 namespace {
 
+// The first byte tells the two kinds of token apart (and a later format from both), so a
+// decoder refuses a token of another kind instead of misreading it.
 constexpr char kTokenVersion = 1;
+// The version byte, the two cursor values and the fingerprint.
 constexpr size_t kTokenBytes = 1 + 3 * 8;
 constexpr char kBytesTokenVersion = 2;
 
@@ -31,9 +34,14 @@ uint64_t Fingerprint(const google::protobuf::Message& message) {
   {
     google::protobuf::io::StringOutputStream stream(&bytes);
     google::protobuf::io::CodedOutputStream coded(&stream);
+    // Deterministic: the same message must always give the same bytes (map order), or a
+    // token would not match its own request.
     coded.SetSerializationDeterministic(true);
     message.SerializeToCodedStream(&coded);
   }
+  // FNV-1a, 64-bit offset basis and prime: stable across processes and builds, and enough to
+  // tell filter sets apart. It is not a MAC: a forged token can only move the cursor within
+  // a listing the caller is already authorised to read.
   uint64_t hash = 14695981039346656037ull;
   for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
   return hash;
@@ -54,6 +62,7 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> DecodePageToken(absl::string_view 
       raw[0] != kTokenVersion) {
     return Malformed();
   }
+  // Layout: the version at 0, the two values at 1 and 9, the fingerprint at 17.
   if (storage::ReadBigEndian64(raw.data() + 17) != fingerprint) return OtherFilters();
   return std::make_pair(storage::ReadBigEndian64(raw.data() + 1),
                         storage::ReadBigEndian64(raw.data() + 9));
@@ -61,6 +70,7 @@ absl::StatusOr<std::pair<uint64_t, uint64_t>> DecodePageToken(absl::string_view 
 
 std::string EncodeBytesPageToken(absl::string_view cursor, uint64_t fingerprint) {
   std::string raw(1, kBytesTokenVersion);
+  // The fingerprint before the cursor: the cursor's length varies, the fingerprint's not.
   storage::AppendBigEndian64(fingerprint, &raw);
   raw.append(cursor.data(), cursor.size());
   return absl::WebSafeBase64Escape(raw);

@@ -13,6 +13,7 @@ std::string RoleName(v1::Role role) {
 }
 
 UserDirectory::UserDirectory(const std::vector<Principal>& users) {
+  // By name; the config refuses duplicate names (server/config), so none is overwritten.
   for (const Principal& user : users) users_[user.name] = user;
 }
 

@@ -16,6 +16,9 @@ std::string Short(const std::string& name, absl::string_view prefix) {
 
 using Getter = std::function<std::string(const v1::Ticket&)>;
 
+// The fields UpdateTicket may change, as text for the history. Keep in step with
+// CheckUpdatableField: a field updatable there but missing here would change without a
+// trace in the history.
 const std::vector<std::pair<const char*, Getter>>& DescriptiveFields() {
   static const auto* fields = new std::vector<std::pair<const char*, Getter>>{
       {"summary", [](const v1::Ticket& t) { return t.summary(); }},
@@ -42,6 +45,8 @@ const std::vector<std::pair<const char*, Getter>>& DescriptiveFields() {
 
 void RecordChange(v1::TicketEvent& event, absl::string_view field, absl::string_view old_value,
                   absl::string_view new_value) {
+  // Equal values record nothing, which is what lets an edit that changes nothing stay a
+  // no-op (TicketCore::Edit).
   if (old_value == new_value) return;
   v1::FieldChange* change = event.add_changes();
   change->set_field(std::string(field));
@@ -75,6 +80,7 @@ std::string TierName(v1::ServiceTier t) {
 
 std::string StatusName(v1::TicketStatus status) {
   const std::string& name = v1::TicketStatus_Name(status);
+  // An unknown number still shows in messages, instead of an empty name.
   if (name.empty()) return absl::StrCat("STATUS_", static_cast<int>(status));
   return std::string(absl::StripPrefix(name, "TICKET_STATUS_"));
 }

@@ -12,6 +12,8 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
 }
 
+// Limits count characters, as docs/api.md promises: a byte limit would give Chinese text a
+// third of the room (three bytes a character in UTF-8).
 size_t CountChars(absl::string_view utf8) {
   size_t chars = 0;
   for (unsigned char c : utf8) chars += (c & 0xC0) != 0x80;  // count non-continuation bytes
@@ -28,10 +30,14 @@ absl::Status CheckLength(absl::string_view field, absl::string_view value, size_
   return absl::OkStatus();
 }
 
+// Identifiers are embedded in index keys before a 0x00 separator (storage/keys.h), so no
+// identifier may contain that byte; '/' is allowed for hierarchical regions
+// (cn/zhejiang/hangzhou).
 bool IsIdentifierChar(char c) {
   return absl::ascii_isalnum(c) || c == '.' || c == '_' || c == ':' || c == '/' || c == '-';
 }
 
+// Proto3 enums are open: an unknown number parses, so each is checked here.
 template <typename Enum>
 absl::Status CheckEnum(absl::string_view field, Enum value, bool (*is_valid)(int),
                        bool required) {
@@ -44,6 +50,7 @@ absl::Status CheckEnum(absl::string_view field, Enum value, bool (*is_valid)(int
 
 absl::Status CheckPhone(absl::string_view field, absl::string_view value) {
   if (value.empty()) return absl::OkStatus();
+  // Bytes, not characters: every allowed character is ASCII.
   if (value.size() < 3 || value.size() > 32) return Invalid(field, "must be 3-32 characters");
   for (char c : value) {
     if (!absl::ascii_isdigit(c) && c != ' ' && c != '+' && c != '(' && c != ')' && c != '-') {
@@ -54,6 +61,7 @@ absl::Status CheckPhone(absl::string_view field, absl::string_view value) {
 }
 
 absl::Status CheckEmail(absl::string_view field, absl::string_view value) {
+  // 254: the longest address SMTP can carry (RFC 5321). Only the shape is checked.
   TKT_RETURN_IF_ERROR(CheckLine(field, value, 254, false));
   if (value.empty()) return absl::OkStatus();
   const size_t at = value.find('@');
@@ -104,6 +112,7 @@ absl::Status CheckLine(absl::string_view field, absl::string_view value, size_t 
 absl::Status CheckText(absl::string_view field, absl::string_view value, size_t max_chars,
                        bool required) {
   for (unsigned char c : value) {
+    // '\r' too, so text written with CRLF line ends passes.
     if ((c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7F) {
       return Invalid(field, "must not contain control characters");
     }
@@ -124,6 +133,8 @@ absl::Status CheckUpdatableField(const v1::Ticket& t, absl::string_view path) {
   const std::string field = absl::StrCat("ticket.", path);
   if (path == "summary") return CheckLine(field, t.summary(), kMaxSummaryChars, true);
   if (path == "description") return CheckText(field, t.description(), kMaxLongTextChars, false);
+  // The whole contact message is replaced on update (LifecycleService::Update), so all of
+  // its fields are checked.
   if (path == "contact") {
     TKT_RETURN_IF_ERROR(CheckUpdatableField(t, "contact.name"));
     TKT_RETURN_IF_ERROR(CheckUpdatableField(t, "contact.phone"));
@@ -136,12 +147,16 @@ absl::Status CheckUpdatableField(const v1::Ticket& t, absl::string_view path) {
   if (path == "serial_number") return CheckLine(field, t.serial_number(), kMaxSerialChars, false);
   if (path == "impact") return CheckEnum(field, t.impact(), v1::Impact_IsValid, false);
   if (path == "urgency") return CheckEnum(field, t.urgency(), v1::Urgency_IsValid, false);
+  // Required: a priority cannot go back to unset, since nothing re-derives it from the
+  // matrix after creation (docs/api.md, "Priority"), and a hand-set one needs its reason.
   if (path == "priority") {
     TKT_RETURN_IF_ERROR(CheckEnum(field, t.priority(), v1::Priority_IsValid, true));
     return CheckPriorityReason(t);
   }
   if (path == "queue") return CheckIdentifier(field, t.queue(), false);
   if (path == "region") return CheckIdentifier(field, t.region(), false);
+  // These have their own rules (the state machine, assignment), so the mask refuses them with
+  // a pointer to the RPC that applies those rules.
   if (path == "status" || path == "assignee") {
     return Invalid("update_mask", absl::StrCat(path, " is changed with ",
                                                path == "status" ? "TransitionTicket"
@@ -153,6 +168,7 @@ absl::Status CheckUpdatableField(const v1::Ticket& t, absl::string_view path) {
 absl::Status CheckNewTicket(const v1::Ticket& t) {
   TKT_RETURN_IF_ERROR(CheckEnum("ticket.kind", t.kind(), v1::TicketKind_IsValid, true));
   TKT_RETURN_IF_ERROR(CheckIdentifier("ticket.account_id", t.account_id(), true));
+  // Reuses the update checks, so a field accepts the same values at creation and on update.
   for (absl::string_view path : {"summary", "description", "contact", "product", "serial_number",
                                  "impact", "urgency", "queue", "region"}) {
     TKT_RETURN_IF_ERROR(CheckUpdatableField(t, path));

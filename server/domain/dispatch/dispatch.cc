@@ -15,6 +15,8 @@
 namespace ticketing::domain {
 namespace {
 
+// Counting a work queue walks its index entries; the cap bounds that walk per technician.
+// Loads at the cap compare equal, and the ranking falls through to the name.
 constexpr int kLoadCountLimit = 100000;
 
 // 2: a listed value matches, 1: nothing listed (anywhere / anything), 0: no match.
@@ -31,6 +33,8 @@ int MatchLevel(const std::vector<std::string>& listed, bool (*matches)(absl::str
   return 0;
 }
 
+// A ticket without a product matches no skill, so for it technicians without listed skills
+// (anything) rank before specialists.
 bool ProductStartsWith(absl::string_view skill, absl::string_view product) {
   return !product.empty() && absl::StartsWith(product, skill);
 }
@@ -44,6 +48,7 @@ absl::StatusOr<Dispatcher::Ranked> Dispatcher::Candidate(const std::string& name
   c.set_technician(name);
   TKT_ASSIGN_OR_RETURN(std::optional<v1::TechnicianAvailability> availability,
                        settings_.GetAvailability(name));
+  // Never marked: available. Only a recorded "off" takes a technician out of the running.
   c.set_available(!availability || availability->available());
   const auto profile = profiles_.find(name);
   const TechnicianProfile empty;
@@ -60,6 +65,8 @@ absl::StatusOr<Dispatcher::Ranked> Dispatcher::Candidate(const std::string& name
                         : (region_level == 1 ? "any region" : "other regions"),
       ", ", skill_level == 2 ? absl::StrCat("skill ", skill) : (skill_level == 1 ? "any product" : "other products"),
       ", ", load, " open tickets", c.available() ? "" : ", UNAVAILABLE"));
+  // Ascending tuple order gives the ranking of dispatch.h; levels are negated so a match
+  // (2) sorts before none configured (1) before another (0). The name keeps it stable.
   ranked.key = {c.available() ? 0 : 1, -region_level, -skill_level, load, name};
   return ranked;
 }
@@ -80,14 +87,19 @@ absl::StatusOr<v1::ProposeTechniciansResponse> Dispatcher::Propose(
   v1::ProposeTechniciansResponse response;
   for (Ranked& r : ranked) *response.add_candidates() = std::move(r.candidate);
   if (!request.assign()) return response;
+  // Unavailable technicians sort last, so if the first is unavailable, everyone is.
   if (response.candidates().empty() || !response.candidates(0).available()) {
     return absl::FailedPreconditionError(
         absl::StrCat("no available technician for ticket ", ticket.id()));
   }
   v1::AssignTicketRequest assign;
   assign.set_id(ticket.id());
+  // The version the ranking was computed on: a ticket changed since then (another
+  // dispatcher, a new region or product) fails with ABORTED instead of taking a stale pick.
   assign.set_version(request.version() != 0 ? request.version() : ticket.version());
   assign.set_assignee(response.candidates(0).technician());
+  // Through the normal assignment, so the rules, the history and its authorisation apply;
+  // the note keeps why this technician was chosen.
   assign.set_note(absl::StrCat("dispatched: ", response.candidates(0).explanation()));
   TKT_ASSIGN_OR_RETURN(*response.mutable_ticket(), lifecycle_.Assign(actor, assign));
   return response;

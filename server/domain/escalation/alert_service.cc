@@ -45,6 +45,8 @@ bool AlertPasses(const v1::AlertFilter& filter, const Principal& who, const v1::
 absl::StatusOr<v1::Alert> AlertService::Ack(const Principal& actor,
                                             const v1::AckAlertRequest& request) {
   TKT_RETURN_IF_ERROR(CheckLine("note", request.note(), kMaxReasonChars, false));
+  // Read once to find the ticket, whose lock serialises this with re-escalation, and again
+  // under it: a re-escalation may have rewritten the alert in between.
   TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> found, store_.GetAlert(request.sequence()));
   if (!found) return absl::NotFoundError(absl::StrCat("alert ", request.sequence(), " not found"));
   TKT_ASSIGN_OR_RETURN(const uint64_t ticket_id, TicketOf(*found));
@@ -59,12 +61,16 @@ absl::StatusOr<v1::Alert> AlertService::Ack(const Principal& actor,
       return absl::PermissionDeniedError(absl::StrCat("user ", actor.name, " (", RoleName(actor.role),
                                                       ") is not a recipient of alert ", before->sequence()));
     }
+    // Idempotent: a second acknowledgement keeps the first one's who, when and note.
     after = *before;
     if (before->acknowledged()) return absl::OkStatus();
     after.set_acknowledged(true);
     after.set_acknowledged_by(actor.name);
     ToTimestamp(tickets_.clock().Now(), after.mutable_acknowledge_time());
     after.set_acknowledge_note(request.note());
+    // The re-escalation timer is derived from the alert (storage AlertTimerKeys), so this
+    // write removes it; under the ticket's lock, an alert acknowledged at the last moment
+    // never re-escalates (docs/escalation.md, Re-escalation).
     return store_.UpdateAlert(*before, after);
   }));
   return after;
@@ -76,12 +82,16 @@ absl::StatusOr<bool> AlertService::Reescalate(int64_t sequence) {
   TKT_ASSIGN_OR_RETURN(const uint64_t ticket_id, TicketOf(*found));
   auto reescalate = [&](const v1::Ticket&, TicketDraft& draft) -> absl::Status {
     TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> before, store_.GetAlert(sequence));  // under the lock
+    // Acknowledged or re-escalated meanwhile, or not due yet: the event stays empty and
+    // Edit stores nothing.
     if (before->acknowledged() || before->escalated_to_sequence() != 0 ||
         !before->has_reescalate_time() || FromTimestamp(before->reescalate_time()) > draft.now) {
       return absl::OkStatus();  // acknowledged meanwhile: nothing to do
     }
     draft.event.set_type(v1::EVENT_TYPE_SLA);
     v1::Alert after = *before;
+    // Clearing the time removes the old alert's timer in this write, also when no level is
+    // higher: each timer fires once.
     after.clear_reescalate_time();
     std::optional<v1::Alert> raised = rules_.Get()->Reescalate(*before, draft.next, draft.now);
     RecordChange(draft.event, "escalation", absl::StrCat("level ", before->level()),
@@ -97,7 +107,8 @@ absl::StatusOr<bool> AlertService::Reescalate(int64_t sequence) {
                                      reescalate));
   if (!commit.alerts.empty()) {
     // Link the old alert to its successor now that the successor's sequence is known (the
-    // successor's escalated_from_sequence was committed with it).
+    // successor's escalated_from_sequence was committed with it). A crash before this write
+    // leaves only the forward link missing: the old alert's timer is already gone.
     TKT_RETURN_IF_ERROR(tickets_.WithLock(ticket_id, [&]() -> absl::Status {
       TKT_ASSIGN_OR_RETURN(std::optional<v1::Alert> old, store_.GetAlert(sequence));
       v1::Alert linked = *old;
@@ -119,12 +130,15 @@ absl::StatusOr<v1::ListAlertsResponse> AlertService::List(const Principal& actor
   TKT_ASSIGN_OR_RETURN(std::vector<v1::Alert> alerts,
                        store_.ListAlerts(request.after_sequence(), page_size * 10));
   v1::ListAlertsResponse response;
+  // last_sequence advances over the alerts the filter skipped too, so the next page starts
+  // after everything examined, not only after what matched.
   response.set_last_sequence(request.after_sequence());
   for (v1::Alert& alert : alerts) {
     if (response.alerts_size() == page_size) break;
     response.set_last_sequence(alert.sequence());
     if (AlertPasses(request.filter(), actor, alert)) *response.add_alerts() = std::move(alert);
   }
+  // Against the last stored alert, not the last match: `more` may lead to empty pages.
   response.set_more(response.last_sequence() < store_.LastAlertSequence());
   return response;
 }
@@ -136,6 +150,8 @@ absl::Status AlertService::Watch(const Principal& actor, const v1::WatchAlertsRe
   if (request.from_sequence() < 0) {
     return absl::InvalidArgumentError("from_sequence: must not be negative");
   }
+  // Counted first and undone on refusal, so concurrent callers cannot pass the limit
+  // together: each watcher holds a thread (a sync stream).
   if (++watchers_ > kMaxWatchers) {
     --watchers_;
     return absl::ResourceExhaustedError(
@@ -149,6 +165,8 @@ absl::Status AlertService::Watch(const Principal& actor, const v1::WatchAlertsRe
 absl::Status AlertService::Stream(const Principal& actor, const v1::WatchAlertsRequest& request,
                                   const std::function<bool(const v1::Alert&)>& send,
                                   const std::function<bool()>& cancelled) {
+  // The store is the buffer: reading from its own cursor, the watcher meets the live alerts
+  // without a gap or a duplicate. The cursor passes filtered alerts too.
   int64_t cursor = request.from_sequence();
   while (true) {
     TKT_ASSIGN_OR_RETURN(std::vector<v1::Alert> batch, store_.ListAlerts(cursor, 200));
@@ -162,6 +180,8 @@ absl::Status AlertService::Stream(const Principal& actor, const v1::WatchAlertsR
       return absl::UnavailableError(
           absl::StrCat("server shutting down; reconnect with from_sequence=", cursor));
     }
+    // Bounded: nothing wakes the wait when the client goes away, so cancellation is
+    // checked at least once a second.
     publisher_.WaitForAlertAfter(cursor, absl::Seconds(1));
   }
 }

@@ -20,9 +20,13 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", problem));
 }
 
-// The clock and condition a FieldChange stands for, if any.
+// The clock and condition a FieldChange stands for, if any. Conditions are read from the
+// changes the other rules and services record: renaming one of those fields there silently
+// stops its escalation here.
 std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
     const v1::FieldChange& change, const v1::Ticket& ticket) {
+  // Only creation records a status from "" (LifecycleService), so a KEY account's complaint
+  // fires once, in the creating write (docs/escalation.md).
   if (change.field() == "status" && change.old_value().empty() &&
       ticket.kind() == v1::TICKET_KIND_COMPLAINT && ticket.service_tier() == v1::SERVICE_TIER_KEY) {
     return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
@@ -44,6 +48,8 @@ std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
     return std::make_pair(v1::SLA_CLOCK_KIND_UNSPECIFIED,
                           v1::ESCALATION_CONDITION_DISSATISFIED_SURVEY);
   }
+  // The clock kinds are numbered 1..4 without gaps (ticket.proto). Exact field names: the
+  // note "sla.<clock>.breach_age_due" is not a condition.
   for (int k = v1::SLA_CLOCK_KIND_FIRST_RESPONSE; k <= v1::SLA_CLOCK_KIND_COMMITTED_DATE; ++k) {
     const auto kind = static_cast<v1::SlaClockKind>(k);
     const std::string field = absl::StrCat("sla.", ClockName(kind));
@@ -60,6 +66,7 @@ std::optional<std::pair<v1::SlaClockKind, v1::EscalationCondition>> ConditionOf(
   return std::nullopt;
 }
 
+// A ticket without a tier counts as STANDARD, as in SlaPolicy::Matches (docs/sla.md).
 v1::ServiceTier TierOf(const v1::Ticket& ticket) {
   return ticket.service_tier() == v1::SERVICE_TIER_UNSPECIFIED ? v1::SERVICE_TIER_STANDARD
                                                                : ticket.service_tier();
@@ -78,6 +85,8 @@ absl::Status CheckLevel(const v1::EscalationLevel& level, const std::string& fie
       (calendars == nullptr || calendars->FindCalendar(level.calendar()) == nullptr)) {
     return Invalid(field + ".calendar", absl::StrCat("no calendar named '", level.calendar(), "'"));
   }
+  // Quiet hours need both halves: a calendar alone would have nowhere to send the night's
+  // alerts, an on-duty level alone would never apply.
   if (level.calendar().empty() != (level.off_hours_level() == 0) ||
       level.off_hours_level() == level.level()) {
     return Invalid(field + ".off_hours_level",
@@ -155,6 +164,8 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
                                                          entry.spec.off_hours_level(), " does not exist"));
       }
     }
+    // EntryFor falls back to a level's last entry, so it must take every ticket: otherwise
+    // a ticket of another queue or region would have no recipients at that level.
     const v1::EscalationLevel& last = entries.back().spec;
     if (!last.queues().empty() || !last.regions().empty()) {
       return Invalid("escalation_levels", absl::StrCat("level ", number,
@@ -190,6 +201,8 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
         (!absl::ParseDuration(rule.reescalate_after(), &delay) || delay <= absl::ZeroDuration())) {
       return Invalid(field + ".reescalate_after", "must be a positive duration like 15m");
     }
+    // Config order is kept: Match takes the first rule that fits, so specific rules
+    // (P1, KEY accounts) go before general ones (docs/escalation.md).
     policy->rules_.push_back(rule);
   }
   return policy;
@@ -214,6 +227,9 @@ std::vector<std::string> EscalationPolicy::Recipients(int level, const v1::Ticke
 
 void EscalationPolicy::Address(v1::Alert& alert, int level, bool urgent,
                                const v1::Ticket& ticket, absl::Time now) const {
+  // One redirect only: the on-duty level's own quiet hours are not consulted, so no chain
+  // or loop of levels can form. Outside its calendar's dates a level is never working time,
+  // which errs towards the on-duty level.
   if (const Level& meant = EntryFor(level, ticket);
       !urgent && meant.calendar != nullptr && !meant.calendar->IsWorkingTime(now)) {
     alert.set_quiet_hours_level(level);
@@ -224,12 +240,17 @@ void EscalationPolicy::Address(v1::Alert& alert, int level, bool urgent,
   alert.set_level_name(entry.spec.name());
   alert.clear_recipients();
   std::set<std::string> recipients(entry.recipients.begin(), entry.recipients.end());
+  // Re-escalation addresses the copied alert again, so the account manager is a recipient
+  // at every level (notify_account_manager).
   if (!alert.account_manager().empty()) recipients.insert(alert.account_manager());
   for (const std::string& r : recipients) alert.add_recipients(r);
   alert.clear_reescalate_time();
   const std::optional<absl::Duration> delay =
       alert.has_reescalate_after() ? std::optional<absl::Duration>(FromDurationProto(alert.reescalate_after()))
                                    : entry.reescalate_after;
+  // The rule's delay, carried on the alert, wins over the level's, so KEY-account rules
+  // keep their faster pace up the chain. No timer at the top: nobody is above. The next
+  // level is counted from where the alert went (the on-duty level in quiet hours).
   if (delay && levels_.upper_bound(level) != levels_.end()) {
     ToTimestamp(now + *delay, alert.mutable_reescalate_time());
   }
@@ -239,6 +260,8 @@ const v1::EscalationRule* EscalationPolicy::Match(const v1::Ticket& ticket,
                                                   v1::EscalationCondition condition,
                                                   v1::SlaClockKind clock) const {
   for (const v1::EscalationRule& rule : rules_) {
+    // Equality, not >=: a chase rule fires once, at the chase that reaches its count, not
+    // again at every later chase.
     const bool count_ok = condition != v1::ESCALATION_CONDITION_CHASE_COUNT ||
                           rule.chase_count() == ticket.chase_count();
     if (rule.condition() == condition && count_ok && Selects(rule, ticket, clock)) {
@@ -275,6 +298,8 @@ v1::Alert EscalationPolicy::NewAlert(const v1::Ticket& ticket, const v1::Escalat
   alert.set_clock(clock);
   Address(alert, rule.level(), rule.urgent(), ticket, now);
   alert.set_rule(rule.name());
+  // Measured from the due time, which after a re-target is when the target really ran
+  // out, not when the monitor noticed.
   if (const v1::SlaClock* c = FindClock(ticket, clock);
       c != nullptr && (rule.condition() == v1::ESCALATION_CONDITION_SLA_BREACH ||
                        rule.condition() == v1::ESCALATION_CONDITION_BREACH_AGE)) {
@@ -305,6 +330,8 @@ void EscalationPolicy::ScheduleBreachAge(v1::Ticket& ticket, v1::SlaClockKind cl
                                          absl::Time now, v1::TicketEvent& event) const {
   const v1::SlaClock* c = FindClock(ticket, clock);
   if (c == nullptr || !c->has_due_time()) return;
+  // Without the ticket's policy in this set (no calendars given, or the policy left the
+  // set) the age is counted in wall-clock time, with no note in the event.
   const SlaPolicy* policy = calendars_ ? calendars_->Find(ticket.sla_policy()) : nullptr;
   for (const v1::EscalationRule& rule : rules_) {
     absl::Duration after;
@@ -312,6 +339,7 @@ void EscalationPolicy::ScheduleBreachAge(v1::Ticket& ticket, v1::SlaClockKind cl
         !absl::ParseDuration(rule.after_breach(), &after)) {
       continue;
     }
+    // From the due time, when the promise broke, not from when the breach was recorded.
     const absl::Time breach = FromTimestamp(c->due_time());
     // The committed date is a wall-clock promise; the others count business time.
     absl::Time due = breach + after;
@@ -332,6 +360,7 @@ void EscalationPolicy::ScheduleBreachAge(v1::Ticket& ticket, v1::SlaClockKind cl
     v1::PendingEscalation* pending = ticket.add_pending_escalations();
     pending->set_rule(rule.name());
     pending->set_clock(clock);
+    // An age already reached is due now; its timer fires at the monitor's next run.
     ToTimestamp(std::max(due, now), pending->mutable_due_time());
   }
 }
@@ -341,6 +370,8 @@ std::optional<v1::Alert> EscalationPolicy::Reescalate(const v1::Alert& unacknowl
                                                        absl::Time now) const {
   auto next = levels_.upper_bound(unacknowledged.level());
   if (next == levels_.end()) return std::nullopt;
+  // A copy: rule, condition, clock, account manager, key persons and the rule's delay carry
+  // on, so the whole chain reaches the same people at the rule's pace.
   v1::Alert alert = unacknowledged;
   alert.clear_sequence();
   alert.clear_acknowledged();
@@ -374,14 +405,20 @@ absl::StatusOr<std::vector<v1::Alert>> EscalationPolicy::OnEvent(
   for (int i = 0; i < changes; ++i) {
     const auto condition = ConditionOf(event.changes(i), ticket);
     if (!condition) continue;
+    // Breach ages are scheduled whether or not a BREACH rule matches: every BREACH_AGE rule
+    // that selects the ticket fires, each once (docs/escalation.md, Breach age).
     if (condition->second == v1::ESCALATION_CONDITION_SLA_BREACH) {
       ScheduleBreachAge(ticket, condition->first, now, event);
     }
+    // A breach age names its rule, chosen when the breach scheduled it; every other
+    // condition takes the first rule that matches now.
     const v1::EscalationRule* rule =
         condition->second == v1::ESCALATION_CONDITION_BREACH_AGE
             ? FindRule(event.changes(i).new_value())
             : Match(ticket, condition->second, condition->first);
     if (rule == nullptr) continue;
+    // Read lazily, once per change: only rules that notify the account's people need it. A
+    // read error fails the whole change rather than alert without those people (the header).
     if (!account && (rule->notify_account_manager() || rule->notify_key_persons())) {
       account = std::optional<v1::Account>();
       if (fetch) {
@@ -392,6 +429,8 @@ absl::StatusOr<std::vector<v1::Alert>> EscalationPolicy::OnEvent(
                               account ? *account : std::nullopt));
     RecordChange(event, "escalation", "",
                  absl::StrCat("level ", rule->level(), " alert by rule ", rule->name()));
+    // Only ever raises (P1 is the smallest number). The Escalator runs before SlaRule, so
+    // the clocks re-target to the raised priority in this same change.
     if (rule->raise_priority_to() != v1::PRIORITY_UNSPECIFIED &&
         rule->raise_priority_to() < ticket.priority()) {
       RecordChange(event, "priority", PriorityName(ticket.priority()),
@@ -408,6 +447,9 @@ absl::StatusOr<std::vector<v1::Alert>> EscalationPolicy::OnEvent(
 
 absl::StatusOr<std::function<void()>> EscalationRules::Compile(
     const v1::SlaConfig& config, std::shared_ptr<const SlaPolicySet> policies) {
+  // Compiled against the set the clocks will run on, so quiet hours use the calendars of
+  // the same configuration version. In force only when SlaConfigService runs the returned
+  // function, once every part of the set has compiled.
   TKT_ASSIGN_OR_RETURN(std::unique_ptr<EscalationPolicy> compiled,
                        EscalationPolicy::Create(config.escalation_levels(),
                                                 config.escalation_rules(), users_,

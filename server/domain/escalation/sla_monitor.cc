@@ -16,6 +16,8 @@ constexpr int kChunk = 500;   // tickets fired per piece of work (per write, und
 }  // namespace
 
 absl::StatusOr<int> SlaMonitor::RunOnce() {
+  // Rounds until one comes back short, so a backlog (timers that fell due while the server
+  // was down) is drained in one call, oldest first, a bounded batch at a time.
   int changed_total = 0;
   while (true) {
     TKT_ASSIGN_OR_RETURN(std::vector<uint64_t> due, store_.DueTimers(clock_.Now(), kBatch));
@@ -25,7 +27,9 @@ absl::StatusOr<int> SlaMonitor::RunOnce() {
     if (!due.empty()) {
       TKT_ASSIGN_OR_RETURN(changed, FireInChunks(due));
     }
-    // Alerts nobody acknowledged in time go one level up, all in one write.
+    // Alerts nobody acknowledged in time go one level up, all in one write. On the write
+    // runner like every ticket write: once the executor runs, the batching store refuses
+    // ticket writes from any other thread.
     TKT_ASSIGN_OR_RETURN(std::vector<int64_t> unacknowledged,
                          alert_log_.DueAlertTimers(clock_.Now(), kBatch));
     if (!unacknowledged.empty()) {
@@ -41,7 +45,9 @@ absl::StatusOr<int> SlaMonitor::RunOnce() {
       changed += escalated;
     }
     changed_total += changed;
-    // A batch that changed nothing holds only timers not yet due to the nanosecond.
+    // Stop when a full batch changed nothing: reading again would return the same entries.
+    // Keys round the due instant up to the millisecond and are read against now rounded
+    // down, so that takes a clock stepping back (or a timer no rule acts on).
     const bool full = static_cast<int>(due.size()) == kBatch ||
                       static_cast<int>(unacknowledged.size()) == kBatch;
     if (!full || changed == 0) return changed_total;
@@ -57,8 +63,10 @@ absl::StatusOr<int> SlaMonitor::FireInChunks(const std::vector<uint64_t>& due) {
     pieces.push_back([this, &due, &fired, i]() -> absl::Status {
       const std::vector<uint64_t> chunk(due.begin() + i,
                                         due.begin() + std::min(due.size(), i + kChunk));
-      // One write per chunk: the changes of its tickets and the removal of their timers
-      // commit together, so each warning and breach is recorded exactly once.
+      // Each chunk is atomic (chunks may share a group commit): the changes of its tickets
+      // and the removal of their timers commit together, so each warning and breach is
+      // recorded exactly once. A chunk that fails changed nothing and keeps its timers: the
+      // next run fires them.
       TKT_ASSIGN_OR_RETURN(fired[i / kChunk],
                            tickets_.EditMany(chunk, [this](const v1::Ticket&, TicketDraft& draft) {
                              draft.event.set_type(v1::EVENT_TYPE_SLA);
@@ -94,9 +102,12 @@ absl::StatusOr<v1::AdvanceTestClockResponse> SlaMonitor::AdvanceTestClock(
   while (true) {
     TKT_ASSIGN_OR_RETURN(std::optional<absl::Time> next, store_.NextTimerDue());
     if (!next || *next > target) break;
+    // A timer already overdue fires now: the clock never moves back.
     test_clock_->Set(std::max(*next, test_clock_->Now()));
     TKT_ASSIGN_OR_RETURN(int fired, RunOnce());
-    if (fired == 0) break;  // only timers not yet due to the nanosecond remain
+    // Nothing fired although a timer was due: stop rather than loop on it; the run at the
+    // target below gets whatever it left.
+    if (fired == 0) break;
     changed += fired;
   }
   test_clock_->Set(target);

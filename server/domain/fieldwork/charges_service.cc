@@ -13,14 +13,19 @@
 namespace ticketing::domain {
 namespace {
 
+// A bound on a quote's size. With kMaxAmount per line, a total of kMaxQuoteLines lines
+// stays far inside int64 (5e13 minor units), so the sum below cannot overflow.
 constexpr int kMaxQuoteLines = 50;
 constexpr int64_t kMaxAmount = 1'000'000'000'000;  // 10 billion in major units
 
+// Amounts are checked non-negative, so no sign handling.
 std::string Money(int64_t minor) {
   return absl::StrCat(minor / 100, ".", minor % 100 < 10 ? "0" : "", minor % 100);
 }
 
 absl::Status CheckQuote(const v1::SetQuoteRequest& r) {
+  // "A detailed quote, explained" (docs/fieldwork.md, "Charges"): no quote without its
+  // explanation.
   TKT_RETURN_IF_ERROR(CheckText("explanation", r.explanation(), kMaxLongTextChars, true));
   if (r.lines_size() > kMaxQuoteLines) {
     return absl::InvalidArgumentError(absl::StrCat("lines: at most ", kMaxQuoteLines));
@@ -38,6 +43,8 @@ absl::Status CheckQuote(const v1::SetQuoteRequest& r) {
     if (line.amount() < 0 || line.amount() > kMaxAmount) {
       return absl::InvalidArgumentError(field + "amount: must be 0 or more (minor units)");
     }
+    // Warranty work is free: every amount zero, and the warranty reference says why
+    // (docs/fieldwork.md, "Charges").
     if (r.warranty() && line.amount() != 0) {
       return absl::InvalidArgumentError(field + "amount: warranty work is free of charge");
     }
@@ -53,6 +60,8 @@ absl::Status CheckQuote(const v1::SetQuoteRequest& r) {
 absl::StatusOr<v1::Ticket> ChargesService::SetQuote(const Principal& actor,
                                                    const v1::SetQuoteRequest& request) {
   TKT_RETURN_IF_ERROR(CheckQuote(request));
+  // No ticket version: a new quote is a new revision of whatever is stored, and the
+  // customer's decision is checked against that revision, not the ticket's version.
   const TicketEdit edit = TicketEdit::Latest("ticket_id", request.ticket_id(), Action::kUpdate);
   auto mutate = [&](const v1::Ticket& current, TicketDraft& draft) {
     v1::Ticket& next = draft.next;
@@ -61,6 +70,8 @@ absl::StatusOr<v1::Ticket> ChargesService::SetQuote(const Principal& actor,
     TKT_RETURN_IF_ERROR(CheckOpen(current, "quote"));
     v1::Quote& quote = *next.mutable_quote();
     const int32_t revision = current.quote().revision() + 1;
+    // A new revision replaces the whole quote, its decision and payment too: the customer
+    // must decide again on what they are now shown.
     quote.Clear();
     quote.set_revision(revision);
     int64_t total = 0;
@@ -102,6 +113,8 @@ absl::StatusOr<v1::Ticket> ChargesService::RecordQuoteDecision(
     if (!current.has_quote()) {
       return absl::FailedPreconditionError(absl::StrCat("ticket ", current.id(), " has no quote"));
     }
+    // The revision is the quote's version: a decision on a quote since replaced would accept
+    // charges the customer never saw (ABORTED, like a stale ticket version).
     if (request.revision() != current.quote().revision()) {
       return absl::AbortedError(absl::StrCat("the quote of ", current.id(), " is at revision ",
                                              current.quote().revision(), ", not ",
@@ -137,6 +150,8 @@ absl::StatusOr<v1::Ticket> ChargesService::SetPaymentStatus(
   }
   TKT_RETURN_IF_ERROR(CheckText("note", request.note(), kMaxLongTextChars,
                                 to == v1::PAYMENT_STATUS_WAIVED));
+  // Payments are the desk's (Action::kSurvey: the desk deals with the customer). No
+  // CheckOpen: the payment may come after the ticket is closed.
   const TicketEdit edit = TicketEdit::Latest("ticket_id", request.ticket_id(), Action::kSurvey);
   auto mutate = [&](const v1::Ticket& current, TicketDraft& draft) {
     v1::Ticket& next = draft.next;

@@ -14,9 +14,12 @@
 namespace ticketing::domain {
 namespace {
 
+// The six dimensions customers judge after-sales service by (docs/fieldwork.md,
+// "Satisfaction survey"), in the order CheckSurvey lists the scores: keep the two in step.
 constexpr const char* kDimensions[] = {"skill", "charges", "timeliness",
                                        "attitude", "parts", "facilities"};
 
+// History text is in UTC whatever the server's zone, so it reads the same everywhere.
 std::string Rfc3339(absl::Time t) {
   return absl::FormatTime(absl::RFC3339_full, t, absl::UTCTimeZone());
 }
@@ -35,6 +38,8 @@ absl::Status CheckVisitRecord(const v1::RecordVisitRequest& r) {
   if (r.outcome() == v1::VISIT_OUTCOME_UNSPECIFIED || !v1::VisitOutcome_IsValid(r.outcome())) {
     return absl::InvalidArgumentError("outcome: must be FIXED or NOT_FIXED");
   }
+  // "Fixed or not, and why": a reason exactly when not fixed, and OTHER needs its text, as
+  // the reason alone then says nothing (docs/fieldwork.md, "Visits").
   const bool not_fixed = r.outcome() == v1::VISIT_OUTCOME_NOT_FIXED;
   if (not_fixed != (r.not_fixed_reason() != v1::NOT_FIXED_REASON_UNSPECIFIED) ||
       !v1::NotFixedReason_IsValid(r.not_fixed_reason())) {
@@ -50,12 +55,14 @@ absl::Status CheckVisitRecord(const v1::RecordVisitRequest& r) {
 absl::Status CheckSurvey(const v1::Survey& s) {
   const int scores[] = {s.skill(), s.charges(), s.timeliness(), s.attitude(), s.parts(),
                         s.facilities()};
+  // 0: the dimension was not asked; only the overall score is required.
   for (int i = 0; i < 6; ++i) {
     if (scores[i] < 0 || scores[i] > 5) {
       return absl::InvalidArgumentError(
           absl::StrCat("survey.", kDimensions[i], ": must be 1-5 (0: not asked)"));
     }
   }
+  // Declined counts as the survey attempt (the customer was asked) but carries no scores.
   if (s.declined() && s.overall() != 0) {
     return absl::InvalidArgumentError("survey.overall: a declined survey has no scores");
   }
@@ -63,6 +70,8 @@ absl::Status CheckSurvey(const v1::Survey& s) {
     return absl::InvalidArgumentError("survey.overall: required, 1-5 (or declined)");
   }
   TKT_RETURN_IF_ERROR(CheckText("survey.comment", s.comment(), kMaxLongTextChars, false));
+  // A ranking, not more ratings: each dimension at most once. Ranking tells what matters
+  // when every score is a 9 or 10.
   std::vector<std::string> seen;
   for (const std::string& name : s.importance()) {
     const bool known = std::find(std::begin(kDimensions), std::end(kDimensions), name) !=
@@ -88,6 +97,8 @@ absl::StatusOr<v1::Ticket> FieldWorkService::ScheduleVisit(const Principal& acto
         "window_end: window_start and window_end are required, the end after the start");
   }
   TKT_RETURN_IF_ERROR(CheckText("note", request.note(), kMaxLongTextChars, false));
+  // No version: a visit is appended to whatever is stored, under the ticket's lock, so two
+  // schedules get numbers 1 and 2 instead of one overwriting the other.
   const TicketEdit edit = TicketEdit::Latest("ticket_id", request.ticket_id(), Action::kUpdate);
   auto mutate = [&](const v1::Ticket& current, TicketDraft& draft) {
     v1::Ticket& next = draft.next;
@@ -102,6 +113,7 @@ absl::StatusOr<v1::Ticket> FieldWorkService::ScheduleVisit(const Principal& acto
           technician.empty() ? " (the ticket has no assignee to default to)" : ""));
     }
     v1::Visit& visit = *next.add_visits();
+    // Numbered by position from 1 and never removed, so RecordVisit finds it by number.
     visit.set_number(next.visits_size());
     visit.set_technician(technician);
     *visit.mutable_window_start() = request.window_start();
@@ -131,6 +143,9 @@ absl::StatusOr<v1::Ticket> FieldWorkService::RecordVisit(const Principal& actor,
                                               current.visits_size(), " visits scheduled"));
     }
     v1::Visit& visit = *next.mutable_visits(request.visit_number() - 1);
+    // Recorded once: a retried RecordVisit (no version tells it from a new one) gets
+    // FAILED_PRECONDITION instead of a second outcome and a second escalation. Another
+    // attempt is another visit.
     if (visit.outcome() != v1::VISIT_OUTCOME_UNSPECIFIED) {
       return absl::FailedPreconditionError(absl::StrCat(
           "visit ", visit.number(), " of ", current.id(), " is already recorded; schedule a new one"));
@@ -144,9 +159,13 @@ absl::StatusOr<v1::Ticket> FieldWorkService::RecordVisit(const Principal& actor,
     visit.set_notes(request.notes());
     const bool fixed = request.outcome() == v1::VISIT_OUTCOME_FIXED;
     event.set_type(v1::EVENT_TYPE_VISIT);
+    // The escalator raises VISIT_NOT_FIXED on this field ("visit.N.outcome") with a value
+    // starting "NOT_FIXED" (escalation/escalation_policy.cc): keep the format.
     RecordChange(event, absl::StrCat("visit.", visit.number(), ".outcome"), "",
                  fixed ? "FIXED" : absl::StrCat("NOT_FIXED: ", ReasonName(request.not_fixed_reason()),
                                                 request.reason_text().empty() ? "" : " (" + request.reason_text() + ")"));
+    // First-time fix is the first visit's outcome; later visits never change it
+    // (docs/fieldwork.md, "Visits").
     if (visit.number() == 1) {
       next.set_first_time_fix(fixed);
       RecordChange(event, "first_time_fix", "", fixed ? "true" : "false");
@@ -161,6 +180,7 @@ absl::StatusOr<v1::Ticket> FieldWorkService::RecordVisit(const Principal& actor,
 absl::StatusOr<v1::Ticket> FieldWorkService::SubmitSurvey(const Principal& actor,
                                                        const v1::SubmitSurveyRequest& request) {
   TKT_RETURN_IF_ERROR(CheckSurvey(request.survey()));
+  // Surveys are the desk's (Action::kSurvey): the desk deals with the customer.
   const TicketEdit edit = TicketEdit::Latest("ticket_id", request.ticket_id(), Action::kSurvey);
   auto mutate = [&](const v1::Ticket& current, TicketDraft& draft) {
     v1::Ticket& next = draft.next;
@@ -172,6 +192,8 @@ absl::StatusOr<v1::Ticket> FieldWorkService::SubmitSurvey(const Principal& actor
           "ticket ", current.id(), " is ", StatusName(current.status()),
           ": a survey follows the resolution"));
     }
+    // Once per ticket: the customer's first answer stands (a reopened and resolved ticket
+    // keeps it).
     if (current.has_survey()) {
       return absl::FailedPreconditionError(
           absl::StrCat("ticket ", current.id(), " already has its survey"));
@@ -180,10 +202,12 @@ absl::StatusOr<v1::Ticket> FieldWorkService::SubmitSurvey(const Principal& actor
     survey = request.survey();
     ToTimestamp(now, survey.mutable_submit_time());
     survey.set_recorded_by(actor.name);
+    // A declined survey scored nothing, so it is never dissatisfied.
     survey.set_dissatisfied(!survey.declined() && survey.overall() < options_.dissatisfied_below);
     event.set_type(v1::EVENT_TYPE_SURVEY);
     RecordChange(event, "survey.overall", "",
                  survey.declined() ? "declined" : absl::StrCat(survey.overall()));
+    // The escalator raises DISSATISFIED_SURVEY on "survey" = "dissatisfied".
     if (survey.dissatisfied()) RecordChange(event, "survey", "", "dissatisfied");
     event.set_comment(survey.comment());
     return absl::OkStatus();

@@ -16,7 +16,9 @@ std::string PartStatusName(v1::PartStatus status) {
   return std::string(absl::StripPrefix(v1::PartStatus_Name(status), "PART_STATUS_"));
 }
 
-// Parts move forward only; CANCELLED is possible until INSTALLED.
+// Parts move forward only; CANCELLED is possible until INSTALLED. "Forward" is enum order:
+// PartStatus numbers the stages REQUESTED..INSTALLED in the order a part goes through them
+// (stages may be skipped), with CANCELLED after them, which is why it is tested apart.
 absl::Status CheckPartMove(const v1::PartRequest& part, v1::PartStatus to) {
   const v1::PartStatus from = part.status();
   const bool ended = from == v1::PART_STATUS_INSTALLED || from == v1::PART_STATUS_CANCELLED;
@@ -37,6 +39,7 @@ absl::StatusOr<v1::Ticket> FieldWorkService::RequestPart(const Principal& actor,
     return absl::InvalidArgumentError("quantity: must be 1-1000");
   }
   TKT_RETURN_IF_ERROR(CheckText("note", request.note(), kMaxLongTextChars, false));
+  // No version: a part request is appended to whatever is stored, under the ticket's lock.
   const TicketEdit edit = TicketEdit::Latest("ticket_id", request.ticket_id(), Action::kUpdate);
   auto mutate = [&](const v1::Ticket& current, TicketDraft& draft) {
     v1::Ticket& next = draft.next;
@@ -44,11 +47,14 @@ absl::StatusOr<v1::Ticket> FieldWorkService::RequestPart(const Principal& actor,
     const absl::Time now = draft.now;
     TKT_RETURN_IF_ERROR(CheckOpen(current, "request a part for"));
     v1::PartRequest& part = *next.add_parts();
+    // Numbered by position from 1 and never removed, so UpdatePart finds it by number.
     part.set_number(next.parts_size());
     part.set_part_number(request.part_number());
     part.set_description(request.description());
     part.set_quantity(request.quantity());
     part.set_status(v1::PART_STATUS_REQUESTED);
+    // Request time and status time are both kept: a ticket waiting for parts shows which
+    // parts and since when (docs/fieldwork.md, "Spare parts").
     ToTimestamp(now, part.mutable_request_time());
     ToTimestamp(now, part.mutable_status_time());
     part.set_requested_by(actor.name);
@@ -86,6 +92,7 @@ absl::StatusOr<v1::Ticket> FieldWorkService::UpdatePart(const Principal& actor,
     ToTimestamp(now, part.mutable_status_time());
     if (request.has_promised_arrival()) *part.mutable_promised_arrival() = request.promised_arrival();
     if (request.status() == v1::PART_STATUS_ARRIVED) {
+      // The arrival may be recorded after the fact; without a time given it is now.
       if (request.has_arrival_time()) {
         *part.mutable_arrival_time() = request.arrival_time();
       } else {

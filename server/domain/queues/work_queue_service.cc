@@ -20,10 +20,13 @@ namespace {
 absl::StatusOr<storage::WorkQueueScope> ScopeOf(const Principal& actor,
                                                 const v1::ListWorkQueueRequest& request) {
   switch (request.scope_case()) {
+    // One's own queue needs nothing beyond kRead; technicians may read only their own
+    // (docs/accounts.md, "Work queues").
     case v1::ListWorkQueueRequest::kMine:
       return storage::WorkQueueScope::Assignee(actor.name);
     case v1::ListWorkQueueRequest::kAssignee:
       TKT_RETURN_IF_ERROR(CheckIdentifier("assignee", request.assignee(), true));
+      // Naming oneself is the same as `mine`.
       if (request.assignee() != actor.name) {
         TKT_RETURN_IF_ERROR(Authorize(actor, Action::kReadQueueOf, nullptr));
       }
@@ -43,8 +46,13 @@ std::optional<absl::Duration> WorkQueueService::BusinessTimeLeft(
     const storage::TicketHeader& ticket, absl::Time now) const {
   if (!ticket.has_next_due_time()) return std::nullopt;
   const absl::Time due = FromTimestamp(ticket.next_due_time());
+  // The set in force now, held for the call (ReplaceSlaConfig may swap it meanwhile). The
+  // ticket may run on an older version of its policy; that is good enough for a figure shown
+  // beside the order, which itself comes from the index.
   const std::shared_ptr<const SlaPolicySet> policies = clocks_.policies();
   const SlaPolicy* policy = policies->Find(ticket.sla_policy());
+  // Without the policy (renamed or removed since) or its calendar, or outside the calendar's
+  // dates, the wall-clock difference is shown rather than failing the whole page.
   if (policy == nullptr || policy->calendar == nullptr) return due - now;
   absl::StatusOr<absl::Duration> left =
       due >= now ? policy->calendar->Elapsed(now, due) : policy->calendar->Elapsed(due, now);
@@ -76,8 +84,10 @@ absl::StatusOr<WorkPage> WorkQueueService::ListWorkPage(const Principal& actor,
   if (request.page_size() < 0) {
     return absl::InvalidArgumentError("page_size: must be between 0 and 500");
   }
+  // The same page sizes as ListTickets (docs/api.md, "Listing and paging").
   const int page_size = request.page_size() == 0 ? 50 : std::min(request.page_size(), 500);
-  // A page token belongs to its queue.
+  // A page token belongs to its queue: the kind prefix keeps a token of assignee "x" from
+  // being replayed on team queue "x". Like ListTickets, it is not bound to page_size.
   google::protobuf::StringValue scope_name;
   scope_name.set_value(absl::StrCat(scope.kind == storage::WorkQueueScope::Kind::kAssignee
                                         ? "assignee:"
@@ -100,6 +110,8 @@ absl::StatusOr<WorkPage> WorkQueueService::ListWorkPage(const Principal& actor,
     if (!ticket.ParseFromString(record)) return absl::DataLossError("a ticket is corrupt");
     page.items.push_back(WorkPage::Item{std::move(record), BusinessTimeLeft(ticket, now)});
   }
+  // The cursor is the last index key read (class, rank, id). The queue is live: a ticket
+  // whose rank changes between pages may be listed twice or not at all.
   if (!stored.resume_after.empty()) {
     page.next_page_token = EncodeBytesPageToken(stored.resume_after, fingerprint);
   }

@@ -16,6 +16,7 @@
 namespace ticketing::domain {
 namespace {
 
+// The committed date is not among them: it is reported as promised vs. actual instead.
 constexpr v1::SlaClockKind kReportedClocks[] = {v1::SLA_CLOCK_KIND_FIRST_RESPONSE,
                                                 v1::SLA_CLOCK_KIND_NEXT_UPDATE,
                                                 v1::SLA_CLOCK_KIND_RESOLUTION};
@@ -45,6 +46,9 @@ bool Met(v1::SlaClockState s) {
   return s == v1::SLA_CLOCK_STATE_MET || s == v1::SLA_CLOCK_STATE_MET_LATE;
 }
 
+// A clock counts once, in its last cycle's state (docs/reports.md, SLA compliance). The
+// breached flag decides for clocks that ended or still run unmet: a breach is never hidden
+// by a later stop or pause.
 void CountClock(const v1::TicketFacts::Clock& c, ClockCounts& counts) {
   switch (c.state()) {
     case v1::SLA_CLOCK_STATE_MET: ++counts.on_time; break;
@@ -55,6 +59,9 @@ void CountClock(const v1::TicketFacts::Clock& c, ClockCounts& counts) {
   }
 }
 
+// Judged against the report's own instant, so a date passed while the work is still open
+// is missed even if the monitor has not recorded the breach yet. A date whose work was
+// cancelled before a breach was recorded is neither kept, missed nor open.
 void CountCommitted(const v1::TicketFacts::Clock& c, int64_t now_ms, Totals& t) {
   const bool ended = c.end_ms() != 0;
   if (c.state() == v1::SLA_CLOCK_STATE_MET) {
@@ -71,10 +78,13 @@ void CountCommitted(const v1::TicketFacts::Clock& c, int64_t now_ms, Totals& t) 
 void CountOmissions(const v1::TicketFacts& f, Totals& t) {
   bool fr = false, updates = false;
   for (const v1::TicketFacts::Clock& c : f.clocks()) {
+    // breach_count, not breached: a next-update cycle that breached stays an omission after
+    // later cycles started afresh.
     if (c.kind() == v1::SLA_CLOCK_KIND_FIRST_RESPONSE && c.breach_count() > 0) fr = true;
     if (c.kind() == v1::SLA_CLOCK_KIND_NEXT_UPDATE && c.breach_count() > 0) updates = true;
   }
   const bool verification = f.verification_overdue();
+  // A declined survey is an attempt, so it is no omission; only CLOSED work owes one.
   const bool survey = f.status() == v1::TICKET_STATUS_CLOSED && !f.surveyed();
   t.omitted_fr += fr;
   t.omitted_updates += updates;
@@ -91,6 +101,8 @@ void Add(const v1::TicketFacts& f, int64_t now_ms, Totals& t) {
       continue;
     }
     CountClock(c, t.clocks[c.kind()]);
+    // Business time the clock used, its own measure; only met clocks have a final value.
+    // Resolution's includes the cycles before a reopen (RunAgain keeps elapsed).
     if (Met(c.state()) && c.kind() == v1::SLA_CLOCK_KIND_FIRST_RESPONSE) t.first_response_ms.push_back(c.elapsed_ms());
     if (Met(c.state()) && c.kind() == v1::SLA_CLOCK_KIND_RESOLUTION) t.resolution_ms.push_back(c.elapsed_ms());
   }
@@ -100,12 +112,15 @@ void Add(const v1::TicketFacts& f, int64_t now_ms, Totals& t) {
   }
   if (IsOpen(f.status()) && f.status() != v1::TICKET_STATUS_RESOLVED) {
     ++t.backlog;
+    // Age in whole wall-clock days, as the customer waits, not business time. upper_bound:
+    // exactly 1 day old falls in 1-3, exactly 30 in >=30.
     const int64_t days = (now_ms - f.create_ms()) / (24 * 3600 * 1000);
     t.ages[std::upper_bound(std::begin(kAgeLimitsDays), std::end(kAgeLimitsDays), days) -
            std::begin(kAgeLimitsDays)]++;
   }
   t.complaints += f.kind() == v1::TICKET_KIND_COMPLAINT;
   CountOmissions(f, t);
+  // Answered surveys only: a declined one has no overall score (docs/reports.md).
   if (f.surveyed() && f.survey_overall() > 0) {
     ++t.surveyed;
     t.dissatisfied += f.dissatisfied();
@@ -120,6 +135,8 @@ v1::TimeStats Stats(std::vector<int64_t> ms) {
   v1::TimeStats stats;
   stats.set_count(static_cast<int64_t>(ms.size()));
   if (ms.empty()) return stats;
+  // Nearest rank needs the values in order (a copy: the totals stay as they are). The mean
+  // is truncated to the millisecond.
   std::sort(ms.begin(), ms.end());
   int64_t sum = 0;
   for (int64_t v : ms) sum += v;
@@ -187,6 +204,7 @@ std::string GroupOf(const v1::TicketFacts& f, v1::ReportGroup group) {
 
 absl::Status CheckPeriod(const google::protobuf::Timestamp& from,
                          const google::protobuf::Timestamp& to, bool has_from, bool has_to) {
+  // Both bounds required: an open-ended period would scan every ticket ever created.
   if (!has_from || !has_to || FromTimestamp(to) <= FromTimestamp(from)) {
     return absl::InvalidArgumentError("to: from and to are required, to after from");
   }
@@ -203,6 +221,8 @@ absl::StatusOr<v1::ServiceReport> ReportService::GetServiceReport(
   if (!v1::ReportGroup_IsValid(request.group_by())) {
     return absl::InvalidArgumentError("group_by: unknown value");
   }
+  // Read once: every ticket's backlog age and every missed date are judged at the same
+  // instant, the as_of the report states. std::map: rows come out sorted by group.
   const absl::Time now = clock_.Now();
   const int64_t now_ms = absl::ToUnixMillis(now);
   std::map<std::string, Totals> groups;
@@ -219,7 +239,8 @@ absl::StatusOr<v1::ServiceReport> ReportService::GetServiceReport(
         return absl::OkStatus();
       }));
   // Complaint rates are per 100 accounts: of the tier or region for those groupings, of all
-  // accounts otherwise.
+  // accounts otherwise. Accounts are counted as they are classified now, not as they were
+  // when the tickets were created (docs/reports.md, The three controls).
   std::map<std::string, int64_t> accounts_by_group;
   int64_t all_accounts = 0;
   std::string after;
@@ -257,6 +278,8 @@ absl::StatusOr<v1::ProductFeedback> ReportService::GetProductFeedback(
   TKT_RETURN_IF_ERROR(store_.ScanFacts(
       FromTimestamp(request.from()), FromTimestamp(request.to()), [&](const v1::TicketFacts& f) {
         if (++scanned % kInterruptEvery == 0) TKT_RETURN_IF_ERROR(interrupt.Check());
+        // Only finished work has a diagnosis worth feeding back; a reopened ticket counts
+        // again once it is resolved (docs/reports.md, Product feedback).
         const bool resolved = f.status() == v1::TICKET_STATUS_RESOLVED ||
                               f.status() == v1::TICKET_STATUS_CLOSED;
         if (resolved && !f.fault_category().empty()) {
@@ -273,6 +296,8 @@ absl::StatusOr<v1::ProductFeedback> ReportService::GetProductFeedback(
     row.set_count(count);
     rows.push_back(std::move(row));
   }
+  // Stable: rows of one product with equal counts keep the map's order (fault category,
+  // root cause), so the output is the same on every call.
   std::stable_sort(rows.begin(), rows.end(), [](const v1::FeedbackRow& a, const v1::FeedbackRow& b) {
     return a.product() != b.product() ? a.product() < b.product() : a.count() > b.count();
   });

@@ -29,12 +29,19 @@ const BusinessCalendar::DaySchedule& BusinessCalendar::ScheduleOf(absl::CivilDay
 }
 
 absl::Time BusinessCalendar::LocalToAbsolute(absl::CivilDay day, int64_t seconds) const {
+  // A night shift's end past 86400 normalises to the next date. A local time skipped by a
+  // DST jump maps to the jump (an interval wholly in the gap becomes empty); a repeated one
+  // takes its first occurrence (`pre`).
   const absl::TimeZone::TimeInfo info = zone_.At(absl::CivilSecond(day) + seconds);
   return info.kind == absl::TimeZone::TimeInfo::SKIPPED ? info.trans : info.pre;
 }
 
 std::vector<BusinessCalendar::Interval> BusinessCalendar::WorkingIntervals(
     absl::CivilDay day) const {
+  // A night shift belongs to the date it starts on, so the day before can reach into this
+  // one. Both dates' intervals are clipped to this date's real bounds (23 or 25 hours on DST
+  // days), so every instant is counted on exactly one date. A holiday on this date does not
+  // cut yesterday's shift short: the shift is yesterday's.
   const absl::Time day_start = DayStart(day), day_end = DayStart(day + 1);
   std::vector<Interval> intervals;
   for (absl::CivilDay from : {day - 1, day}) {
@@ -46,6 +53,9 @@ std::vector<BusinessCalendar::Interval> BusinessCalendar::WorkingIntervals(
   }
   std::sort(intervals.begin(), intervals.end(),
             [](const Interval& a, const Interval& b) { return a.start < b.start; });
+  // Overlap is refused only within one date's schedule (calendar_spec.cc), so yesterday's
+  // shift may overlap or touch this morning's hours. Merging keeps the overlap from being
+  // counted twice and the intervals disjoint, as Add and Cumulative assume.
   std::vector<Interval> merged;
   for (const Interval& interval : intervals) {
     if (!merged.empty() && interval.start <= merged.back().end) {
@@ -57,6 +67,9 @@ std::vector<BusinessCalendar::Interval> BusinessCalendar::WorkingIntervals(
   return merged;
 }
 
+// The arithmetic's time zone conversions all happen here, once per date, so that Add,
+// Elapsed and NextBusinessInstant only search these tables (docs/sla.md, Arithmetic:
+// 1.2-1.6 us per query before the tables, 56-69 ns with them).
 void BusinessCalendar::BuildPrefix() {
   const int64_t count = prefix_.size() - 1;
   day_starts_.resize(count + 1);
@@ -66,12 +79,15 @@ void BusinessCalendar::BuildPrefix() {
     day_starts_[i] = DayStart(first_ + i);
     int64_t seconds = 0;
     for (const Interval& interval : WorkingIntervals(first_ + i)) {
+      // Whole seconds lose nothing: bounds are local whole seconds mapped through zone
+      // transitions, which fall on whole seconds too.
       seconds += absl::ToInt64Seconds(interval.end - interval.start);
       intervals_.push_back(interval);
     }
     offsets_.push_back(intervals_.size());
     prefix_[i + 1] = prefix_[i] + seconds;
   }
+  // One start past the last date: DayIndex tells the last date from beyond the range.
   day_starts_[count] = DayStart(first_ + count);
 }
 
@@ -113,14 +129,19 @@ absl::StatusOr<absl::Time> BusinessCalendar::Add(absl::Time start,
   if (business < absl::ZeroDuration()) {
     return absl::InvalidArgumentError("business time to add must not be negative");
   }
+  // Checked before the zero case, so a start outside the covered dates fails even for 0.
   absl::StatusOr<absl::Duration> base = Cumulative(start);
   if (!base.ok()) return base.status();
   if (business == absl::ZeroDuration()) return start;
   const absl::Duration target = *base + business;
-  // The first day whose end reaches the target: prefix_[day + 1] >= target.
+  // The first day whose end reaches the target: prefix_[day + 1] >= target. lower_bound
+  // (>=): a target reached exactly at closing is due at closing, not at the next opening
+  // (docs/sla.md, Arithmetic). Starting at DayIndex(start) only narrows the search.
   const auto day_end = std::lower_bound(
       prefix_.begin() + DayIndex(start) + 1, prefix_.end(), target,
       [](int64_t seconds, absl::Duration value) { return absl::Seconds(seconds) < value; });
+  // Never a guessed instant: a new ticket then fails (SlaPolicySet::CheckWorkingTime refuses
+  // such sets up front); a breach age falls back to wall-clock time (ScheduleBreachAge).
   if (day_end == prefix_.end()) {
     return absl::OutOfRangeError(absl::StrCat("adding ", absl::FormatDuration(business),
                                               " of business time runs past the end of calendar ",
@@ -129,6 +150,8 @@ absl::StatusOr<absl::Time> BusinessCalendar::Add(absl::Time start,
   const int64_t day = (day_end - prefix_.begin()) - 1;
   absl::Duration remaining = target - absl::Seconds(prefix_[day]);
   for (const Interval& interval : IntervalsAt(day)) {
+    // <=: time that runs out exactly at an interval's end is due at that end (the lunch
+    // break or closing), the same rule as the lower_bound above.
     if (remaining <= interval.end - interval.start) return interval.start + remaining;
     remaining -= interval.end - interval.start;
   }
@@ -139,6 +162,7 @@ absl::StatusOr<absl::Time> BusinessCalendar::NextBusinessInstant(absl::Time t) c
   absl::StatusOr<absl::Duration> base = Cumulative(t);
   if (!base.ok()) return base.status();
   // The first day whose end lies beyond the working time done by t has work after t.
+  // upper_bound (>): a day whose working time ends exactly at t has none left after t.
   const auto day_end = std::upper_bound(
       prefix_.begin() + DayIndex(t) + 1, prefix_.end(), *base,
       [](absl::Duration value, int64_t seconds) { return value < absl::Seconds(seconds); });
@@ -151,6 +175,8 @@ absl::StatusOr<absl::Time> BusinessCalendar::NextBusinessInstant(absl::Time t) c
 }
 
 bool BusinessCalendar::IsWorkingTime(absl::Time t) const {
+  // Outside the covered dates a bool cannot say OUT_OF_RANGE: not working time. For quiet
+  // hours that errs towards the on-duty level (EscalationPolicy::Address).
   const int64_t index = DayIndex(t);
   if (index < 0 || index >= days()) return false;
   for (const Interval& interval : IntervalsAt(index)) {

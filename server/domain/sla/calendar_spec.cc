@@ -13,6 +13,8 @@ namespace ticketing::domain {
 namespace {
 
 constexpr int64_t kDaySeconds = 24 * 60 * 60;
+// One exception covers at most 366 dates (a year, leap day included): a mistyped end_date
+// (the wrong year) is refused instead of silently turning years into holidays.
 constexpr int64_t kMaxExceptionDays = 366;
 
 absl::Status Invalid(absl::string_view field, absl::string_view problem) {
@@ -33,6 +35,7 @@ absl::StatusOr<int64_t> ParseTimeOfDay(absl::string_view field, absl::string_vie
   if (!ok || seconds > kDaySeconds) {
     return Invalid(field, absl::StrCat("'", text, "' is not a time of day HH:MM or HH:MM:SS"));
   }
+  // As a start, 24:00 would be the next date's 00:00 filed under this date.
   if (seconds == kDaySeconds && !is_end) return Invalid(field, "24:00 can only end an interval");
   return seconds;
 }
@@ -44,6 +47,8 @@ absl::StatusOr<std::vector<int64_t>> ParseInterval(absl::string_view field,
   TKT_ASSIGN_OR_RETURN(int64_t end,
                        ParseTimeOfDay(absl::StrCat(field, ".end"), interval.end(), true));
   if (end <= start) end += kDaySeconds;  // a night shift ends the next day
+  // Shorter than 24 hours, a shift reaches at most into the next date, which is why
+  // BusinessCalendar::WorkingIntervals looks only one date back.
   if (end - start >= kDaySeconds) {
     return Invalid(field, "must be shorter than 24 hours (use 00:00-24:00 for a whole day)");
   }
@@ -59,6 +64,9 @@ absl::Status ParseIntervals(absl::string_view field,
                          ParseInterval(absl::StrCat(field, ".intervals[", i, "]"), in[i]));
     out.push_back({bounds[0], bounds[1]});
   }
+  // Sorted by start, as WorkingIntervals and the prefix sums expect. Only this date's own
+  // intervals are checked: a night shift from the day before may still overlap them, and
+  // BusinessCalendar::WorkingIntervals merges that overlap.
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start < b.start; });
   for (size_t i = 1; i < out.size(); ++i) {
     if (out[i].start < out[i - 1].end) return Invalid(field, "working intervals overlap");
@@ -96,10 +104,13 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::Create(const v1::BusinessCale
     if (hours.day() == v1::WEEKDAY_UNSPECIFIED || !v1::Weekday_IsValid(hours.day())) {
       return Invalid(day_field + ".day", "must be a weekday");
     }
+    // Weekday enum values run 1 (Monday) to 7 (Sunday); weekly_ is indexed from Monday = 0.
     DaySchedule& schedule = calendar.weekly_[hours.day() - 1];
     if (!schedule.empty()) return Invalid(day_field + ".day", "weekday listed twice");
     TKT_RETURN_IF_ERROR(ParseIntervals(day_field, hours.intervals(), schedule));
   }
+  // Local 00:00-24:00 maps to real instants, so a 24x7 day is 23 or 25 hours on DST dates.
+  // Exceptions still apply below: a 24x7 desk may close on a holiday.
   if (spec.always_open()) {
     for (DaySchedule& schedule : calendar.weekly_) schedule = {{0, kDaySeconds}};
   }
@@ -117,6 +128,7 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::Create(const v1::BusinessCale
     DaySchedule schedule;
     TKT_RETURN_IF_ERROR(ParseIntervals(ex_field, exception.intervals(), schedule));
     for (absl::CivilDay day = from; day <= to; ++day) {
+      // Two exceptions on one date would make the hours depend on their order: refused.
       if (!calendar.exceptions_.emplace(day, schedule).second) {
         return Invalid(ex_field, absl::StrCat(absl::FormatCivilTime(day),
                                               " is already covered by another exception"));
@@ -125,6 +137,7 @@ absl::StatusOr<BusinessCalendar> BusinessCalendar::Create(const v1::BusinessCale
   }
   if (last < first) return absl::InvalidArgumentError("calendar range: last day before first");
   calendar.first_ = first;
+  // One entry per date plus one: prefix_[days] is the total, the bound Add searches up to.
   calendar.prefix_.assign(last - first + 2, 0);
   calendar.BuildPrefix();
   return calendar;

@@ -28,6 +28,8 @@ absl::StatusOr<SlaConfigService::Compiled> SlaConfigService::Compile(
     absl::CivilDay first, absl::CivilDay last) {
   TKT_ASSIGN_OR_RETURN(std::unique_ptr<SlaPolicySet> set,
                        SlaPolicySet::Create(config.calendars(), config.sla_policies(), first, last));
+  // Every part compiles against this one set, so a version's escalation levels see its own
+  // calendars. Nothing is put in force here: a part that fails leaves all as they were.
   Compiled compiled;
   compiled.policies = std::move(set);
   for (SlaConfigPart* part : parts) {
@@ -59,6 +61,7 @@ absl::StatusOr<std::unique_ptr<SlaConfigService>> SlaConfigService::Load(
   if (stored) {
     current = *stored;
   } else {
+    // Version 0 is the file's set, whatever the file says: stored versions start at 1.
     current.set_version(0);
   }
   TKT_ASSIGN_OR_RETURN(Compiled compiled, Compile(current, parts, first, last));
@@ -88,9 +91,13 @@ absl::StatusOr<v1::SlaConfig> SlaConfigService::Replace(
   *next.mutable_sla_policies() = request.sla_policies();
   *next.mutable_escalation_levels() = request.escalation_levels();
   *next.mutable_escalation_rules() = request.escalation_rules();
+  // Compiled before taking mu_, so Get does not wait for it (about 20 ms per calendar). A
+  // stale request is refused below all the same.
   TKT_ASSIGN_OR_RETURN(Compiled compiled, Compile(next, parts_, first_, last_));
   // A set that would stop ticket intake is refused before anything changes.
   TKT_RETURN_IF_ERROR(compiled.policies->CheckWorkingTime(clock_.Now()));
+  // Check, store and install under one lock: two administrators never both replace the
+  // same version, and versions are stored in order.
   absl::MutexLock lock(&mu_);
   if (request.expected_version() != current_.version()) {
     return absl::AbortedError(absl::StrCat("expected_version: the SLA configuration is at version ",
@@ -101,6 +108,8 @@ absl::StatusOr<v1::SlaConfig> SlaConfigService::Replace(
   next.set_updated_by(actor.name);
   next.set_reason(request.reason());
   ToTimestamp(clock_.Now(), next.mutable_update_time());
+  // Stored before it is put in force: if the write fails nothing changes, so the set in
+  // force is always one the audit trail lists (and the one a restart loads).
   TKT_RETURN_IF_ERROR(store_.PutSlaConfig(next));
   clocks_.Replace(std::move(compiled.policies));
   for (const std::function<void()>& install : compiled.install_parts) install();
@@ -118,6 +127,8 @@ absl::StatusOr<v1::ListSlaConfigVersionsResponse> SlaConfigService::ListVersions
     absl::MutexLock lock(&mu_);
     version = current_.version();
   }
+  // The listing has no filters: the fingerprint of an empty request only tells this
+  // listing's tokens from other listings'. The cursor is the next version to read, downward.
   const uint64_t fingerprint = Fingerprint(v1::ListSlaConfigVersionsRequest());
   if (!request.page_token().empty()) {
     TKT_ASSIGN_OR_RETURN(auto cursor, DecodePageToken(request.page_token(), fingerprint));

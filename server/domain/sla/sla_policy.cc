@@ -19,6 +19,7 @@ absl::Status Invalid(absl::string_view field, absl::string_view problem) {
 
 absl::StatusOr<std::optional<absl::Duration>> ParseTarget(absl::string_view field,
                                                           const std::string& text) {
+  // Empty: the policy has no such clock (a ticket of it never runs one).
   if (text.empty()) return std::nullopt;
   absl::Duration target;
   if (!absl::ParseDuration(text, &target) || target <= absl::ZeroDuration()) {
@@ -45,6 +46,7 @@ bool SlaPolicy::Pauses(v1::TicketStatus status) const {
 
 bool SlaPolicy::Matches(const v1::Ticket& ticket, v1::ServiceTier tier) const {
   const v1::SlaSelector& match = spec.match();
+  // Until accounts carry a tier, a ticket counts as STANDARD (docs/sla.md, SLA policies).
   if (tier == v1::SERVICE_TIER_UNSPECIFIED) tier = v1::SERVICE_TIER_STANDARD;
   return Accepts(match.tiers(), tier) && Accepts(match.kinds(), ticket.kind()) &&
          Accepts(match.priorities(), ticket.priority()) &&
@@ -71,6 +73,8 @@ absl::StatusOr<std::unique_ptr<SlaPolicySet>> SlaPolicySet::Create(
     const v1::SlaPolicy& spec = policies[i];
     SlaPolicy policy;
     policy.spec = spec;
+    // A fingerprint of this policy's content, stable across processes: a ticket's
+    // sla_policy_version changes when its own policy's text does, not with every new set.
     policy.version = Fingerprint(spec);
     TKT_RETURN_IF_ERROR(CheckIdentifier(field + ".name", spec.name(), true));
     if (!names.insert(spec.name()).second) return Invalid(field + ".name", "duplicate policy name");
@@ -82,6 +86,7 @@ absl::StatusOr<std::unique_ptr<SlaPolicySet>> SlaPolicySet::Create(
     TKT_ASSIGN_OR_RETURN(policy.first_response, ParseTarget(field + ".first_response", spec.first_response()));
     TKT_ASSIGN_OR_RETURN(policy.next_update, ParseTarget(field + ".next_update", spec.next_update()));
     TKT_ASSIGN_OR_RETURN(policy.resolution, ParseTarget(field + ".resolution", spec.resolution()));
+    // At 100 the warning would come with the breach; 0 means the default.
     if (spec.warning_percent() < 0 || spec.warning_percent() > 99) {
       return Invalid(field + ".warning_percent", "must be between 1 and 99 (0: default 75)");
     }
@@ -92,12 +97,17 @@ absl::StatusOr<std::unique_ptr<SlaPolicySet>> SlaPolicySet::Create(
       }
       policy.pause_statuses.push_back(static_cast<v1::TicketStatus>(status));
     }
+    // By default only waiting for the customer stops the clocks; waiting for our own spare
+    // parts does not: our parts are our problem (docs/sla.md, SLA policies).
     if (policy.pause_statuses.empty()) policy.pause_statuses = {v1::TICKET_STATUS_WAITING_CUSTOMER};
     set->policies_.push_back(std::move(policy));
   }
   return set;
 }
 
+// The longest target suffices: a calendar that can count it from `now` can count every
+// shorter one. This is a check from `now` only; clocks that start later (next update,
+// a reopened resolution) may still run past the calendar's last date.
 absl::Status SlaPolicySet::CheckWorkingTime(absl::Time now) const {
   for (size_t i = 0; i < policies_.size(); ++i) {
     const SlaPolicy& policy = policies_[i];
@@ -117,6 +127,8 @@ absl::Status SlaPolicySet::CheckWorkingTime(absl::Time now) const {
   return absl::OkStatus();
 }
 
+// First match in config order, so specific policies go first and a catch-all last
+// (docs/sla.md, SLA policies).
 const SlaPolicy* SlaPolicySet::Select(const v1::Ticket& ticket, v1::ServiceTier tier) const {
   for (const SlaPolicy& policy : policies_) {
     if (policy.Matches(ticket, tier)) return &policy;

@@ -49,6 +49,8 @@ std::string Derivation(const v1::SlaClock& c, absl::string_view calendar) {
         return absl::StrCat("the date promised at ", Rfc3339(FromTimestamp(c.start_time())), ": ",
                             Rfc3339(FromTimestamp(c.due_time())));
       }
+      // For a clock whose (re-targeted) target was used up before this segment the sum is
+      // negative: its due time comes from the counted segments, not from this subtraction.
       return absl::StrCat("target ", d(c.target()), " - elapsed ", d(c.elapsed()), " = ",
                           absl::FormatDuration(FromDurationProto(c.target()) - FromDurationProto(c.elapsed())),
                           " of business time from ", Rfc3339(FromTimestamp(c.segment_start())),
@@ -66,6 +68,8 @@ std::vector<v1::SlaSegment> Segments(absl::string_view name, const std::vector<v
   for (const v1::TicketEvent& event : events) {
     for (const v1::FieldChange& change : event.changes()) {
       v1::SlaClockState state;
+      // The exact field with a state as its value: "sla.<name>.warning" and the breach-age
+      // records are not segments.
       if (change.field() != field ||
           !v1::SlaClockState_Parse(absl::StrCat("SLA_CLOCK_STATE_", change.new_value()), &state)) {
         continue;
@@ -95,10 +99,12 @@ absl::StatusOr<v1::Ticket> SlaService::SetCommittedDate(
     v1::Ticket& next = draft.next;
     v1::TicketEvent& event = draft.event;
     const absl::Time now = draft.now;
+    // RESOLVED counts as open (it may reopen) but leaves no work to promise a date for.
     if (!IsOpen(current.status()) || current.status() == v1::TICKET_STATUS_RESOLVED) {
       return absl::FailedPreconditionError(absl::StrCat(
           "ticket ", current.id(), " is ", StatusName(current.status()), ": promise a date only for open work"));
     }
+    // A date already past would start the clock warned and breached at once.
     if (committed <= now) {
       return absl::InvalidArgumentError(absl::StrCat("committed_time: must be in the future (now ",
                                                      Rfc3339(now), ")"));
@@ -108,6 +114,8 @@ absl::StatusOr<v1::Ticket> SlaService::SetCommittedDate(
                  Rfc3339(committed));
     ToTimestamp(committed, next.mutable_committed_time());
     event.set_type(v1::EVENT_TYPE_COMMITTED_DATE);
+    // Telling the customer a date is a customer-visible event: SlaRule then meets a first
+    // response still running and restarts next update, in this same change.
     event.set_visibility(v1::VISIBILITY_CUSTOMER);
     event.set_reason(request.reason());
     clocks_.SetCommittedDate(next, committed, event, now);
@@ -134,6 +142,8 @@ absl::StatusOr<v1::SlaExplanation> SlaService::ExplainSla(const Principal& actor
   explanation.set_sla_policy(ticket.sla_policy());
   const std::shared_ptr<const SlaPolicySet> policies = clocks_.policies();
   const SlaPolicy* policy = policies->Find(ticket.sla_policy());
+  // The calendar of the policy as it reads now; earlier segments may have counted on
+  // another (each clock's counted segments name theirs).
   if (policy != nullptr) explanation.set_calendar(policy->spec.calendar());
   for (const v1::SlaClock& clock : ticket.sla_clocks()) {
     v1::ClockExplanation* out = explanation.add_clocks();

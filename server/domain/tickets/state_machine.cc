@@ -11,6 +11,8 @@ namespace {
 
 using v1::TicketStatus;
 
+// The edges of the table in state_machine.h; docs/api.md repeats it: keep the three in
+// step (state_machine_test.cc checks every pair).
 std::vector<TicketStatus> Targets(TicketStatus from) {
   switch (from) {
     case v1::TICKET_STATUS_NEW:
@@ -52,6 +54,8 @@ absl::Status CheckTransition(v1::TicketStatus from, v1::TicketStatus to) {
   if (std::find(targets.begin(), targets.end(), to) != targets.end()) return absl::OkStatus();
   std::vector<std::string> names;
   for (TicketStatus t : targets) names.push_back(StatusName(t));
+  // The message lists the legal targets so the caller can correct the request without the
+  // docs at hand.
   return absl::FailedPreconditionError(absl::StrCat(
       "illegal transition from ", StatusName(from), " to ", StatusName(to), "; from ",
       StatusName(from), " a ticket may move to: ",
@@ -59,6 +63,9 @@ absl::Status CheckTransition(v1::TicketStatus from, v1::TicketStatus to) {
 }
 
 v1::TicketStatus StatusAfterAssignment(v1::TicketStatus status, bool has_new_assignee) {
+  // A new owner has not started yet: work in progress goes back to ASSIGNED (NEW without an
+  // owner). Reassigning does not end a wait for the customer or for parts, and a resolved
+  // ticket awaits verification, not work: those keep their status.
   switch (status) {
     case v1::TICKET_STATUS_NEW:
     case v1::TICKET_STATUS_ASSIGNED:
@@ -72,6 +79,7 @@ v1::TicketStatus StatusAfterAssignment(v1::TicketStatus status, bool has_new_ass
 
 absl::Status CheckOpen(const v1::Ticket& ticket, absl::string_view what) {
   if (IsOpen(ticket.status())) return absl::OkStatus();
+  // Only a CLOSED ticket can be reopened (CANCELLED is terminal), so only it gets the hint.
   return absl::FailedPreconditionError(absl::StrCat("cannot ", what, " ticket ", ticket.id(),
                                                     ": it is ", StatusName(ticket.status()),
                                                     ticket.status() == v1::TICKET_STATUS_CLOSED

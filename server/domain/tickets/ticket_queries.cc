@@ -13,6 +13,8 @@
 namespace ticketing::domain {
 namespace {
 
+// The most tickets or events one page holds (docs/api.md): bounds a response's size and
+// the work of one call, whatever the caller asks.
 constexpr int kMaxPageSize = 500;
 
 // page_size 0 means `default_size`; above the maximum is lowered to it (AIP-158).
@@ -59,6 +61,7 @@ absl::StatusOr<storage::TicketFilter> FilterOf(const v1::ListTicketsRequest& req
 
 absl::StatusOr<v1::Ticket> TicketQueries::Get(const Principal& actor,
                                               const v1::GetTicketRequest& request) {
+  // Every role reads every ticket (docs/api.md, "Roles"): no check against the ticket.
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
   return core_.Load("id", request.id());
 }
@@ -84,6 +87,9 @@ absl::StatusOr<TicketPage> TicketQueries::ListPage(const Principal& actor,
   TKT_ASSIGN_OR_RETURN(query.filter, FilterOf(request));
   query.limit = page_size;
   query.serialized = true;
+  // The token is bound to the filters but not to page_size (nor to the token itself), so a
+  // caller may change the page size while paging; a token replayed with other filters is
+  // refused.
   v1::ListTicketsRequest filters_only = request;
   filters_only.clear_page_size();
   filters_only.clear_page_token();
@@ -92,6 +98,9 @@ absl::StatusOr<TicketPage> TicketQueries::ListPage(const Principal& actor,
     TKT_ASSIGN_OR_RETURN(auto cursor, DecodePageToken(request.page_token(), fingerprint));
     query.after = storage::Position{static_cast<int64_t>(cursor.first), cursor.second};
   }
+  // A page may be short, even empty, and still carry a token: the store bounds the entries one
+  // call examines (docs/architecture.md, "Listing") and resumes from the last one examined.
+  // A ticket's position never changes, so paging is stable while tickets change.
   TKT_ASSIGN_OR_RETURN(storage::TicketListResult result, core_.store().ListTickets(query));
   TicketPage page;
   page.tickets = std::move(result.records);
@@ -106,7 +115,9 @@ absl::StatusOr<v1::ListTicketEventsResponse> TicketQueries::ListEvents(
     const Principal& actor, const v1::ListTicketEventsRequest& request) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
   TKT_ASSIGN_OR_RETURN(const int page_size, PageSize(request.page_size(), 100));
+  // Loaded first so that an unknown ticket is NOT_FOUND rather than an empty history.
   TKT_ASSIGN_OR_RETURN(const v1::Ticket ticket, core_.Load("ticket_id", request.ticket_id()));
+  // A token belongs to one ticket's history.
   v1::ListTicketEventsRequest filters_only;
   filters_only.set_ticket_id(request.ticket_id());
   const uint64_t fingerprint = Fingerprint(filters_only);
@@ -115,6 +126,8 @@ absl::StatusOr<v1::ListTicketEventsResponse> TicketQueries::ListEvents(
     TKT_ASSIGN_OR_RETURN(auto cursor, DecodePageToken(request.page_token(), fingerprint));
     after_sequence = static_cast<int64_t>(cursor.first);
   }
+  // One more than the page: whether another page follows is known without a second read,
+  // so the last page carries no token.
   TKT_ASSIGN_OR_RETURN(std::vector<v1::TicketEvent> events,
                        core_.store().ListEvents(*ParseTicketId(ticket.id()), after_sequence,
                                          page_size + 1));
@@ -132,6 +145,7 @@ absl::StatusOr<v1::ListTicketEventsResponse> TicketQueries::ListEvents(
 absl::StatusOr<v1::VerifyStoreResponse> TicketQueries::VerifyStore(const Principal& actor,
                                                                    const Interrupt& interrupt) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kVerifyStore, nullptr));
+  // Checked only before the scan: the store's check runs to its end once started.
   TKT_RETURN_IF_ERROR(interrupt.Check());
   TKT_ASSIGN_OR_RETURN(storage::VerifyReport report, core_.store().Verify());
   v1::VerifyStoreResponse response;
