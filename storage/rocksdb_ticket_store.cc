@@ -80,6 +80,12 @@ struct IndexCursor {
 
 absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> RocksDbTicketStore::Open(
     const std::string& path, StoreOptions options) {
+  // At 0 a trim would delete the newest record too, and the sequences (read back from the
+  // last record at open) would start again from 1 after a restart.
+  if (options.commit_log_retention < 1) {
+    return absl::InvalidArgumentError(absl::StrCat("commit_log_retention must be at least 1, not ",
+                                                   options.commit_log_retention));
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   const std::shared_ptr<rocksdb::Cache> cache = NewBlockCache(options.block_cache_bytes);
   for (const std::string& name : FamilyNames()) {

@@ -31,7 +31,8 @@ struct StoreOptions {
   // Told of every durable write (ticket changes, alerts, accounts), in commit order. Null:
   // nobody. Must outlive the store.
   CommitObserver* observer = nullptr;
-  // The commit log keeps about this many of the latest records (trimmed every 1,024).
+  // The commit log keeps about this many of the latest records (trimmed every 1,024); at
+  // least 1 (Open refuses less with INVALID_ARGUMENT).
   int64_t commit_log_retention = 100000;
   // Sets on a version 1 ticket what schema version 2 added to every ticket: its tier and
   // its work order, which the domain decides (queues/work_order.h). Needed only to open a

@@ -238,8 +238,9 @@ class AccountStore {
   // Up to `limit` events of the account with sequence > after_sequence, oldest first.
   virtual absl::StatusOr<std::vector<v1::AccountEvent>> ListAccountEvents(
       const std::string& account_id, int64_t after_sequence, int limit) = 0;
-  // Every pending tier move (interrupted by a crash, or not finished yet), oldest account
-  // version first per account.
+  // Every pending tier move (interrupted by a crash, or not finished yet), in key order:
+  // by account, then by the version's decimal text (so "@10" before "@9"). The order does
+  // not matter: each move gives the tickets the tier in force when they are changed.
   virtual absl::StatusOr<std::vector<RetierJob>> ListRetierJobs() = 0;
 };
 

@@ -88,8 +88,10 @@ Endpoints::Endpoints(const Services& services)
           },
           TKT_CALL(dispatcher, Propose)},
       set_technician_availability(
+          // A setting, not a ticket: its own synced write on a pool thread, so that it
+          // never holds the writer's batches up for a WAL sync.
           Make<v1::SetTechnicianAvailabilityRequest, v1::TechnicianAvailability>(
-              CallKind::kWrite, TKT_CALL(dispatcher, SetAvailability))),
+              CallKind::kBlocking, TKT_CALL(dispatcher, SetAvailability))),
 
       verify_store(Make<v1::VerifyStoreRequest, v1::VerifyStoreResponse>(
           CallKind::kScan,

@@ -7,8 +7,9 @@
 
 namespace ticketing {
 
-// Tells the current time. Inject `const Clock&`; only RealClock calls absl::Now(), so tests
-// move time with a fake instead of sleeping. Implementations must be thread-safe.
+// Tells the current time. Inject `const Clock&`: no business rule calls absl::Now() (only
+// RealClock, and the log's timestamps and main's start-up timing, which decide nothing),
+// so tests move time with a fake instead of sleeping. Implementations must be thread-safe.
 class Clock {
  public:
   virtual ~Clock() = default;

@@ -80,6 +80,12 @@ bool FollowerThread::WaitForApplied(int64_t sequence, absl::Duration timeout) co
   return mu_.AwaitWithTimeout(absl::Condition(&done), timeout);
 }
 
+absl::StatusOr<int64_t> CommitFollower::Rebuild(storage::CommitLog&) {
+  return absl::FailedPreconditionError(
+      "the commit log no longer holds the records after this follower's cursor, and it "
+      "cannot rebuild from the store");
+}
+
 void FollowerThread::Loop() {
   // Read in pages, so a follower far behind never holds more than this many records at once.
   constexpr int kReadAtOnce = 256;
@@ -87,7 +93,18 @@ void FollowerThread::Loop() {
     absl::StatusOr<std::vector<storage::CommitRecord>> records =
         log_.ReadCommits(applied(), kReadAtOnce);
     absl::Status failed = records.status();
-    if (failed.ok()) {
+    if (absl::IsOutOfRange(failed)) {
+      // Trimmed past the cursor: only the store as it is now can bring the follower back.
+      absl::StatusOr<int64_t> rebuilt = follower_.Rebuild(log_);
+      if (rebuilt.ok()) {
+        LogInfo("commit follower rebuilt from the store",
+                {{"follower", name_}, {"after", std::to_string(*rebuilt)}});
+        absl::MutexLock lock(&mu_);
+        applied_ = *rebuilt;
+        continue;
+      }
+      failed = rebuilt.status();
+    } else if (failed.ok()) {
       for (const storage::CommitRecord& record : *records) {
         // The cursor moves only past a record applied, so a failure retries that same record.
         failed = follower_.Apply(record);
@@ -100,8 +117,8 @@ void FollowerThread::Loop() {
       LogError("commit follower failed; retrying",
                {{"follower", name_}, {"after", std::to_string(applied())},
                 {"status", failed.ToString()}});
-      // A failing follower waits before retrying: a persistent error (the store, or OUT_OF_RANGE
-      // when the log was trimmed past its cursor) is retried and logged at this pace, forever.
+      // A failing follower waits before retrying: a persistent error (the store, or a
+      // follower that cannot rebuild) is retried and logged at this pace, forever.
       stop_.WaitForNotificationWithTimeout(retry_after_);
       continue;
     }

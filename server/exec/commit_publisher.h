@@ -59,6 +59,14 @@ class CommitFollower {
   // with it, and start from there). An error is retried, with the same record, a little
   // later (FollowerThread's retry_after).
   virtual absl::Status Apply(const storage::CommitRecord& record) = 0;
+  // Called instead of Apply when the records after the follower's cursor are no longer in
+  // the log (it was further behind than the retention): rebuilds the follower's state from
+  // the store as it is now and returns the commit sequence that state includes. Read
+  // `log.LastCommitSequence()` before reading the store, so that nothing committed
+  // meanwhile is skipped (it may be applied twice: Apply must bear that). An error is
+  // retried like Apply's. The default cannot rebuild: FAILED_PRECONDITION, logged and
+  // retried.
+  virtual absl::StatusOr<int64_t> Rebuild(storage::CommitLog& log);
 };
 
 // Runs one follower on a thread of its own from `start_after`: reads the commit log after

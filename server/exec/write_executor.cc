@@ -19,6 +19,7 @@ void WriteExecutor::Start() {
     absl::MutexLock lock(&mu_);
     if (running_) return;
     stopping_ = false;
+    draining_ = false;
     writer_done_ = false;
     committer_done_ = false;
     running_ = true;  // from now on work queues for the writer
@@ -42,6 +43,11 @@ void WriteExecutor::Start() {
     AnswererLoop();
   });
   bound.WaitForNotification();
+}
+
+bool WriteExecutor::draining() const {
+  absl::MutexLock lock(&mu_);
+  return draining_;
 }
 
 void WriteExecutor::Stop() {
@@ -130,7 +136,11 @@ void WriteExecutor::WriterLoop() {
         // Unbind only once the committer has written everything: until then a write
         // straight to the inner store could race the batch in flight.
         auto written = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return written_ == handed_; };
+        draining_ = true;
         mu_.Await(absl::Condition(&written));
+        // The wait released mu_: work queued meanwhile (running_ was still set) is run
+        // before the writer leaves, or nobody would ever take it.
+        if (!queue_.empty()) continue;
         store_.UnbindWriter();
         running_ = false;
         writer_done_ = true;

@@ -60,9 +60,13 @@ class WriteExecutor final : public WriteRunner {
 
   // Starts the threads; from then on ticket writes must go through them.
   void Start();
-  // Runs and answers everything queued, then stops the threads. Afterwards work runs on
-  // the caller's thread, as before Start.
+  // Runs and answers everything queued, then stops the threads. Work submitted while Stop
+  // runs is run and answered too. Afterwards work runs on the caller's thread, as before
+  // Start.
   void Stop();
+  // True once Stop() has begun and the writer has run everything queued until then: it
+  // waits only for the last write to be durable (what is submitted now still runs).
+  bool draining() const;
 
   // Queues `work`; `done` gets its result once the batch holding it is durable (on the
   // answerer thread: it must not block). Before Start or after Stop both run at once on
@@ -148,6 +152,7 @@ class WriteExecutor final : public WriteRunner {
   int64_t handed_ ABSL_GUARDED_BY(mu_) = 0;   // batches handed to the committer
   int64_t written_ ABSL_GUARDED_BY(mu_) = 0;  // of which written
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool draining_ ABSL_GUARDED_BY(mu_) = false;
   bool writer_done_ ABSL_GUARDED_BY(mu_) = false;
   Stats stats_ ABSL_GUARDED_BY(mu_);
 };

@@ -327,6 +327,15 @@ TEST(CommitLogTest, EveryWriteIsLoggedInOrderWithWhatItChangedAndTheObserverHear
   EXPECT_EQ(observer.records.back().sequence(), 5);
 }
 
+TEST(CommitLogTest, ARetentionBelowOneIsRefused) {
+  const std::string dir = ::testing::TempDir() + "/commit_log_retention_0";
+  std::filesystem::remove_all(dir);
+  StoreOptions options;
+  options.commit_log_retention = 0;
+  EXPECT_THAT(RocksDbTicketStore::Open(dir, options),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("commit_log_retention")));
+}
+
 TEST(CommitLogTest, RecordsBeyondTheRetentionAreTrimmedAndReadingThemIsOutOfRange) {
   const std::string dir = ::testing::TempDir() + "/commit_log_trim";
   std::filesystem::remove_all(dir);

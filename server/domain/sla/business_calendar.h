@@ -23,8 +23,9 @@ namespace ticketing::domain {
 // shorter that day.
 //
 // Every query costs O(log days) plus the intervals of one or two days, whatever the span:
-// construction precomputes the business seconds before each local date of the supported
-// range (one int64 per day, about 290 KiB for the default hundred years).
+// construction precomputes, for each local date of the supported range, the business
+// seconds before it, its start instant and its working intervals (about 3 MB and 20 ms per
+// calendar for the default hundred years).
 //
 // Local times that do not exist (skipped by a DST jump) map to the instant of the jump;
 // local times that occur twice map to the first occurrence.

@@ -20,9 +20,11 @@ namespace ticketing::domain {
 //     customer-visible event while the ticket is open; resolution stops it.
 //   - resolution starts at creation; met at RESOLVED; runs on after REOPENED.
 //   - all clocks stand still in the policy's pause statuses; CLOSED/CANCELLED stop them.
-//   - when priority, kind, region or product change, the policy is chosen again and each
-//     running clock takes the smaller of its target and the new one: an upgrade tightens
-//     the promise, a downgrade never loosens it. Elapsed time and past pauses are kept.
+//   - when priority, kind, region, product or service tier change, the policy is chosen
+//     again and each running clock takes the smaller of its target and the new one: an
+//     upgrade tightens the promise, a downgrade never loosens it. Elapsed time and past
+//     pauses are kept; a clock that already used more than its new target is due when
+//     that ran out (found in its counted segments), and an overdue due time never moves.
 //   - a warning / breach is recorded (Fire) once its instant has passed.
 // Every clock state change is recorded in the event as a FieldChange "sla.<clock>".
 // A ticket whose policy is no longer in the set takes the first matching one at its next

@@ -92,8 +92,9 @@ PriorityDecision PriorityRules::Decide(v1::Impact impact, v1::Urgency urgency,
   decision.priority = static_cast<v1::Priority>(std::max(1, static_cast<int>(base) - raise));
   decision.reason = matrix;
   if (decision.priority != base) {
-    absl::StrAppend(&decision.reason, ", raised ", static_cast<int>(base) - decision.priority,
-                    raise == 1 ? " level" : " levels", " for a ",
+    const int raised = static_cast<int>(base) - decision.priority;
+    absl::StrAppend(&decision.reason, ", raised ", raised, raised == 1 ? " level" : " levels",
+                    " for a ",
                     Short(v1::ServiceTier_Name(tier), "SERVICE_TIER_"), " account");
   }
   return decision;

@@ -36,8 +36,8 @@ std::vector<v1::TicketStatus> AllowedTransitions(v1::TicketStatus from);
 // targets.
 absl::Status CheckTransition(v1::TicketStatus from, v1::TicketStatus to);
 
-// The status after the assignee changes from `old_assignee` to `new_assignee` on a ticket in
-// `status`: a new owner of NEW / ASSIGNED / IN_PROGRESS / REOPENED work starts at ASSIGNED;
+// The status after the assignee of a ticket in `status` changes (`has_new_assignee`: to
+// someone; false: cleared): a new owner of NEW / ASSIGNED / IN_PROGRESS / REOPENED work starts at ASSIGNED;
 // clearing the owner of such work returns it to NEW; waiting and resolved tickets keep
 // their status.
 v1::TicketStatus StatusAfterAssignment(v1::TicketStatus status, bool has_new_assignee);

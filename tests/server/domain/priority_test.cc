@@ -1,5 +1,6 @@
 #include "server/domain/tickets/priority.h"
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
 namespace ticketing::domain {
@@ -27,6 +28,22 @@ TEST(PriorityTest, MatrixGivesTheDocumentedPriorities) {
 TEST(PriorityTest, UnspecifiedImpactAndUrgencyCountAsMedium) {
   EXPECT_EQ(PriorityFromMatrix(v1::IMPACT_UNSPECIFIED, v1::URGENCY_UNSPECIFIED), v1::PRIORITY_P3);
   EXPECT_EQ(PriorityFromMatrix(v1::IMPACT_HIGH, v1::URGENCY_UNSPECIFIED), v1::PRIORITY_P2);
+}
+
+TEST(PriorityTest, TheReasonCountsTheLevelsActuallyRaisedNotTheConfiguredRaise) {
+  v1::PriorityConfig config;
+  config.set_key_account_raise(2);
+  const absl::StatusOr<PriorityRules> rules = PriorityRules::Create(config);
+  ASSERT_TRUE(rules.ok()) << rules.status();
+  // P2 raised by 2 is capped at P1: one level.
+  const PriorityDecision capped = rules->Decide(v1::IMPACT_HIGH, v1::URGENCY_MEDIUM,
+                                                v1::TICKET_KIND_REPAIR, v1::SERVICE_TIER_KEY);
+  EXPECT_EQ(capped.priority, v1::PRIORITY_P1);
+  EXPECT_THAT(capped.reason, ::testing::EndsWith(", raised 1 level for a KEY account"));
+  const PriorityDecision full = rules->Decide(v1::IMPACT_MEDIUM, v1::URGENCY_MEDIUM,
+                                              v1::TICKET_KIND_REPAIR, v1::SERVICE_TIER_KEY);
+  EXPECT_EQ(full.priority, v1::PRIORITY_P1);
+  EXPECT_THAT(full.reason, ::testing::EndsWith(", raised 2 levels for a KEY account"));
 }
 
 }  // namespace

@@ -60,11 +60,12 @@ class RecordingFollower final : public CommitFollower {
 
 class CommitPublisherTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Open(storage::StoreOptions()); }
+  void Open(storage::StoreOptions options) {
+    store_.reset();
     dir_ = ::testing::TempDir() + "/publisher_" +
            ::testing::UnitTest::GetInstance()->current_test_info()->name();
     std::filesystem::remove_all(dir_);
-    storage::StoreOptions options;
     options.observer = &publisher_;
     auto store = storage::RocksDbTicketStore::Open(dir_, options);
     ASSERT_THAT(store, IsOk());
@@ -129,6 +130,64 @@ TEST_F(CommitPublisherTest, AFailedApplyIsRetriedWithTheSameRecord) {
   ASSERT_TRUE(thread.WaitForApplied(2, absl::Seconds(10)));
   EXPECT_EQ(follower.failed(), 1);
   EXPECT_THAT(follower.applied(), ElementsAre(1, 2));
+}
+
+// Rebuilds by taking the log's last sequence as its state (a real follower reads the store
+// after it); counts its rebuilds.
+class RebuildingFollower final : public CommitFollower {
+ public:
+  absl::Status Apply(const storage::CommitRecord& record) override {
+    absl::MutexLock lock(&mu_);
+    applied_.push_back(record.sequence());
+    return absl::OkStatus();
+  }
+  absl::StatusOr<int64_t> Rebuild(storage::CommitLog& log) override {
+    absl::MutexLock lock(&mu_);
+    rebuilt_from_ = log.LastCommitSequence();
+    return rebuilt_from_;
+  }
+  std::vector<int64_t> applied() {
+    absl::MutexLock lock(&mu_);
+    return applied_;
+  }
+  int64_t rebuilt_from() {
+    absl::MutexLock lock(&mu_);
+    return rebuilt_from_;
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<int64_t> applied_ ABSL_GUARDED_BY(mu_);
+  int64_t rebuilt_from_ ABSL_GUARDED_BY(mu_) = -1;
+};
+
+TEST_F(CommitPublisherTest, AFollowerBehindTheRetentionRebuildsFromTheStoreThenFollowsOn) {
+  storage::StoreOptions options;
+  options.sync_writes = false;  // 1,100 writes
+  options.commit_log_retention = 100;
+  Open(options);
+  for (int i = 0; i < 1100; ++i) Commit();  // trimmed at 1,024: records 1-924 are gone
+  RebuildingFollower follower;
+  FollowerThread thread("test-follower", follower, *store_, publisher_, 0, absl::Milliseconds(1));
+  ASSERT_TRUE(thread.WaitForApplied(1100, absl::Seconds(10)));
+  EXPECT_EQ(follower.rebuilt_from(), 1100);
+  EXPECT_THAT(follower.applied(), ::testing::IsEmpty()) << "nothing before the rebuild applied";
+  Commit();
+  ASSERT_TRUE(thread.WaitForApplied(1101, absl::Seconds(10)));
+  EXPECT_THAT(follower.applied(), ElementsAre(1101));
+}
+
+TEST_F(CommitPublisherTest, AFollowerThatCannotRebuildStaysWhereItWasAndAppliesNothing) {
+  storage::StoreOptions options;
+  options.sync_writes = false;
+  options.commit_log_retention = 100;
+  Open(options);
+  for (int i = 0; i < 1100; ++i) Commit();
+  RecordingFollower follower;  // no Rebuild: the default refuses
+  FollowerThread thread("test-follower", follower, *store_, publisher_, 0, absl::Milliseconds(1));
+  EXPECT_FALSE(thread.WaitForApplied(1, absl::Milliseconds(200)));
+  EXPECT_EQ(thread.applied(), 0);
+  EXPECT_THAT(follower.applied(), ::testing::IsEmpty());
 }
 
 TEST_F(CommitPublisherTest, WaitersWakeOnACommitOrAnAlertAndAllReturnOnceClosed) {

@@ -316,5 +316,23 @@ TEST_F(WriteExecutorTest, StopAnswersEverythingQueuedThenWorkRunsOnTheCaller) {
   EXPECT_NE(*real_->GetRequest("after-stop"), std::nullopt);
 }
 
+TEST_F(WriteExecutorTest, WorkSubmittedWhileStopWaitsForTheLastWriteIsStillAnswered) {
+  failing_->HoldCommits();  // the last batch stays on the disk while Stop() waits for it
+  Answers first;
+  SubmitCreate(Request("last-batch"), first);
+  failing_->AwaitHeldCommit();
+  std::thread stopper([&] { executor_->Stop(); });
+  // Stop() has the writer wait for the committer; work queued meanwhile must not be left
+  // in a queue nobody takes once the writer exits.
+  while (!executor_->draining()) std::this_thread::yield();
+  Answers late;
+  SubmitCreate(Request("while-stopping"), late);
+  failing_->ReleaseCommits();
+  stopper.join();
+  EXPECT_THAT(first.Wait(1), Each(IsOk()));
+  EXPECT_EQ(late.count(), 1u) << "answered by the time Stop() returned";
+  EXPECT_NE(*real_->GetRequest("while-stopping"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace ticketing::domain
