@@ -48,8 +48,10 @@ absl::StatusOr<std::vector<int64_t>> ParseInterval(absl::string_view field,
                        ParseTimeOfDay(absl::StrCat(field, ".end"), interval.end(), true));
   if (end <= start) end += kDaySeconds;  // a night shift ends the next day
   // Shorter than 24 hours, a shift reaches at most into the next date, which is why
-  // BusinessCalendar::WorkingIntervals looks only one date back.
-  if (end - start >= kDaySeconds) {
+  // BusinessCalendar::WorkingIntervals looks only one date back. The whole date,
+  // 00:00-24:00, is the one 24-hour interval: it stays within its date.
+  const bool whole_date = start == 0 && end == kDaySeconds;
+  if (end - start >= kDaySeconds && !whole_date) {
     return Invalid(field, "must be shorter than 24 hours (use 00:00-24:00 for a whole day)");
   }
   return std::vector<int64_t>{start, end};

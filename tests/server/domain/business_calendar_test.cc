@@ -176,6 +176,37 @@ TEST(BusinessCalendarDstTest, TwentyFourSevenCountsRealHoursAcrossDstInNewYorkAn
               IsOkAndHolds(absl::Hours(25)));
 }
 
+TEST(BusinessCalendarDstTest, WholeDaysFromMidnightToMidnightCountLikeAlwaysOpen) {
+  v1::BusinessCalendar spec;
+  spec.set_name("whole-days");
+  spec.set_time_zone("Europe/Berlin");
+  for (v1::Weekday day : {v1::WEEKDAY_MONDAY, v1::WEEKDAY_TUESDAY, v1::WEEKDAY_WEDNESDAY,
+                          v1::WEEKDAY_THURSDAY, v1::WEEKDAY_FRIDAY, v1::WEEKDAY_SATURDAY,
+                          v1::WEEKDAY_SUNDAY}) {
+    AddDay(spec, day, {Hours("00:00", "24:00")});
+  }
+  auto calendar = BusinessCalendar::Create(spec, "calendar", absl::CivilDay(2026, 1, 1),
+                                           absl::CivilDay(2026, 12, 31));
+  ASSERT_THAT(calendar, IsOk());
+  const BusinessCalendar always = Always("Europe/Berlin");
+  // Across the fall-back date (25 hours) and a plain week, hour for hour the same.
+  const absl::Time from = Local("Europe/Berlin", 2026, 10, 23, 9, 30);
+  for (absl::Duration add : {absl::Hours(1), absl::Hours(40), absl::Hours(24 * 9 + 5)}) {
+    EXPECT_EQ(*calendar->Add(from, add), *always.Add(from, add)) << add;
+  }
+  EXPECT_THAT(calendar->Elapsed(Local("Europe/Berlin", 2026, 10, 25, 0, 0),
+                                Local("Europe/Berlin", 2026, 10, 26, 0, 0)),
+              IsOkAndHolds(absl::Hours(25)));
+  // A 24-hour night shift still reaches into the next date and is refused.
+  v1::BusinessCalendar shift;
+  shift.set_name("shift");
+  shift.set_time_zone("UTC");
+  AddDay(shift, v1::WEEKDAY_MONDAY, {Hours("08:00", "08:00")});
+  EXPECT_THAT(BusinessCalendar::Create(shift, "calendar", absl::CivilDay(2026, 1, 1),
+                                       absl::CivilDay(2026, 1, 31)),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("shorter than 24 hours")));
+}
+
 TEST(BusinessCalendarDstTest, NightShiftOverFallBackIsAnHourLonger) {
   v1::BusinessCalendar spec;
   spec.set_name("night");
