@@ -4,6 +4,10 @@
 # PID, and prints Markdown tables (the raw JSON lines go to bench-results.jsonl).
 #
 #   bash deploy/bench.sh [SECONDS_PER_RUN] [ROUNDS]   # defaults 5 and 3; needs a build
+#   COMPARE_TICKETD=/path/to/other/ticketd bash deploy/bench.sh 5 5   (TICKETD= swaps the order)
+#       also runs another build's ticketd in every round, labelled "ticketd (compared
+#       build)", the two taking turns going first: a change measured against its parent like
+#       with like (a last table gives this build's rate over the other's, per round).
 #
 # The machine's speed drifts 10-30% within minutes, so the servers are measured like with
 # like: every round runs the no-op server, the storage floor and ticketd back to back (A, B,
@@ -17,7 +21,7 @@ rounds=${2:-3}
 build=${BUILD_DIR:-build}
 load="$build/client/tktload"
 baseline="$build/tests/bench/baseline_server"
-ticketd="$build/server/ticketd"
+ticketd=${TICKETD:-$build/server/ticketd}
 for b in "$load" "$baseline" "$ticketd"; do
   [ -x "$b" ] || { echo "missing $b: run bash deploy/build.sh first" >&2; exit 2; }
 done
@@ -57,15 +61,29 @@ for round in $(seq "$rounds"); do
   run "storage floor (group commit)" "$addr" create 64
   run "storage floor (group commit)" "$addr" create 256
   stop_last
-  start ticketd "$ticketd" --config=deploy/config.example.textproto --listen=127.0.0.1:0 \
-      --data_dir="$work/ticketd-$round"
-  run "ticketd" "$addr" create 64 "$token"
-  run "ticketd" "$addr" create 256 "$token"
-  run "ticketd" "$addr" comment 64 "$token"
-  run "ticketd" "$addr" list 64 "$token"
-  run "ticketd" "$addr" mixed 64 "$token"
-  stop_last
-  rm -rf "$work/durable-$round" "$work/ticketd-$round"
+  # measure LABEL BINARY: the five ticketd runs against a fresh server.
+  measure() {
+    start "$1" "$2" --config=deploy/config.example.textproto --listen=127.0.0.1:0 \
+        --data_dir="$work/$1-$round"
+    for spec in "create 64" "create 256" "comment 64" "list 64" "mixed 64"; do
+      # shellcheck disable=SC2086
+      run "$3" "$addr" $spec "$token"
+    done
+    stop_last
+    rm -rf "${work:?}/$1-$round"
+  }
+  # With a compared build, the two take turns going first (the second of two servers in a
+  # round measured about 10% slower, whichever it was).
+  if [ -n "${COMPARE_TICKETD:-}" ] && [ $((round % 2)) = 0 ]; then
+    measure compared "$COMPARE_TICKETD" "ticketd (compared build)"
+    measure ticketd "$ticketd" "ticketd"
+  else
+    measure ticketd "$ticketd" "ticketd"
+    if [ -n "${COMPARE_TICKETD:-}" ]; then
+      measure compared "$COMPARE_TICKETD" "ticketd (compared build)"
+    fi
+  fi
+  rm -rf "$work/durable-$round"
 done
 # Timers: 50,000 tickets created at one test-clock instant; their first-response warnings
 # and breaches (100,000 clocks) fall due when the clock moves 2 hours
@@ -123,12 +141,31 @@ grep -v '"scenario":"timers"' "$results" | awk '
       for (j = 1; j <= m; j++) {
         r = rs[j]
         if (k[1] != "no-op gRPC server" && noop[r] > 0) to_noop = to_noop " " rate[key, r] / noop[r]
-        if (k[1] == "ticketd" && floor_rate[r, k[3]] > 0) to_floor = to_floor " " rate[key, r] / floor_rate[r, k[3]]
+        if (k[1] ~ /^ticketd/ && floor_rate[r, k[3]] > 0) to_floor = to_floor " " rate[key, r] / floor_rate[r, k[3]]
       }
       printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", k[1], k[2], k[3],
         show(rates[key], "%.0f"), show(to_noop, "%.2f"), show(to_floor, "%.2f"),
         show(p50[key], "%.2f"), show(p99[key], "%.2f"), show(p999[key], "%.2f"),
         show(err[key], "%d"), show(cpu[key], "%.2f")
+    }
+    # With COMPARE_TICKETD: the rate of this build over that of the compared one, per round.
+    header = 0
+    for (i = 1; i <= n; i++) {
+      key = order[i]; split(key, k, SUBSEP)
+      if (k[1] != "ticketd") continue
+      other = "ticketd (compared build)" SUBSEP k[2] SUBSEP k[3]
+      if (!(other in seen)) continue
+      if (!header) {
+        print ""; print "| scenario | in flight | this build ÷ compared build, same round |"
+        print "|---|---|---|"; header = 1
+      }
+      quotient = ""
+      m = split(rounds_of[key], rs, " ")
+      for (j = 1; j <= m; j++) {
+        r = rs[j]
+        if (rate[other, r] > 0) quotient = quotient " " rate[key, r] / rate[other, r]
+      }
+      printf "| %s | %s | %s |\n", k[2], k[3], show(quotient, "%.2f")
     }
   }'
 field() { sed -n "s/.*\"$1\":\([^,}]*\).*/\1/p" <<<"$2" | tr -d '"'; }
