@@ -11,6 +11,7 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "google/protobuf/stubs/logging.h"
 #include "server/app/ticket_server.h"
 #include "server/common/clock.h"
 #include "server/common/log.h"
@@ -73,6 +74,21 @@ sigset_t BlockStopSignals() {
   return signals;
 }
 
+// libprotobuf writes a line of its own log for every message it cannot parse (a string that
+// is not UTF-8), and clients send those as fast as they like: its lines go through this
+// server's log, at most 10 a minute, the rest counted.
+void ProtobufLog(google::protobuf::LogLevel level, const char* filename, int line,
+                 const std::string& message) {
+  static LogRateLimiter* const limiter = new LogRateLimiter(10);
+  int64_t suppressed = 0;
+  // A FATAL line is always written: libprotobuf aborts right after it.
+  if (level != google::protobuf::LOGLEVEL_FATAL && !limiter->Allow(&suppressed)) return;
+  Log(level >= google::protobuf::LOGLEVEL_ERROR ? "error" : "warning", "libprotobuf",
+      {{"detail", message},
+       {"at", absl::StrCat(filename, ":", line)},
+       {"suppressed_since_last", std::to_string(suppressed)}});
+}
+
 int Fail(const absl::Status& status) {
   LogError("cannot start", {{"status", status.ToString()}});
   return 1;
@@ -101,6 +117,7 @@ int main(int argc, char** argv) {
       "  ticketd --config=deploy/config.example.textproto [--listen=127.0.0.1:50051] "
       "[--data_dir=./data]");
   absl::ParseCommandLine(argc, argv);
+  google::protobuf::SetLogHandler(&ticketing::ProtobufLog);
   // Debian's Abseil checks every lock order at run time; it costs ~20% throughput.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   // Before any thread exists (RocksDB's, gRPC's, the executor's inherit the mask): a stop signal

@@ -508,6 +508,7 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
 
   TicketListResult result;
   int examined = 0;
+  size_t bytes = 0;  // of the tickets taken
   Position last_examined;
   std::string record;
   v1::Ticket ticket;    // reused: parsing into it again reuses its allocations
@@ -523,10 +524,10 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
     }
     if (next == nullptr || next->position().create_ms > last_ms) break;  // no more
     // Checked only once another entry exists, so a page that ends exactly at the end of the index
-    // carries no resume position. Either limit resumes after the last entry examined, whether it
+    // carries no resume position. Any limit resumes after the last entry examined, whether it
     // matched or not, so no entry is examined twice across pages.
     if (static_cast<int>(result.tickets.size() + result.records.size()) >= request.limit ||
-        examined >= request.scan_budget) {
+        examined >= request.scan_budget || bytes >= request.byte_budget) {
       result.resume_after = last_examined;
       break;
     }
@@ -545,10 +546,13 @@ absl::StatusOr<TicketListResult> RocksDbTicketStore::ListTickets(
       return absl::DataLossError(absl::StrCat("ticket ", FormatTicketId(last_examined.id),
                                               " is corrupt"));
     }
-    if (request.serialized) {
-      if (filter.Matches(header)) result.records.push_back(std::move(record));
-    } else if (filter.Matches(ticket)) {
-      result.tickets.push_back(std::move(ticket));
+    if (request.serialized ? filter.Matches(header) : filter.Matches(ticket)) {
+      bytes += record.size();
+      if (request.serialized) {
+        result.records.push_back(std::move(record));
+      } else {
+        result.tickets.push_back(std::move(ticket));
+      }
     }
   }
   for (IndexCursor& cursor : cursors) {

@@ -111,6 +111,9 @@ struct TicketListRequest {
   // At most this many index entries are examined; when reached, the result is cut short and
   // `resume_after` says where to go on. Bounds the cost of a very selective filter.
   int scan_budget = 20000;
+  // The page ends once its tickets reach this many bytes, likewise: bounds the size of one
+  // answer, whatever the size of its tickets.
+  size_t byte_budget = 16 << 20;
   // Return the tickets as stored bytes (TicketListResult::records) instead of parsed.
   bool serialized = false;
 };

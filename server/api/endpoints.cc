@@ -59,7 +59,7 @@ Endpoints::Endpoints(const Services& services)
           CallKind::kWrite, TKT_CALL(sla, SetCommittedDate))),
       // Reads the ticket's whole history to explain its clocks: a scan.
       explain_sla(Make<v1::ExplainSlaRequest, v1::SlaExplanation>(
-          CallKind::kScan, TKT_CALL(sla, ExplainSla))),
+          CallKind::kScan, TKT_SCAN(sla, ExplainSla))),
       // Calendar arithmetic on the SLA set in memory: no store read at all.
       preview_deadline(Make<v1::PreviewDeadlineRequest, v1::PreviewDeadlineResponse>(
           CallKind::kRead, TKT_CALL(sla, PreviewDeadline))),
@@ -135,8 +135,10 @@ Endpoints::Endpoints(const Services& services)
       // of tier then also waits for its tickets' moves through the write executor.
       create_account(Make<v1::CreateAccountRequest, v1::Account>(
           CallKind::kBlocking, TKT_CALL(accounts, Create))),
-      get_account(Make<v1::GetAccountRequest, v1::Account>(CallKind::kRead,
-                                                           TKT_CALL(accounts, Get))),
+      // A technician's read looks up the accounts of their tickets (key persons' contacts):
+      // a scan.
+      get_account(Make<v1::GetAccountRequest, v1::Account>(CallKind::kScan,
+                                                           TKT_SCAN(accounts, Get))),
       list_accounts(Make<v1::ListAccountsRequest, v1::ListAccountsResponse>(
           CallKind::kScan, TKT_SCAN(accounts, List))),
       update_account(Make<v1::UpdateAccountRequest, v1::Account>(

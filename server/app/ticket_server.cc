@@ -4,6 +4,8 @@
 #include <pthread.h>
 #include <signal.h>
 
+#include <algorithm>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <string>
@@ -13,6 +15,7 @@
 #include "absl/synchronization/notification.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/resource_quota.h"
 #include "proto/base/status_macros.h"
 #include "server/common/files.h"
 #include "server/common/log.h"
@@ -124,8 +127,11 @@ absl::Status BuildDomain(TicketServer& s) {
   s.accounts = std::make_unique<domain::AccountService>(
       *s.account_directory, *s.core, *s.writer, *s.batching, *s.clock, *s.users,
       domain::AccountService::Options{accounts.classification});
-  s.alerts = std::make_unique<domain::AlertService>(*s.core, *s.batching, s.publisher,
-                                                    *s.escalation_rules);
+  TKT_ASSIGN_OR_RETURN(const config::TransportSettings limits, config::TransportSettingsOf(s.config));
+  s.alerts = std::make_unique<domain::AlertService>(
+      *s.core, *s.batching, s.publisher, *s.escalation_rules,
+      domain::AlertService::WatchLimits{limits.max_alert_watches, limits.max_alert_watches_per_user,
+                                        limits.alert_watches_reserved_for_supervisors});
   // With the test clock the monitor gets it to move (AdvanceTestClock); without, null.
   s.monitor = std::make_unique<domain::SlaMonitor>(*s.core, *s.alerts, *s.batching,
                                                    s.test_clock.get(), *s.writer);
@@ -144,33 +150,73 @@ void BuildApi(TicketServer& s) {
   s.endpoints = std::make_unique<api::Endpoints>(api::Services{
       *s.lifecycle, *s.queries, *s.sla, *s.field_work, *s.charges, *s.work_queues, *s.dispatcher,
       *s.alerts, *s.accounts, *s.reports, *s.sla_config, *s.monitor});
-  s.ticket_grpc = std::make_unique<api::TicketGrpcService>(*s.calls, *s.endpoints);
-  s.admin_grpc = std::make_unique<api::AdminGrpcService>(*s.calls, *s.endpoints);
-  s.alert_grpc = std::make_unique<api::AlertGrpcService>(*s.calls, *s.endpoints);
-  s.account_grpc = std::make_unique<api::AccountGrpcService>(*s.calls, *s.endpoints);
-  s.report_grpc = std::make_unique<api::ReportGrpcService>(*s.calls, *s.endpoints);
+  s.grpc_services = api::GrpcServices(*s.calls, *s.endpoints);
 }
 
-// Builds and starts the gRPC server with health checking and reflection on; writes the
-// port file. Returns null (after logging) when it cannot listen.
+// gRPC's reflection library adds its plugin to every ServerBuilder once it is loaded (a static
+// initializer); this option takes it out again.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments*) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    plugins->erase(std::remove_if(plugins->begin(), plugins->end(),
+                                  [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+                                    return dynamic_cast<grpc::reflection::ProtoServerReflectionPlugin*>(
+                                               plugin.get()) != nullptr;
+                                  }),
+                   plugins->end());
+  }
+};
+
+// What one client, authenticated or not, can make the transport hold (docs/security.md).
+void ApplyLimits(const config::TransportSettings& limits, int max_request_bytes,
+                 grpc::ServerBuilder& builder) {
+  const auto ms = [](absl::Duration d) {
+    return static_cast<int>(std::min<int64_t>(absl::ToInt64Milliseconds(d), INT32_MAX));
+  };
+  // The threads of the synchronous API (alert watches, reflection): when all are taken, a new
+  // call is answered RESOURCE_EXHAUSTED instead of starting another thread. The callback API
+  // serving everything else holds no thread per call.
+  grpc::ResourceQuota quota("ticketd");
+  quota.SetMaxThreads(limits.max_threads);
+  quota.Resize(static_cast<size_t>(limits.max_memory_bytes));
+  builder.SetResourceQuota(quota);
+  // Bounds what one request can make the server allocate before anything checks it.
+  builder.SetMaxReceiveMessageSize(max_request_bytes);
+  builder.SetMaxSendMessageSize(limits.max_response_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, limits.max_metadata_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_streams_per_connection);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(limits.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ms(limits.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                             ms(limits.max_connection_age_grace));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ms(limits.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(limits.keepalive_timeout));
+  builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, ms(limits.handshake_timeout));
+}
+
+// Builds and starts the gRPC server with health checking (and reflection when enabled), within
+// the configured limits; writes the port file. Returns null (after logging) when it cannot listen.
 std::unique_ptr<grpc::Server> Listen(TicketServer& s, const std::string& port_file) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = Credentials(s.config);
   if (!credentials.ok()) {
     LogError("cannot start", {{"status", credentials.status().ToString()}});
     return nullptr;
   }
+  absl::StatusOr<config::TransportSettings> limits = config::TransportSettingsOf(s.config);
+  if (!limits.ok()) {
+    LogError("cannot start", {{"status", limits.status().ToString()}});
+    return nullptr;
+  }
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
+  // Reflection answers without a token and holds a thread per stream: only when asked for.
+  if (!s.config.enable_reflection()) builder.SetOption(std::make_unique<WithoutReflection>());
   int port = 0;
   builder.AddListeningPort(s.config.listen_address(), *credentials, &port);
-  // Bounds what one request can make the server allocate before anything checks it.
-  builder.SetMaxReceiveMessageSize(s.config.max_request_bytes());
-  for (grpc::Service* service : std::vector<grpc::Service*>{
-           s.ticket_grpc.get(), s.admin_grpc.get(), s.alert_grpc.get(), s.account_grpc.get(),
-           s.report_grpc.get()}) {
-    builder.RegisterService(service);
-  }
+  ApplyLimits(*limits, s.config.max_request_bytes(), builder);
+  for (const auto& service : s.grpc_services) builder.RegisterService(service.get());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   // `port` is set only once the address is bound; 0 means gRPC could not bind it.
   if (server == nullptr || port == 0) {

@@ -9,7 +9,6 @@
 #include "server/api/calls.h"
 #include "server/api/endpoints.h"
 #include "server/api/grpc/grpc_services.h"
-#include "server/api/grpc/ticket_grpc_service.h"
 #include "server/common/clock.h"
 #include "server/domain/accounts/account_directory.h"
 #include "server/domain/accounts/account_service.h"
@@ -81,11 +80,7 @@ struct TicketServer {
   std::unique_ptr<api::Admission> admission;
   std::unique_ptr<api::Calls> calls;
   std::unique_ptr<api::Endpoints> endpoints;
-  std::unique_ptr<api::TicketGrpcService> ticket_grpc;
-  std::unique_ptr<api::AdminGrpcService> admin_grpc;
-  std::unique_ptr<api::AlertGrpcService> alert_grpc;
-  std::unique_ptr<api::AccountGrpcService> account_grpc;
-  std::unique_ptr<api::ReportGrpcService> report_grpc;
+  std::vector<std::unique_ptr<api::GrpcService>> grpc_services;
 };
 
 // Opens the store and builds every part from `config` (defaults applied and validated),

@@ -36,3 +36,24 @@ void Log(absl::string_view level, absl::string_view message,
 }
 
 }  // namespace ticketing
+
+namespace ticketing {
+
+bool LogRateLimiter::Allow(int64_t* suppressed) {
+  absl::MutexLock lock(&mu_);
+  const absl::Time now = absl::Now();
+  if (now - window_start_ >= absl::Minutes(1)) {
+    window_start_ = now;
+    in_window_ = 0;
+  }
+  if (in_window_ >= per_minute_) {
+    ++suppressed_;
+    return false;
+  }
+  ++in_window_;
+  *suppressed = suppressed_;
+  suppressed_ = 0;
+  return true;
+}
+
+}  // namespace ticketing

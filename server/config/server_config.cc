@@ -1,8 +1,13 @@
 #include "server/config/server_config.h"
 
+#include <limits>
 #include <set>
+#include <vector>
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "server/common/files.h"
@@ -47,6 +52,32 @@ absl::Status CheckUser(const v1::User& user, int i, std::set<std::string>& names
   if (!tokens.insert(user.token()).second) {
     return absl::InvalidArgumentError(absl::StrCat(field, ".token: same token as another user"));
   }
+  return absl::OkStatus();
+}
+
+// A count from the config into `out`, 1-`max`; `out` unchanged (its default) when left 0.
+template <typename T>
+absl::Status CountOrDefault(absl::string_view field, int64_t value, int64_t max, T& out) {
+  if (value == 0) return absl::OkStatus();
+  if (value < 0 || value > max) {
+    return absl::InvalidArgumentError(absl::StrCat("limits.", field, ": must be 1-", max,
+                                                   " (0 for the default ", out, ")"));
+  }
+  out = static_cast<T>(value);
+  return absl::OkStatus();
+}
+
+// A positive duration from the config ("90s", "5m"), or `out` unchanged when empty.
+absl::Status DurationOrDefault(absl::string_view field, const std::string& text,
+                               absl::Duration& out) {
+  if (text.empty()) return absl::OkStatus();
+  absl::Duration parsed;
+  if (!absl::ParseDuration(text, &parsed) || parsed <= absl::ZeroDuration() ||
+      parsed > absl::Hours(24 * 365)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "limits.", field, ": must be a positive duration like 90s, 5m or 2h, at most a year"));
+  }
+  out = parsed;
   return absl::OkStatus();
 }
 
@@ -100,7 +131,90 @@ absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
       (!absl::ParseDuration(config.verify_within(), &within) || within <= absl::ZeroDuration())) {
     return absl::InvalidArgumentError("verify_within: must be a positive duration like 48h");
   }
+  // Empty is the default, loopback (ApplyDefaults).
+  if (!config.has_tls() && !config.unsafe_allow_plaintext_on_network() &&
+      !config.listen_address().empty() && !IsLoopbackAddress(config.listen_address())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "listen_address: ", config.listen_address(),
+        " is reachable from other machines and no tls is configured: bearer tokens would cross "
+        "the network in plaintext. Configure tls, listen on 127.0.0.1, or set "
+        "unsafe_allow_plaintext_on_network: true (docs/security.md)"));
+  }
+  TKT_RETURN_IF_ERROR(TransportSettingsOf(config).status());
   return AccountSettingsOf(config).status();
+}
+
+absl::StatusOr<TransportSettings> TransportSettingsOf(const v1::ServerConfig& config) {
+  const v1::TransportLimits& l = config.limits();
+  TransportSettings s;
+  // Counts: 0 keeps the default; each has a ceiling that only a typo would pass.
+  TKT_RETURN_IF_ERROR(CountOrDefault("max_threads", l.max_threads(), 10000, s.max_threads));
+  TKT_RETURN_IF_ERROR(CountOrDefault("max_streams_per_connection",
+                                     l.max_streams_per_connection(), 100000,
+                                     s.max_streams_per_connection));
+  TKT_RETURN_IF_ERROR(CountOrDefault("max_response_bytes", l.max_response_bytes(),
+                                     std::numeric_limits<int32_t>::max(), s.max_response_bytes));
+  TKT_RETURN_IF_ERROR(
+      CountOrDefault("max_metadata_bytes", l.max_metadata_bytes(), 1 << 20, s.max_metadata_bytes));
+  TKT_RETURN_IF_ERROR(CountOrDefault("max_memory_bytes", l.max_memory_bytes(),
+                                     std::numeric_limits<int64_t>::max(), s.max_memory_bytes));
+  TKT_RETURN_IF_ERROR(
+      CountOrDefault("max_alert_watches", l.max_alert_watches(), 10000, s.max_alert_watches));
+  TKT_RETURN_IF_ERROR(CountOrDefault("max_alert_watches_per_user",
+                                     l.max_alert_watches_per_user(), 10000,
+                                     s.max_alert_watches_per_user));
+  TKT_RETURN_IF_ERROR(CountOrDefault("alert_watches_reserved_for_supervisors",
+                                     l.alert_watches_reserved_for_supervisors(), 10000,
+                                     s.alert_watches_reserved_for_supervisors));
+  // Durations: empty keeps the default.
+  TKT_RETURN_IF_ERROR(
+      DurationOrDefault("max_connection_idle", l.max_connection_idle(), s.max_connection_idle));
+  TKT_RETURN_IF_ERROR(
+      DurationOrDefault("max_connection_age", l.max_connection_age(), s.max_connection_age));
+  TKT_RETURN_IF_ERROR(DurationOrDefault("max_connection_age_grace", l.max_connection_age_grace(),
+                                        s.max_connection_age_grace));
+  TKT_RETURN_IF_ERROR(DurationOrDefault("keepalive_time", l.keepalive_time(), s.keepalive_time));
+  TKT_RETURN_IF_ERROR(
+      DurationOrDefault("keepalive_timeout", l.keepalive_timeout(), s.keepalive_timeout));
+  TKT_RETURN_IF_ERROR(
+      DurationOrDefault("handshake_timeout", l.handshake_timeout(), s.handshake_timeout));
+  if (s.alert_watches_reserved_for_supervisors >= s.max_alert_watches) {
+    return absl::InvalidArgumentError(
+        "limits.alert_watches_reserved_for_supervisors: must be less than max_alert_watches");
+  }
+  // Each watch holds a thread of the sync API, which has a few of its own besides.
+  if (s.max_alert_watches + 4 > s.max_threads) {
+    return absl::InvalidArgumentError(
+        "limits.max_threads: must exceed max_alert_watches by at least 4 (each watch holds a "
+        "thread)");
+  }
+  return s;
+}
+
+bool IsLoopbackAddress(absl::string_view address) {
+  if (absl::StartsWith(address, "unix:") || absl::StartsWith(address, "unix-abstract:")) {
+    return true;
+  }
+  // host:port, where an IPv6 host is in brackets: "[::1]:50051".
+  absl::string_view host = address;
+  if (absl::StartsWith(host, "[")) {
+    const size_t close = host.find(']');
+    if (close == absl::string_view::npos) return false;
+    host = host.substr(1, close - 1);
+  } else if (const size_t colon = host.rfind(':'); colon != absl::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  if (host == "localhost" || host == "::1") return true;
+  // 127.0.0.0/8: four dotted decimal parts, the first 127.
+  std::vector<absl::string_view> parts = absl::StrSplit(host, '.');
+  if (parts.size() != 4 || parts[0] != "127") return false;
+  for (absl::string_view part : parts) {
+    int octet = 0;
+    if (part.empty() || part.size() > 3 || !absl::SimpleAtoi(part, &octet) || octet > 255) {
+      return false;
+    }
+  }
+  return true;
 }
 
 absl::StatusOr<AccountSettings> AccountSettingsOf(const v1::ServerConfig& config) {

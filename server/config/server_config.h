@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "server/domain/accounts/classification.h"
 #include "server/domain/tickets/priority.h"
@@ -37,6 +38,31 @@ struct AccountSettings {
   absl::Duration key_account_margin = absl::Hours(1);
 };
 absl::StatusOr<AccountSettings> AccountSettingsOf(const v1::ServerConfig& config);
+
+// The transport limits of a config (TransportLimits in config.proto), defaults applied and
+// validated: INVALID_ARGUMENT naming the field.
+struct TransportSettings {
+  int max_threads = 128;
+  int max_streams_per_connection = 100;
+  int max_response_bytes = 32 << 20;
+  int max_metadata_bytes = 16 << 10;
+  int64_t max_memory_bytes = int64_t{1} << 30;
+  absl::Duration max_connection_idle = absl::Minutes(5);
+  absl::Duration max_connection_age = absl::Hours(2);
+  absl::Duration max_connection_age_grace = absl::Minutes(5);
+  absl::Duration keepalive_time = absl::Minutes(1);
+  absl::Duration keepalive_timeout = absl::Seconds(20);
+  absl::Duration handshake_timeout = absl::Seconds(10);
+  int max_alert_watches = 64;
+  int max_alert_watches_per_user = 4;
+  int alert_watches_reserved_for_supervisors = 16;
+};
+absl::StatusOr<TransportSettings> TransportSettingsOf(const v1::ServerConfig& config);
+
+// True when `listen_address` can be reached from this machine only: 127.0.0.0/8, ::1,
+// "localhost", or a unix socket. A plaintext server anywhere else is refused unless the
+// config says unsafe_allow_plaintext_on_network.
+bool IsLoopbackAddress(absl::string_view listen_address);
 
 }  // namespace ticketing::config
 

@@ -151,8 +151,10 @@ int Measure(const std::string& dir, testing::FakeClock& clock, int count, int re
   int64_t reported = 0;
   Latency report = Time(3, [&](int i) {
     v1::ServiceReportRequest r;
-    r.mutable_from()->set_seconds(0);
-    r.mutable_to()->set_seconds(4102444800);  // 2100
+    // Every ticket: they were created from 2026-01-05 (the clock's start) on, over less than
+    // a day; a report covers at most 366 days.
+    r.mutable_from()->set_seconds(1767574800);
+    r.mutable_to()->set_seconds(1767574800 + 365 * 86400);
     r.set_group_by(i % 2 == 0 ? v1::REPORT_GROUP_TECHNICIAN : v1::REPORT_GROUP_TIER);
     auto response = reports.GetServiceReport(kSue, r);
     if (!response.ok()) std::abort();

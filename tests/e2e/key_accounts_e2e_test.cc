@@ -50,7 +50,8 @@ class KeyAccountsE2eTest : public ::testing::Test {
   v1::Account Add(v1::Account account) {
     v1::CreateAccountRequest request;
     *request.mutable_account() = std::move(account);
-    absl::StatusOr<v1::Account> created = As(kAgentToken).CreateAccount(request);
+    // As a supervisor: only supervisors and admins set sales and profit.
+    absl::StatusOr<v1::Account> created = As(kSupervisorToken).CreateAccount(request);
     EXPECT_THAT(created, IsOk());
     return created.ok() ? *created : v1::Account();
   }

@@ -75,7 +75,8 @@ class PrinterStoryE2eTest : public ::testing::Test {
       p->set_phone("+86 571 5550123");
       p->set_notify_on_escalation(true);
     }
-    ASSERT_THAT(agent_->CreateAccount(request), IsOk());
+    // As the supervisor: only supervisors and admins set sales and profit.
+    ASSERT_THAT(E2eClient(server_.Channel(), kSupervisorToken).CreateAccount(request), IsOk());
   }
   std::string OpenRepair(const std::string& account) {
     v1::CreateTicketRequest request = NewTicketRequest(account, "Printer jams badly");

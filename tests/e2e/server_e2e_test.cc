@@ -114,15 +114,28 @@ absl::StatusOr<std::vector<std::string>> ListServicesByReflection(grpc::Channel&
   return names;
 }
 
-TEST(ServerE2eTest, ReflectionListsTheTicketingAndHealthServices) {
-  ServerProcess server(TICKETD_PATH);
-  ASSERT_THAT(server.Start(), IsOk());
+absl::StatusOr<std::vector<std::string>> ListServicesByReflection(grpc::Channel& channel) {
   absl::StatusOr<std::vector<std::string>> names = ListServicesByReflection(
-      *server.Channel(), "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
+      channel, "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo");
   if (absl::IsUnimplemented(names.status())) {
-    names = ListServicesByReflection(*server.Channel(),
+    names = ListServicesByReflection(channel,
                                      "/grpc.reflection.v1.ServerReflection/ServerReflectionInfo");
   }
+  return names;
+}
+
+TEST(ServerE2eTest, ReflectionIsOffUnlessEnabled) {
+  // Off by default: it asks for no token and holds a thread per stream (docs/security.md).
+  ServerProcess server(TICKETD_PATH);
+  ASSERT_THAT(server.Start(), IsOk());
+  EXPECT_THAT(ListServicesByReflection(*server.Channel()),
+              StatusIs(absl::StatusCode::kUnimplemented, ::testing::_));
+}
+
+TEST(ServerE2eTest, EnabledReflectionListsTheTicketingAndHealthServices) {
+  ServerProcess server(TICKETD_PATH, "enable_reflection: true");
+  ASSERT_THAT(server.Start(), IsOk());
+  absl::StatusOr<std::vector<std::string>> names = ListServicesByReflection(*server.Channel());
   ASSERT_THAT(names, IsOk());
   EXPECT_THAT(*names, Contains("ticketing.v1.TicketService"));
   EXPECT_THAT(*names, Contains("ticketing.v1.AdminService"));

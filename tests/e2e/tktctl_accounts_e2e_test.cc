@@ -72,13 +72,14 @@ class TktctlAccountsE2eTest : public TktctlServerTest {
     return TktctlJson<v1::Account>(kAgentToken, {"accounts", "show", id});
   }
 
-  // `accounts create ID` as the agent with --name=ID and the given flags.
+  // `accounts create ID` as the supervisor (who may set sales and profit) with --name=ID and
+  // the given flags.
   void CreateAccount(const std::string& id, const std::string& channel,
                      std::vector<std::string> flags = {}) {
     std::vector<std::string> args = {"accounts", "create", id, "--name=" + id,
                                      "--channel=" + channel};
     args.insert(args.end(), flags.begin(), flags.end());
-    ASSERT_THAT(Tktctl(kAgentToken, args), ExitsWith(0));
+    ASSERT_THAT(Tktctl(kSupervisorToken, args), ExitsWith(0));
   }
 
   // A repair ticket of `account` created by the agent, assigned to `assignee`.

@@ -412,7 +412,12 @@ TEST_F(TktctlE2eTest, ReportPrintsTheServiceFiguresAsTableCsvAndJson) {
                      {"transition", a.id(), "resolved", "--action_taken=new head",
                       "--fault_category=print-head", "--root_cause=worn"}),
               ExitsWith(0));
-  const std::vector<std::string> period = {"--created_from=2000-01-01", "--created_to=2100-01-01"};
+  // A report covers at most 366 days: from yesterday to tomorrow holds both tickets.
+  const auto day = [](absl::Duration from_now) {
+    return absl::FormatTime("%Y-%m-%d", absl::Now() + from_now, absl::UTCTimeZone());
+  };
+  const std::vector<std::string> period = {"--created_from=" + day(-absl::Hours(24)),
+                                           "--created_to=" + day(absl::Hours(48))};
   std::vector<std::string> args = {"report", "service", "--group=technician", "--csv"};
   args.insert(args.end(), period.begin(), period.end());
   const CliResult csv = Tktctl(kSupervisorToken, args);

@@ -252,6 +252,28 @@ TEST_F(RocksDbTicketStoreTest, ScanBudgetCutsAPageShortButPagingStillFindsEveryt
   EXPECT_GE(pages, 10);
 }
 
+TEST_F(RocksDbTicketStoreTest, AByteBudgetEndsAPageOfLargeTicketsButPagingStillFindsEverything) {
+  for (uint64_t id = 1; id <= 10; ++id) {
+    v1::Ticket t = MakeTicket(id, kBaseMs + static_cast<int64_t>(id));
+    t.set_description(std::string(10000, 'd'));
+    Create(t);
+  }
+  for (bool serialized : {true, false}) {
+    TicketListRequest request;
+    request.limit = 50;
+    request.byte_budget = 25000;  // reached with the third ticket
+    request.serialized = serialized;
+    std::vector<size_t> page_sizes;
+    do {
+      auto result = store_->ListTickets(request);
+      ASSERT_THAT(result, IsOk());
+      page_sizes.push_back(serialized ? result->records.size() : result->tickets.size());
+      request.after = result->resume_after;
+    } while (request.after);
+    EXPECT_EQ(page_sizes, (std::vector<size_t>{3, 3, 3, 1})) << "serialized " << serialized;
+  }
+}
+
 // Remembers every record it is told of.
 class RecordingObserver final : public CommitObserver {
  public:

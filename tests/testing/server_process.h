@@ -89,6 +89,8 @@ class ServerProcess {
   // True between a successful Start() and Kill9()/Terminate(). Does not notice a server
   // that died on its own; see Exited().
   bool running() const { return pid_ > 0; }
+  // The process id of the current run; -1 when not running.
+  pid_t pid() const { return pid_; }
 
   // True when the started process has exited by itself (reaps it; running() turns false).
   bool Exited();

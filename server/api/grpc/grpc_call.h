@@ -1,13 +1,17 @@
 #ifndef TICKETING_SERVER_API_GRPC_GRPC_CALL_H_
 #define TICKETING_SERVER_API_GRPC_GRPC_CALL_H_
 
+#include <memory>
 #include <string>
 #include <utility>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/support/proto_buffer_reader.h"
 #include "server/api/calls.h"
 #include "server/api/endpoints.h"
+#include "server/api/request_checks.h"
 #include "server/api/grpc/status_util.h"
 
 namespace ticketing::api {
@@ -15,49 +19,41 @@ namespace ticketing::api {
 // What gRPC knows of a call, as CallInfo. The context must outlive the call's handler.
 CallInfo CallInfoOf(grpc::ServerContextBase& context);
 
-// Serves one unary RPC of the callback API through `calls`: the whole of a gRPC method.
-// `request` and `response` belong to gRPC and live until the reactor finishes.
-template <typename Request, typename Response>
-grpc::ServerUnaryReactor* Unary(const Calls& calls, grpc::CallbackServerContext* context,
-                                const Endpoint<Request, Response>& endpoint,
-                                const Request* request, Response* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  calls.Run<Response>(
-      endpoint.kind(*request), CallInfoOf(*context),
-      [&endpoint, request](const domain::Principal& who, const domain::Interrupt& interrupt) {
-        return endpoint.call(who, *request, interrupt);
-      },
-      [reactor, response](absl::StatusOr<Response> result) {
-        if (!result.ok()) {
-          reactor->Finish(ToGrpcStatus(result.status()));
-          return;
-        }
-        *response = *std::move(result);
-        reactor->Finish(grpc::Status::OK);
-      });
-  return reactor;
-}
-
 // Hands `bytes` to gRPC as a message without copying them.
 grpc::ByteBuffer ToByteBuffer(std::string bytes);
 
-// Serves one raw unary RPC (request and response as bytes): parses the request
-// (INVALID_ARGUMENT if it is not a `Request`) and sends `encode(result)` as the response.
-// The listings answer this way with the tickets' stored bytes.
+// The request in `bytes`, parsed strictly: INVALID_ARGUMENT naming the message when the bytes
+// are not one (truncated, wrong wire types, invalid UTF-8 in a string), and every field this
+// server does not know dropped, at any depth, so nothing unvalidated is ever stored or
+// echoed (a client cannot smuggle a megabyte into a ticket inside an unknown field).
+template <typename Request>
+absl::StatusOr<Request> DecodeRequest(const grpc::ByteBuffer& bytes) {
+  Request request;
+  grpc::ByteBuffer shared = bytes;  // shares the slices; the reader needs a mutable buffer
+  grpc::ProtoBufferReader reader(&shared);
+  if (!request.ParseFromZeroCopyStream(&reader)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("request: not a valid ", Request::descriptor()->full_name()));
+  }
+  request.DiscardUnknownFields();
+  return request;
+}
+
+// Serves one unary call of the callback API through `calls`, raw: decodes the request
+// (DecodeRequest) and checks its shape (CheckRequest), runs the endpoint, and sends `encode(result)` as the response's bytes.
+// `request` and `response` belong to gRPC and live until the reactor finishes.
 template <typename Request, typename Result, typename Encode>
-grpc::ServerUnaryReactor* RawUnary(const Calls& calls, grpc::CallbackServerContext* context,
-                                   const Endpoint<Request, Result>& endpoint,
-                                   const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
-                                   Encode encode) {
+grpc::ServerUnaryReactor* ServeUnary(const Calls& calls, grpc::CallbackServerContext* context,
+                                     const Endpoint<Request, Result>& endpoint,
+                                     const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
+                                     const Encode& encode) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto parsed = std::make_shared<Request>();
-  grpc::ByteBuffer bytes = *request;  // shares the slices
-  grpc::ProtoBufferReader reader(&bytes);
-  if (!parsed->ParseFromZeroCopyStream(&reader)) {
-    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                 "request: not a valid " + Request::descriptor()->full_name()));
+  absl::StatusOr<Request> decoded = DecodeRequest<Request>(request);
+  if (absl::Status shape = decoded.ok() ? CheckRequest(*decoded) : decoded.status(); !shape.ok()) {
+    reactor->Finish(ToGrpcStatus(shape));
     return reactor;
   }
+  auto parsed = std::make_shared<const Request>(*std::move(decoded));
   calls.Run<Result>(
       endpoint.kind(*parsed), CallInfoOf(*context),
       [&endpoint, parsed](const domain::Principal& who, const domain::Interrupt& interrupt) {

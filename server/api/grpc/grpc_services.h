@@ -1,106 +1,91 @@
 #ifndef TICKETING_SERVER_API_GRPC_GRPC_SERVICES_H_
 #define TICKETING_SERVER_API_GRPC_GRPC_SERVICES_H_
 
+#include <deque>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "google/protobuf/descriptor.h"
+#include "grpcpp/grpcpp.h"
+#include "grpcpp/impl/codegen/server_callback_handlers.h"
+#include "grpcpp/impl/rpc_service_method.h"
+#include "grpcpp/support/method_handler.h"
 #include "server/api/calls.h"
 #include "server/api/endpoints.h"
-#include "ticketing/v1/account.grpc.pb.h"
-#include "ticketing/v1/admin_service.grpc.pb.h"
-#include "ticketing/v1/alert.grpc.pb.h"
-#include "ticketing/v1/report.grpc.pb.h"
+#include "server/api/grpc/grpc_call.h"
 
 namespace ticketing::api {
 
-// ticketing.v1's other services on gRPC's callback API, like TicketGrpcService: each
-// method is its endpoint served through Calls. The exception is WatchAlerts, a server
-// stream on the sync API (one server thread per watcher while it streams, at most
-// domain::AlertService::kMaxWatchers).
-
-class AdminGrpcService final : public v1::AdminService::CallbackService {
+// One service of ticketing.v1 on gRPC, every method raw: the request arrives as bytes and
+// is decoded here (DecodeRequest: malformed bytes are INVALID_ARGUMENT, unknown fields are
+// dropped before anything validates the request), and the reply leaves as bytes, which lets
+// the listings answer with the tickets' stored bytes (wire.h). Unary methods are on the
+// callback API and run through Calls like every transport's calls; WatchAlerts, the one
+// stream, is on the sync API (a server thread per watcher while it streams, within
+// TransportLimits.max_threads and AlertService's per-user caps).
+//
+// Built once by GrpcServices() from the endpoint table; every method of the service's
+// descriptor must have a handler (checked: a method without one would be UNIMPLEMENTED).
+class GrpcService final : public grpc::Service {
  public:
-  // Both must outlive the service.
-  AdminGrpcService(const Calls& calls, const Endpoints& endpoints) : calls_(calls), e_(endpoints) {}
+  // `calls` must outlive the service.
+  GrpcService(const google::protobuf::ServiceDescriptor& service, const Calls& calls)
+      : service_(service), calls_(calls) {}
 
-  grpc::ServerUnaryReactor* VerifyStore(grpc::CallbackServerContext* context,
-      const v1::VerifyStoreRequest* request, v1::VerifyStoreResponse* response) override;
-  grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* context,
-      const v1::WhoAmIRequest* request, v1::WhoAmIResponse* response) override;
-  grpc::ServerUnaryReactor* AdvanceTestClock(grpc::CallbackServerContext* context,
-      const v1::AdvanceTestClockRequest* request, v1::AdvanceTestClockResponse* response) override;
-  grpc::ServerUnaryReactor* GetSlaConfig(grpc::CallbackServerContext* context,
-      const v1::GetSlaConfigRequest* request, v1::SlaConfig* response) override;
-  grpc::ServerUnaryReactor* ReplaceSlaConfig(grpc::CallbackServerContext* context,
-      const v1::ReplaceSlaConfigRequest* request, v1::SlaConfig* response) override;
-  grpc::ServerUnaryReactor* ListSlaConfigVersions(grpc::CallbackServerContext* context,
-      const v1::ListSlaConfigVersionsRequest* request, v1::ListSlaConfigVersionsResponse* response) override;
+  // Serves unary `method` with `endpoint`, its reply encoded by `encode(result)` (bytes of
+  // the method's response message).
+  template <typename Request, typename Result, typename Encode>
+  void AddUnary(absl::string_view method, const Endpoint<Request, Result>& endpoint,
+                Encode encode) {
+    const int index =
+        Add(method, grpc::internal::RpcMethod::NORMAL_RPC, Request::descriptor(), nullptr);
+    MarkMethodRawCallback(
+        index, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
+                   [this, &endpoint, encode](grpc::CallbackServerContext* context,
+                                             const grpc::ByteBuffer* request,
+                                             grpc::ByteBuffer* response) {
+                     return ServeUnary(calls_, context, endpoint, *request, response, encode);
+                   }));
+  }
+  // Serves unary `method` with `endpoint`, whose result is the response message itself.
+  template <typename Request, typename Response>
+  void AddUnary(absl::string_view method, const Endpoint<Request, Response>& endpoint) {
+    AddUnary(method, endpoint, [](const Response& r) { return r.SerializeAsString(); });
+  }
+  // Serves the server stream ticketing.v1.AlertService/WatchAlerts.
+  void AddWatchAlerts(domain::AlertService& alerts);
+
+  // Serves WatchAlerts on this thread (the sync API's): see AddWatchAlerts.
+  grpc::Status WatchAlerts(domain::AlertService& alerts, grpc::ServerContext& context,
+                           const grpc::ByteBuffer& request,
+                           grpc::ServerWriter<grpc::ByteBuffer>& writer) const;
+
+  // Every method of the service's descriptor has a handler, with the request type the
+  // descriptor names. Aborts otherwise: a programming error, found by any test that starts
+  // the server.
+  void CheckComplete() const;
 
  private:
+  // Registers `method` of this service with `handler` (null for one marked raw callback
+  // after); returns its index.
+  int Add(absl::string_view method, grpc::internal::RpcMethod::RpcType type,
+          const google::protobuf::Descriptor* request, grpc::internal::MethodHandler* handler);
+
+  const google::protobuf::ServiceDescriptor& service_;
   const Calls& calls_;
-  const Endpoints& e_;
+  // The full names ("/pkg.Service/Method"): gRPC keeps pointers into them, and a deque never
+  // moves its elements.
+  std::deque<std::string> names_;
+  int methods_ = 0;
 };
 
-using AlertServiceBase = v1::AlertService::WithCallbackMethod_ListAlerts<
-    v1::AlertService::WithCallbackMethod_AckAlert<v1::AlertService::Service>>;
-
-class AlertGrpcService final : public AlertServiceBase {
- public:
-  // Both must outlive the service.
-  AlertGrpcService(const Calls& calls, const Endpoints& endpoints) : calls_(calls), e_(endpoints) {}
-
-  grpc::ServerUnaryReactor* ListAlerts(grpc::CallbackServerContext* context,
-      const v1::ListAlertsRequest* request, v1::ListAlertsResponse* response) override;
-  grpc::ServerUnaryReactor* AckAlert(grpc::CallbackServerContext* context,
-      const v1::AckAlertRequest* request, v1::Alert* response) override;
-  grpc::Status WatchAlerts(grpc::ServerContext* context, const v1::WatchAlertsRequest* request,
-                           grpc::ServerWriter<v1::Alert>* writer) override;
-
- private:
-  const Calls& calls_;
-  const Endpoints& e_;
-};
-
-class AccountGrpcService final : public v1::AccountService::CallbackService {
- public:
-  // Both must outlive the service.
-  AccountGrpcService(const Calls& calls, const Endpoints& endpoints)
-      : calls_(calls), e_(endpoints) {}
-
-  grpc::ServerUnaryReactor* CreateAccount(grpc::CallbackServerContext* context,
-      const v1::CreateAccountRequest* request, v1::Account* response) override;
-  grpc::ServerUnaryReactor* GetAccount(grpc::CallbackServerContext* context,
-      const v1::GetAccountRequest* request, v1::Account* response) override;
-  grpc::ServerUnaryReactor* ListAccounts(grpc::CallbackServerContext* context,
-      const v1::ListAccountsRequest* request, v1::ListAccountsResponse* response) override;
-  grpc::ServerUnaryReactor* UpdateAccount(grpc::CallbackServerContext* context,
-      const v1::UpdateAccountRequest* request, v1::Account* response) override;
-  grpc::ServerUnaryReactor* ListAccountEvents(grpc::CallbackServerContext* context,
-      const v1::ListAccountEventsRequest* request, v1::ListAccountEventsResponse* response) override;
-  grpc::ServerUnaryReactor* SetServiceTier(grpc::CallbackServerContext* context,
-      const v1::SetServiceTierRequest* request, v1::Account* response) override;
-  grpc::ServerUnaryReactor* ReclassifyAccounts(grpc::CallbackServerContext* context,
-      const v1::ReclassifyAccountsRequest* request, v1::ReclassifyAccountsResponse* response) override;
-  grpc::ServerUnaryReactor* ImportAccounts(grpc::CallbackServerContext* context,
-      const v1::ImportAccountsRequest* request, v1::ImportAccountsResponse* response) override;
-
- private:
-  const Calls& calls_;
-  const Endpoints& e_;
-};
-
-class ReportGrpcService final : public v1::ReportService::CallbackService {
- public:
-  // Both must outlive the service.
-  ReportGrpcService(const Calls& calls, const Endpoints& endpoints)
-      : calls_(calls), e_(endpoints) {}
-
-  grpc::ServerUnaryReactor* GetServiceReport(grpc::CallbackServerContext* context,
-      const v1::ServiceReportRequest* request, v1::ServiceReport* response) override;
-  grpc::ServerUnaryReactor* GetProductFeedback(grpc::CallbackServerContext* context,
-      const v1::ProductFeedbackRequest* request, v1::ProductFeedback* response) override;
-
- private:
-  const Calls& calls_;
-  const Endpoints& e_;
-};
+// The services of ticketing.v1 (Ticket, Admin, Alert, Account, Report), every RPC served
+// from `endpoints`. Both must outlive the services.
+std::vector<std::unique_ptr<GrpcService>> GrpcServices(const Calls& calls,
+                                                       const Endpoints& endpoints);
 
 }  // namespace ticketing::api
 

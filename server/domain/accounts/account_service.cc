@@ -71,6 +71,20 @@ void RecordAccountChanges(const v1::Account& before, const v1::Account& after,
   }
 }
 
+// The phone and e-mail of every key person, taken out of `account` (their names and roles
+// stay: who decides is not private, how to reach them is).
+void WithholdKeyPersonContacts(v1::Account& account) {
+  for (v1::KeyPerson& person : *account.mutable_key_persons()) {
+    person.clear_phone();
+    person.clear_email();
+  }
+}
+
+bool MayReadContacts(const std::optional<std::set<std::string>>& readable,
+                     const std::string& account_id) {
+  return !readable || readable->count(account_id) != 0;
+}
+
 bool PassesFilter(const v1::Account& account, const v1::ListAccountsRequest& request) {
   const v1::ServiceTier tier = account.service_tier();
   return (request.channel_tier() == v1::CHANNEL_TIER_UNSPECIFIED ||
@@ -187,6 +201,7 @@ absl::StatusOr<v1::Account> AccountService::Create(const Principal& actor,
   account.set_id(request.account().id());
   CopySettableAccountFields(request.account(), account);
   TKT_RETURN_IF_ERROR(CheckAccount(account, "account."));
+  TKT_RETURN_IF_ERROR(CheckFigureEdit(actor, v1::Account(), account, "account."));
   // A new account is STANDARD until the next classification (docs/accounts.md, "Accounts").
   account.set_computed_tier(v1::SERVICE_TIER_STANDARD);
   account.set_service_tier(v1::SERVICE_TIER_STANDARD);
@@ -208,10 +223,56 @@ absl::StatusOr<v1::Account> AccountService::Create(const Principal& actor,
   return change.after;
 }
 
+absl::StatusOr<std::optional<std::set<std::string>>> AccountService::KeyPersonContactsReadable(
+    const Principal& actor, const Interrupt& interrupt) const {
+  if (Authorize(actor, Action::kReadKeyPersonContacts, nullptr).ok()) return std::nullopt;
+  std::set<std::string> accounts;
+  if (actor.role != v1::ROLE_TECHNICIAN) return accounts;
+  // The technician's assigned tickets, through the assignee index; a technician has tens of
+  // them, and the scan is bounded (kMaxPages pages) all the same.
+  constexpr int kMaxPages = 20;
+  storage::TicketListRequest query;
+  query.filter.assignee = actor.name;
+  query.limit = 500;
+  for (int page = 0; page < kMaxPages; ++page) {
+    TKT_RETURN_IF_ERROR(interrupt.Check());
+    TKT_ASSIGN_OR_RETURN(storage::TicketListResult result, tickets_.store().ListTickets(query));
+    for (const v1::Ticket& ticket : result.tickets) {
+      if (ticket.status() != v1::TICKET_STATUS_CLOSED &&
+          ticket.status() != v1::TICKET_STATUS_CANCELLED) {
+        accounts.insert(ticket.account_id());
+      }
+    }
+    if (!result.resume_after) break;
+    query.after = result.resume_after;
+  }
+  return accounts;
+}
+
+absl::Status AccountService::CheckFigureEdit(const Principal& actor, const v1::Account& before,
+                                             const v1::Account& after, absl::string_view prefix) {
+  const std::pair<const char*, bool> figures[] = {
+      {"sales_current", before.sales_current() != after.sales_current()},
+      {"sales_previous", before.sales_previous() != after.sales_previous()},
+      {"profit_current", before.profit_current() != after.profit_current()},
+      {"profit_previous", before.profit_previous() != after.profit_previous()}};
+  for (const auto& [field, changed] : figures) {
+    if (!changed) continue;
+    if (absl::Status denied = Authorize(actor, Action::kEditAccountFigures, nullptr); !denied.ok()) {
+      return absl::PermissionDeniedError(absl::StrCat(prefix, field, ": ", denied.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<v1::Account> AccountService::Get(const Principal& actor,
-                                                const v1::GetAccountRequest& request) {
+                                                const v1::GetAccountRequest& request,
+                                                const Interrupt& interrupt) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
-  return Load("id", request.id());
+  TKT_ASSIGN_OR_RETURN(v1::Account account, Load("id", request.id()));
+  TKT_ASSIGN_OR_RETURN(auto readable, KeyPersonContactsReadable(actor, interrupt));
+  if (!MayReadContacts(readable, account.id())) WithholdKeyPersonContacts(account);
+  return account;
 }
 
 absl::StatusOr<v1::ListAccountsResponse> AccountService::List(
@@ -230,6 +291,7 @@ absl::StatusOr<v1::ListAccountsResponse> AccountService::List(
   if (!request.page_token().empty()) {
     TKT_ASSIGN_OR_RETURN(cursor, DecodeBytesPageToken(request.page_token(), fingerprint));
   }
+  TKT_ASSIGN_OR_RETURN(auto readable, KeyPersonContactsReadable(actor, interrupt));
   // The cursor is the last account examined, not the last one returned: when the budget
   // runs out first, the token resumes where the scan stopped.
   v1::ListAccountsResponse response;
@@ -240,7 +302,10 @@ absl::StatusOr<v1::ListAccountsResponse> AccountService::List(
     for (v1::Account& account : batch) {
       cursor = account.id();
       ++examined;
-      if (PassesFilter(account, request)) *response.add_accounts() = std::move(account);
+      if (PassesFilter(account, request)) {
+        if (!MayReadContacts(readable, account.id())) WithholdKeyPersonContacts(account);
+        *response.add_accounts() = std::move(account);
+      }
       if (response.accounts_size() == page_size || examined == kListScanBudget) break;
     }
     if (response.accounts_size() == page_size) break;
@@ -284,6 +349,7 @@ absl::StatusOr<v1::Account> AccountService::Update(const Principal& actor,
   options.set_replace_repeated_fields(true);
   FieldMaskUtil::MergeMessageTo(request.account(), request.update_mask(), options, &next);
   TKT_RETURN_IF_ERROR(CheckAccount(next, "account."));
+  TKT_RETURN_IF_ERROR(CheckFigureEdit(actor, current, next, "account."));
   // Fields such as sales change here but not the tier: that waits for the next
   // classification, so an update never moves tickets.
   storage::AccountChange change;
@@ -313,8 +379,19 @@ absl::StatusOr<v1::ListAccountEventsResponse> AccountService::ListEvents(
   const int limit = request.page_size() == 0 ? 100 : request.page_size();
   TKT_ASSIGN_OR_RETURN(std::vector<v1::AccountEvent> events,
                        store_.ListAccountEvents(account.id(), after, limit));
+  TKT_ASSIGN_OR_RETURN(auto readable, KeyPersonContactsReadable(actor, Interrupt::Never()));
+  const bool withhold = !MayReadContacts(readable, account.id());
   v1::ListAccountEventsResponse response;
-  for (v1::AccountEvent& e : events) *response.add_events() = std::move(e);
+  for (v1::AccountEvent& e : events) {
+    // The history writes key persons whole, contacts included: withheld like the account's.
+    for (v1::FieldChange& change : *e.mutable_changes()) {
+      if (withhold && change.field() == "key_persons") {
+        change.set_old_value("(withheld)");
+        change.set_new_value("(withheld)");
+      }
+    }
+    *response.add_events() = std::move(e);
+  }
   // No token when the page ends at the account's last event (its version): the last page
   // says so rather than leading to an empty one.
   if (!events.empty() && static_cast<int>(events.size()) == limit &&

@@ -3,6 +3,8 @@
 
 #include <array>
 #include <atomic>
+#include <optional>
+#include <set>
 #include <functional>
 #include <optional>
 #include <string>
@@ -42,9 +44,15 @@ class AccountService final {
                  storage::AccountStore& store, const Clock& clock, const UserDirectory& users,
                  Options options);
 
+  // Create and Update: the sales and profit figures, which decide key accounts, are set only
+  // by supervisors and admins (PERMISSION_DENIED naming the field for others).
   absl::StatusOr<v1::Account> Create(const Principal& actor,
                                      const v1::CreateAccountRequest& request);
-  absl::StatusOr<v1::Account> Get(const Principal& actor, const v1::GetAccountRequest& request);
+  // Technicians see the phone and e-mail of key persons only for accounts of open tickets
+  // assigned to them (docs/security.md, "Least privilege"); elsewhere they are withheld,
+  // here, in List and in ListEvents.
+  absl::StatusOr<v1::Account> Get(const Principal& actor, const v1::GetAccountRequest& request,
+                                  const Interrupt& interrupt = Interrupt::Never());
   absl::StatusOr<v1::ListAccountsResponse> List(const Principal& actor,
                                                 const v1::ListAccountsRequest& request,
                                                 const Interrupt& interrupt = Interrupt::Never());
@@ -119,6 +127,15 @@ class AccountService final {
   absl::Status MoveToTierInForce(const std::string& account_id, const v1::Ticket& current,
                                  TicketDraft& draft) const;
   absl::Mutex& LockFor(absl::string_view id);
+  // The accounts whose key persons' phone and e-mail `actor` may read: null when every
+  // account's (agents, supervisors, admins); for a technician, the accounts of the open
+  // tickets assigned to them.
+  absl::StatusOr<std::optional<std::set<std::string>>> KeyPersonContactsReadable(
+      const Principal& actor, const Interrupt& interrupt) const;
+  // PERMISSION_DENIED naming the field when `after` changes a sales or profit figure of
+  // `before` and `actor` may not (Action::kEditAccountFigures).
+  static absl::Status CheckFigureEdit(const Principal& actor, const v1::Account& before,
+                                      const v1::Account& after, absl::string_view prefix);
 
   AccountDirectory& directory_;
   TicketCore& tickets_;

@@ -74,6 +74,14 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
     case Action::kEditAccount:
       return IsDesk(who) || who.role == v1::ROLE_ADMIN ? absl::OkStatus()
                                                        : Deny(who, "edit accounts");
+    case Action::kEditAccountFigures:
+      return who.role == v1::ROLE_SUPERVISOR || who.role == v1::ROLE_ADMIN
+                 ? absl::OkStatus()
+                 : Deny(who, "set an account's sales and profit (they decide key accounts)");
+    case Action::kReadKeyPersonContacts:
+      return IsDesk(who) || who.role == v1::ROLE_ADMIN
+                 ? absl::OkStatus()
+                 : Deny(who, "read the contacts of this account's key persons");
     case Action::kSetTier:
       return who.role == v1::ROLE_SUPERVISOR || who.role == v1::ROLE_ADMIN
                  ? absl::OkStatus()

@@ -23,12 +23,16 @@ namespace ticketing::domain {
 //   kSurvey        agent, supervisor (surveys and payments: the desk deals with the customer)
 //   kEditAccount   agent, supervisor, admin (create and update accounts)
 //   kSetTier       supervisor, admin (tier overrides, reclassification)
+//   kEditAccountFigures  supervisor, admin (an account's sales and profit, which decide
+//                  whether it is a key account)
+//   kReadKeyPersonContacts  agent, supervisor, admin; a technician only for accounts of
+//                  tickets assigned to them (the caller checks that: AccountService)
 //   kImportAccounts admin
 //   kReadQueueOf   everyone but technicians (another user's work queue)
 //   kInternal      the server's own work (SLA timers); never reachable from a request
 enum class Action {
   kRead, kCreate, kAssign, kCommitDate, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kReplaceSlaConfig,
-  kEditAccount, kSetTier, kImportAccounts, kReadQueueOf, kSurvey, kReports,
+  kEditAccount, kEditAccountFigures, kReadKeyPersonContacts, kSetTier, kImportAccounts, kReadQueueOf, kSurvey, kReports,
   kInternal
 };
 

@@ -2,6 +2,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "proto/base/status_macros.h"
 #include "storage/ticket_id.h"
 
@@ -43,6 +44,33 @@ absl::Status CheckEnum(absl::string_view field, Enum value, bool (*is_valid)(int
                        bool required) {
   if (!is_valid(value)) return Invalid(field, absl::StrCat("unknown value ", value));
   if (required && value == 0) return Invalid(field, "must be set");
+  return absl::OkStatus();
+}
+
+// The first code point of `utf8` that no text field may hold, beyond the ASCII controls the
+// callers check: C1 controls (U+0080-U+009F, terminal escapes in some emulators) and the
+// bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069), which make text display
+// in another order than it is stored ("Trojan Source"). 0 when there is none. The text is
+// valid UTF-8 (protobuf checks strings as it parses), so the lead byte says what follows.
+uint32_t ForbiddenCodePoint(absl::string_view utf8) {
+  for (size_t i = 0; i + 1 < utf8.size(); ++i) {
+    const unsigned char b0 = static_cast<unsigned char>(utf8[i]);
+    const unsigned char b1 = static_cast<unsigned char>(utf8[i + 1]);
+    if (b0 == 0xC2 && b1 >= 0x80 && b1 <= 0x9F) return b1;  // U+0080-U+009F
+    if (b0 == 0xE2 && i + 2 < utf8.size()) {
+      const uint32_t cp = 0x2000 | ((b1 & 0x3Fu) << 6) | (static_cast<unsigned char>(utf8[i + 2]) & 0x3Fu);
+      if ((cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2066 && cp <= 0x2069)) return cp;
+    }
+  }
+  return 0;
+}
+
+absl::Status CheckCodePoints(absl::string_view field, absl::string_view value) {
+  if (const uint32_t cp = ForbiddenCodePoint(value); cp != 0) {
+    return Invalid(field, absl::StrFormat("must not contain U+%04X (%s)", cp,
+                                          cp < 0x100 ? "a C1 control character"
+                                                     : "a bidirectional override"));
+  }
   return absl::OkStatus();
 }
 
@@ -106,6 +134,7 @@ absl::Status CheckLine(absl::string_view field, absl::string_view value, size_t 
   for (unsigned char c : value) {
     if (c < 0x20 || c == 0x7F) return Invalid(field, "must be one line without control characters");
   }
+  TKT_RETURN_IF_ERROR(CheckCodePoints(field, value));
   return CheckLength(field, value, max_chars, required);
 }
 
@@ -117,6 +146,7 @@ absl::Status CheckText(absl::string_view field, absl::string_view value, size_t 
       return Invalid(field, "must not contain control characters");
     }
   }
+  TKT_RETURN_IF_ERROR(CheckCodePoints(field, value));
   return CheckLength(field, value, max_chars, required);
 }
 

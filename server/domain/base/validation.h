@@ -2,6 +2,7 @@
 #define TICKETING_SERVER_DOMAIN_BASE_VALIDATION_H_
 
 #include <cstddef>
+#include <cstdint>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -18,6 +19,13 @@ inline constexpr size_t kMaxNameChars = 100;        // contact name, product
 inline constexpr size_t kMaxSerialChars = 64;
 inline constexpr size_t kMaxReasonChars = 1000;
 inline constexpr size_t kMaxIdentifierChars = 64;
+
+// What one ticket may hold (docs/security.md, "Input"), enforced by TicketCore on every
+// change a person makes: visits, part requests, changes (events), and bytes as stored.
+inline constexpr int kMaxVisitsPerTicket = 50;
+inline constexpr int kMaxPartsPerTicket = 100;
+inline constexpr int64_t kMaxTicketChanges = 10000;
+inline constexpr size_t kMaxTicketBytes = 256 * 1024;
 
 // An identifier (account id, user name, queue, region): 1-64 of [A-Za-z0-9._:/-], starting
 // with a letter or digit. Empty is OK unless `required`.

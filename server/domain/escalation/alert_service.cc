@@ -150,16 +150,49 @@ absl::Status AlertService::Watch(const Principal& actor, const v1::WatchAlertsRe
   if (request.from_sequence() < 0) {
     return absl::InvalidArgumentError("from_sequence: must not be negative");
   }
-  // Counted first and undone on refusal, so concurrent callers cannot pass the limit
-  // together: each watcher holds a thread (a sync stream).
-  if (++watchers_ > kMaxWatchers) {
-    --watchers_;
-    return absl::ResourceExhaustedError(
-        absl::StrCat("too many alert watchers (", kMaxWatchers, "); retry later"));
-  }
+  TKT_RETURN_IF_ERROR(TakeWatch(actor));
   absl::Status result = Stream(actor, request, send, cancelled);
-  --watchers_;
+  ReleaseWatch(actor);
   return result;
+}
+
+namespace {
+bool HoldsReservedWatches(const Principal& who) {
+  return who.role == v1::ROLE_SUPERVISOR || who.role == v1::ROLE_ADMIN;
+}
+}  // namespace
+
+absl::Status AlertService::TakeWatch(const Principal& actor) {
+  absl::MutexLock lock(&watch_mu_);
+  const auto held = watches_by_user_.find(actor.name);
+  const int mine = held == watches_by_user_.end() ? 0 : held->second;
+  if (mine >= watch_limits_.per_user) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "user ", actor.name, " already has ", mine, " alert watches open, the most one user may; "
+        "close one first"));
+  }
+  if (watches_ >= watch_limits_.total) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("too many alert watches (", watch_limits_.total, "); retry later"));
+  }
+  const bool reserved = HoldsReservedWatches(actor);
+  if (!reserved &&
+      unreserved_watches_ >= watch_limits_.total - watch_limits_.reserved_for_supervisors) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "too many alert watches: the remaining ", watch_limits_.total - watches_,
+        " are kept for supervisors; retry later"));
+  }
+  ++watches_by_user_[actor.name];
+  ++watches_;
+  if (!reserved) ++unreserved_watches_;
+  return absl::OkStatus();
+}
+
+void AlertService::ReleaseWatch(const Principal& actor) {
+  absl::MutexLock lock(&watch_mu_);
+  if (--watches_by_user_[actor.name] == 0) watches_by_user_.erase(actor.name);
+  --watches_;
+  if (!HoldsReservedWatches(actor)) --unreserved_watches_;
 }
 
 absl::Status AlertService::Stream(const Principal& actor, const v1::WatchAlertsRequest& request,

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <map>
 
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
@@ -20,15 +21,28 @@ namespace ticketing::domain {
 
 // Listing, acknowledging, re-escalating and watching alerts (docs/escalation.md).
 // Thread-safe.
+// How many alert watches may stream at once; each holds a server thread (docs/security.md,
+// "Fairness"). One user cannot take them all, and agents and technicians together never take
+// the supervisors' share.
+struct AlertWatchLimits {
+  int total = 64;
+  int per_user = 4;  // a wall screen, a phone, a laptop and one to spare
+  int reserved_for_supervisors = 16;  // of `total`: supervisors' and admins' only
+};
+
 class AlertService {
  public:
-  static constexpr int kMaxWatchers = 64;
+  using WatchLimits = AlertWatchLimits;
 
   // All must outlive the service. An alert belongs to its ticket: the ticket's lock (in the
   // core) serialises its acknowledgement and re-escalation.
   AlertService(TicketCore& tickets, storage::AlertLog& alerts, exec::CommitPublisher& publisher,
-               const EscalationRules& rules)
-      : tickets_(tickets), store_(alerts), publisher_(publisher), rules_(rules) {}
+               const EscalationRules& rules, WatchLimits watch_limits = WatchLimits())
+      : tickets_(tickets),
+        store_(alerts),
+        publisher_(publisher),
+        rules_(rules),
+        watch_limits_(watch_limits) {}
 
   absl::StatusOr<v1::ListAlertsResponse> List(const Principal& actor,
                                               const v1::ListAlertsRequest& request);
@@ -47,13 +61,16 @@ class AlertService {
   // alerts as they are stored, in sequence order, each once. Reads from the store at the
   // watcher's own pace, so a slow watcher holds no buffer and blocks nobody else. Returns
   // when `send` fails (the client left: OK), `cancelled()` turns true (CANCELLED), or the
-  // publisher closes (UNAVAILABLE naming the sequence to resume from). RESOURCE_EXHAUSTED beyond
-  // kMaxWatchers concurrent watches.
+  // publisher closes (UNAVAILABLE naming the sequence to resume from). RESOURCE_EXHAUSTED, saying
+  // which limit, when the watch would pass one of WatchLimits.
   absl::Status Watch(const Principal& actor, const v1::WatchAlertsRequest& request,
                      const std::function<bool(const v1::Alert&)>& send,
                      const std::function<bool()>& cancelled);
 
  private:
+  // Takes a watch slot for `actor`, or says which limit is reached. ReleaseWatch gives it back.
+  absl::Status TakeWatch(const Principal& actor) ABSL_LOCKS_EXCLUDED(watch_mu_);
+  void ReleaseWatch(const Principal& actor) ABSL_LOCKS_EXCLUDED(watch_mu_);
   // The loop of Watch, once admitted.
   absl::Status Stream(const Principal& actor, const v1::WatchAlertsRequest& request,
                       const std::function<bool(const v1::Alert&)>& send,
@@ -63,7 +80,11 @@ class AlertService {
   storage::AlertLog& store_;
   exec::CommitPublisher& publisher_;
   const EscalationRules& rules_;
-  std::atomic<int> watchers_{0};
+  const WatchLimits watch_limits_;
+  absl::Mutex watch_mu_;
+  int watches_ ABSL_GUARDED_BY(watch_mu_) = 0;
+  int unreserved_watches_ ABSL_GUARDED_BY(watch_mu_) = 0;  // held by agents and technicians
+  std::map<std::string, int> watches_by_user_ ABSL_GUARDED_BY(watch_mu_);
 };
 
 // True when `who` is a recipient of `alert` or its ticket's assignee.

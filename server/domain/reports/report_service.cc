@@ -209,6 +209,12 @@ absl::Status CheckPeriod(const google::protobuf::Timestamp& from,
     return absl::InvalidArgumentError("to: from and to are required, to after from");
   }
   if (from.seconds() < 0) return absl::InvalidArgumentError("from: must not be before 1970");
+  // Bounds the scan: a year and a day at most. Longer trends are reports of consecutive
+  // periods.
+  if (FromTimestamp(to) - FromTimestamp(from) > kMaxReportPeriod) {
+    return absl::InvalidArgumentError(
+        "to: a report covers at most 366 days from `from`; ask for consecutive periods");
+  }
   return absl::OkStatus();
 }
 

@@ -10,6 +10,9 @@
 
 namespace ticketing::domain {
 
+// The longest period one report covers (a year and a day): the scan is bounded.
+inline constexpr absl::Duration kMaxReportPeriod = absl::Hours(24 * 366);
+
 // Service reports over the tickets created in a period (docs/reports.md has every
 // definition). Streams the compact per-ticket facts the store keeps in creation order, one
 // record at a time, so memory grows with the number of groups and of measured durations,

@@ -126,12 +126,16 @@ absl::StatusOr<v1::Ticket> SlaService::SetCommittedDate(
 }
 
 absl::StatusOr<v1::SlaExplanation> SlaService::ExplainSla(const Principal& actor,
-                                                             const v1::ExplainSlaRequest& request) {
+                                                             const v1::ExplainSlaRequest& request,
+                                                             const Interrupt& interrupt) {
   TKT_RETURN_IF_ERROR(Authorize(actor, Action::kRead, nullptr));
   TKT_ASSIGN_OR_RETURN(const v1::Ticket ticket, core_.Load("id", request.id()));
   std::vector<v1::TicketEvent> events;
   const uint64_t id = *ParseTicketId(ticket.id());
+  // The whole history (at most kMaxTicketChanges events), a page at a time, checking between
+  // pages whether the caller still waits.
   for (int64_t after = 0;;) {
+    TKT_RETURN_IF_ERROR(interrupt.Check());
     TKT_ASSIGN_OR_RETURN(std::vector<v1::TicketEvent> page, core_.store().ListEvents(id, after, 1000));
     if (page.empty()) break;
     after = page.back().sequence();

@@ -2,6 +2,7 @@
 #define TICKETING_SERVER_DOMAIN_SLA_SLA_SERVICE_H_
 
 #include "absl/status/statusor.h"
+#include "server/domain/base/interrupt.h"
 #include "server/domain/base/principal.h"
 #include "server/domain/sla/sla_clocks.h"
 #include "server/domain/tickets/ticket_core.h"
@@ -22,7 +23,8 @@ class SlaService {
                                               const v1::SetCommittedDateRequest& request);
   // Each clock's segments, from the ticket's history, and how its due time was computed.
   absl::StatusOr<v1::SlaExplanation> ExplainSla(const Principal& actor,
-                                                const v1::ExplainSlaRequest& request);
+                                                const v1::ExplainSlaRequest& request,
+                                                const Interrupt& interrupt = Interrupt::Never());
   // Deadlines on a calendar or under a policy, without a ticket.
   absl::StatusOr<v1::PreviewDeadlineResponse> PreviewDeadline(
       const Principal& actor, const v1::PreviewDeadlineRequest& request);

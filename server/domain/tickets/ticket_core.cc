@@ -59,6 +59,44 @@ TicketEdit TicketEdit::Internal(absl::string_view id_field, absl::string_view id
   return TicketEdit(id_field, id, 0, /*version_required=*/false, Action::kInternal);
 }
 
+namespace {
+
+// What a person's change may make a ticket hold (docs/security.md, "Input"): a ticket is one
+// record, read whole by every change and listed by the page, so one ticket must not grow
+// without end. A change that does not grow what is over a limit is let through, so a ticket
+// over one (from before the limit) can still be worked and closed. The server's own changes
+// (the SLA monitor, re-escalation) are never refused: they add little and must not fail.
+absl::Status CheckGrowth(const Principal& actor, const v1::Ticket* current, const v1::Ticket& next) {
+  if (actor.name == kSystemActor) return absl::OkStatus();
+  const auto grew = [&](int before, int after, int limit) {
+    return after > limit && (current == nullptr || after > before);
+  };
+  if (grew(current ? current->visits_size() : 0, next.visits_size(), kMaxVisitsPerTicket)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "visits: a ticket holds at most ", kMaxVisitsPerTicket,
+        " visits; open a follow-up ticket for further work"));
+  }
+  if (grew(current ? current->parts_size() : 0, next.parts_size(), kMaxPartsPerTicket)) {
+    return absl::InvalidArgumentError(absl::StrCat("parts: a ticket holds at most ",
+                                                   kMaxPartsPerTicket, " part requests"));
+  }
+  if (next.version() > kMaxTicketChanges) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ticket: ", next.id(), " has reached ", kMaxTicketChanges,
+        " changes, the most a ticket keeps; open a follow-up ticket"));
+  }
+  const size_t before = current ? current->ByteSizeLong() : 0;
+  const size_t after = next.ByteSizeLong();
+  if (after > kMaxTicketBytes && after > before) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "ticket: ", next.id(), " would hold ", after, " bytes, more than the ", kMaxTicketBytes,
+        " a ticket may; shorten the text or open a follow-up ticket"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
 TicketCore::TicketCore(storage::TicketStore& store, const Clock& clock, const TicketRules& rules,
                        const TierSource* tiers)
     : store_(store), clock_(clock), rules_(rules), tiers_(tiers) {}
@@ -100,6 +138,7 @@ absl::StatusOr<v1::Ticket> TicketCore::Create(
     TKT_RETURN_IF_ERROR(build(tier == v1::SERVICE_TIER_UNSPECIFIED ? v1::SERVICE_TIER_STANDARD : tier,
                               draft));
     TKT_RETURN_IF_ERROR(rules_.OnCreate(draft));
+    TKT_RETURN_IF_ERROR(CheckGrowth(actor, nullptr, draft.next));
     // The request record commits in the same write as the ticket: after a crash either both
     // exist (a retry replays) or neither (a retry creates).
     storage::TicketChange change{std::nullopt, std::move(draft.next), std::move(draft.event),
@@ -184,6 +223,7 @@ absl::StatusOr<TicketCommit> TicketCore::Edit(const Principal& actor, const Tick
     return result;
   }
   TKT_RETURN_IF_ERROR(Prepare(actor, current, draft));
+  TKT_RETURN_IF_ERROR(CheckGrowth(actor, &current, draft.next));
   // `current` goes with the change: the store derives from it the index and timer entries to
   // delete, so it must be the record as read under the lock.
   storage::TicketChange change{std::move(current), std::move(draft.next), std::move(draft.event),

@@ -1,6 +1,7 @@
 // TicketQueries: one ticket, listings, history and the store check.
 #include "server/domain/tickets/ticket_queries.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -33,7 +34,11 @@ absl::StatusOr<storage::TicketFilter> FilterOf(const v1::ListTicketsRequest& req
     if (!v1::TicketStatus_IsValid(status) || status == v1::TICKET_STATUS_UNSPECIFIED) {
       return absl::InvalidArgumentError(absl::StrCat("statuses: unknown status ", status));
     }
-    filter.statuses.push_back(static_cast<v1::TicketStatus>(status));
+    // Each status is one index cursor merged on every step: a repeat would only cost time.
+    if (std::find(filter.statuses.begin(), filter.statuses.end(), status) ==
+        filter.statuses.end()) {
+      filter.statuses.push_back(static_cast<v1::TicketStatus>(status));
+    }
   }
   TKT_RETURN_IF_ERROR(CheckIdentifier("assignee", request.assignee(), false));
   TKT_RETURN_IF_ERROR(CheckIdentifier("account_id", request.account_id(), false));

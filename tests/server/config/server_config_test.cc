@@ -6,6 +6,8 @@
 
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
@@ -105,6 +107,68 @@ TEST(ServerConfigTest, TheNameSystemIsReserved) {
   ASSERT_THAT(config, IsOk());
   EXPECT_THAT(ValidateServerConfig(*config),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("reserved")));
+}
+
+}  // namespace
+}  // namespace ticketing::config
+
+namespace ticketing::config {
+namespace {
+
+absl::Status Validate(const std::string& text) {
+  absl::StatusOr<v1::ServerConfig> config = ParseServerConfig(text, "test");
+  if (!config.ok()) return config.status();
+  ApplyDefaults(*config);
+  return ValidateServerConfig(*config);
+}
+
+TEST(ServerConfigTest, TransportLimitsHaveSafeDefaultsAndRefuseNonsenseNamingTheField) {
+  absl::StatusOr<TransportSettings> defaults = TransportSettingsOf(v1::ServerConfig());
+  ASSERT_THAT(defaults, IsOk());
+  EXPECT_EQ(defaults->max_threads, 128);
+  EXPECT_EQ(defaults->max_streams_per_connection, 100);
+  EXPECT_EQ(defaults->max_connection_idle, absl::Minutes(5));
+  EXPECT_EQ(defaults->max_connection_age, absl::Hours(2));
+  EXPECT_EQ(defaults->keepalive_time, absl::Minutes(1));
+
+  absl::StatusOr<v1::ServerConfig> set = ParseServerConfig(
+      R"pb(limits { max_threads: 16 max_alert_watches: 8 alert_watches_reserved_for_supervisors: 2 max_connection_idle: "90s" })pb", "test");
+  ASSERT_THAT(set, IsOk());
+  absl::StatusOr<TransportSettings> settings = TransportSettingsOf(*set);
+  ASSERT_THAT(settings, IsOk());
+  EXPECT_EQ(settings->max_threads, 16);
+  EXPECT_EQ(settings->max_connection_idle, absl::Seconds(90));
+  EXPECT_EQ(settings->max_streams_per_connection, 100);  // unset: the default
+
+  EXPECT_THAT(Validate(R"pb(limits { max_threads: 32 })pb"),  // 64 watches need 68 threads
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("limits.max_threads")));
+  EXPECT_THAT(Validate(R"pb(limits { max_threads: -1 })pb"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("limits.max_threads")));
+  EXPECT_THAT(Validate(R"pb(limits { keepalive_time: "soon" })pb"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("limits.keepalive_time")));
+  EXPECT_THAT(Validate(R"pb(limits { max_connection_age: "-5m" })pb"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("limits.max_connection_age")));
+}
+
+TEST(ServerConfigTest, PlaintextBeyondLoopbackIsRefusedUnlessTlsOrTheUnsafeFlag) {
+  for (const char* address : {"127.0.0.1:50051", "127.8.9.10:0", "[::1]:50051", "localhost:80",
+                              "unix:/run/ticketd.sock"}) {
+    EXPECT_TRUE(IsLoopbackAddress(address)) << address;
+    EXPECT_THAT(Validate(absl::StrCat("listen_address: \"", address, "\"")), IsOk()) << address;
+  }
+  for (const char* address : {"0.0.0.0:50051", "[::]:50051", "10.0.0.5:50051", "ticketd.example.com:443",
+                              "127.0.0.1.example.com:80", "1127.0.0.1:80"}) {
+    EXPECT_FALSE(IsLoopbackAddress(address)) << address;
+    EXPECT_THAT(Validate(absl::StrCat("listen_address: \"", address, "\"")),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr("unsafe_allow_plaintext_on_network")))
+        << address;
+  }
+  EXPECT_THAT(Validate("listen_address: \"0.0.0.0:50051\" unsafe_allow_plaintext_on_network: true"),
+              IsOk());
+  EXPECT_THAT(Validate(R"pb(listen_address: "0.0.0.0:50051"
+                            tls { cert_file: "/etc/ticketd/cert.pem" key_file: "/etc/ticketd/key.pem" })pb"),
+              IsOk());
 }
 
 }  // namespace

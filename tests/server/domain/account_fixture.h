@@ -108,7 +108,8 @@ class AccountFixture : public ::testing::Test {
   v1::Account AddAccount(const v1::Account& account) {
     v1::CreateAccountRequest request;
     *request.mutable_account() = account;
-    absl::StatusOr<v1::Account> created = accounts_->Create(kAlice, request);
+    // As a supervisor: only supervisors and admins set sales and profit.
+    absl::StatusOr<v1::Account> created = accounts_->Create(kSue, request);
     EXPECT_THAT(created, testing::IsOk());
     return created.ok() ? *created : v1::Account();
   }

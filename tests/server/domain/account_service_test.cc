@@ -31,13 +31,13 @@ TEST_F(AccountServiceTest, CreatedAccountStartsStandardUntilClassified) {
   EXPECT_EQ(created.version(), 1);
   EXPECT_EQ(created.service_tier(), v1::SERVICE_TIER_STANDARD);
   EXPECT_EQ(created.tier_origin().source(), v1::TIER_SOURCE_COMPUTED);
-  EXPECT_EQ(created.created_by(), "alice");
+  EXPECT_EQ(created.created_by(), "sue");
   auto read = accounts_->Get(kTom, Named("ACME"));
   ASSERT_THAT(read, IsOk());
   EXPECT_EQ(read->key_persons(0).name(), "Zhang Wei");
   v1::CreateAccountRequest again;
   *again.mutable_account() = a;
-  EXPECT_THAT(accounts_->Create(kAlice, again),
+  EXPECT_THAT(accounts_->Create(kSue, again),
               StatusIs(absl::StatusCode::kAlreadyExists, HasSubstr("account.id")));
 }
 
@@ -77,14 +77,17 @@ TEST_F(AccountServiceTest, UpdateIsVersionCheckedAndKeptInTheHistory) {
   update.mutable_update_mask()->add_paths("sales_current");
   update.mutable_update_mask()->add_paths("loyalty_note");
   update.set_reason("period figures");
-  auto updated = accounts_->Update(kAlice, update);
+  // Sales and profit decide key accounts: an agent may not set them.
+  EXPECT_THAT(accounts_->Update(kAlice, update),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("account.sales_current")));
+  auto updated = accounts_->Update(kSue, update);
   ASSERT_THAT(updated, IsOk());
   EXPECT_EQ(updated->version(), 2);
   EXPECT_EQ(updated->sales_current(), 250);
-  EXPECT_THAT(accounts_->Update(kAlice, update), StatusIs(absl::StatusCode::kAborted, ::testing::_));
+  EXPECT_THAT(accounts_->Update(kSue, update), StatusIs(absl::StatusCode::kAborted, ::testing::_));
   update.mutable_update_mask()->add_paths("service_tier");
   update.mutable_account()->set_version(2);
-  EXPECT_THAT(accounts_->Update(kAlice, update),
+  EXPECT_THAT(accounts_->Update(kSue, update),
               StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("service_tier")));
 
   v1::ListAccountEventsRequest history;
@@ -100,6 +103,66 @@ TEST_F(AccountServiceTest, UpdateIsVersionCheckedAndKeptInTheHistory) {
   EXPECT_EQ(change.changes(0).field(), "sales_current");
   EXPECT_EQ(change.changes(0).old_value(), "100");
   EXPECT_EQ(change.changes(0).new_value(), "250");
+}
+
+TEST_F(AccountServiceTest, TechniciansSeeKeyPersonsContactsOnlyForAccountsOfTheirOpenTickets) {
+  v1::Account acme = NewAccount("ACME", v1::CHANNEL_TIER_DISTRIBUTOR, 100);
+  v1::KeyPerson* chen = acme.add_key_persons();
+  chen->set_name("Chen Jie");
+  chen->set_role(v1::KEY_PERSON_ROLE_DECISION_MAKER);
+  chen->set_phone("+86 571 5550123");
+  chen->set_email("chen.jie@example.com");
+  AddAccount(acme);
+  v1::UpdateAccountRequest update;  // a history entry that names the key persons
+  *update.mutable_account() = *accounts_->Get(kSue, Named("ACME"));
+  update.mutable_account()->mutable_key_persons(0)->set_phone("+86 571 5550124");
+  update.mutable_update_mask()->add_paths("key_persons");
+  ASSERT_THAT(accounts_->Update(kAlice, update), IsOk());
+
+  auto contacts = [&](const Principal& who) {
+    absl::StatusOr<v1::Account> a = accounts_->Get(who, Named("ACME"));
+    EXPECT_THAT(a, IsOk());
+    return a.ok() ? a->key_persons(0).phone() + " " + a->key_persons(0).email() : "";
+  };
+  EXPECT_EQ(contacts(kAlice), "+86 571 5550124 chen.jie@example.com");
+  EXPECT_EQ(contacts(kTom), " ");  // no ticket of ACME: name and role only
+  EXPECT_EQ(accounts_->Get(kTom, Named("ACME"))->key_persons(0).name(), "Chen Jie");
+
+  CreateTicket("ACME", "tom");
+  EXPECT_EQ(contacts(kTom), "+86 571 5550124 chen.jie@example.com");
+  EXPECT_EQ(contacts(kTim), " ");  // not tim's ticket
+  v1::ListAccountsRequest list;
+  EXPECT_EQ(accounts_->List(kTim, list)->accounts(0).key_persons(0).phone(), "");
+  EXPECT_EQ(accounts_->List(kTom, list)->accounts(0).key_persons(0).phone(), "+86 571 5550124");
+  v1::ListAccountEventsRequest history;
+  history.set_account_id("ACME");
+  const v1::AccountEvent changed = accounts_->ListEvents(kTim, history)->events(1);
+  ASSERT_EQ(changed.changes(0).field(), "key_persons");
+  EXPECT_EQ(changed.changes(0).new_value(), "(withheld)");
+  EXPECT_THAT(accounts_->ListEvents(kTom, history)->events(1).changes(0).new_value(),
+              HasSubstr("5550124"));
+}
+
+TEST_F(AccountServiceTest, OnlySupervisorsAndAdminsSetSalesAndProfit) {
+  v1::CreateAccountRequest create;
+  *create.mutable_account() = NewAccount("BIG", v1::CHANNEL_TIER_DISTRIBUTOR, 0, 5000);
+  EXPECT_THAT(accounts_->Create(kAlice, create),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("account.profit_current")));
+  *create.mutable_account() = NewAccount("BIG", v1::CHANNEL_TIER_DISTRIBUTOR, 0);
+  ASSERT_THAT(accounts_->Create(kAlice, create), IsOk());  // no figures: an agent may
+  v1::UpdateAccountRequest update;
+  *update.mutable_account() = *accounts_->Get(kAlice, Named("BIG"));
+  update.mutable_account()->set_sales_previous(90000);
+  update.mutable_account()->set_loyalty_note("ten years");
+  update.mutable_update_mask()->add_paths("sales_previous");
+  update.mutable_update_mask()->add_paths("loyalty_note");
+  EXPECT_THAT(accounts_->Update(kAlice, update),
+              StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("account.sales_previous")));
+  EXPECT_THAT(accounts_->Update(kRoot, update), IsOk());
+  // Naming a figure without changing it is no edit of it.
+  *update.mutable_account() = *accounts_->Get(kAlice, Named("BIG"));
+  update.mutable_account()->set_loyalty_note("eleven years");
+  EXPECT_THAT(accounts_->Update(kAlice, update), IsOk());
 }
 
 TEST_F(AccountServiceTest, ListFiltersAndPagesInIdOrder) {

@@ -340,6 +340,58 @@ TEST_F(EscalationTest, AWatcherGetsTheBacklogThenLiveAlertsAndAResumePointAtShut
   EXPECT_THAT(ended, StatusIs(absl::StatusCode::kUnavailable, HasSubstr("from_sequence=6")));
 }
 
+TEST_F(EscalationTest, WatchesAreCappedPerUserAndSupervisorsKeepTheirShare) {
+  Create(v1::PRIORITY_P3);
+  clock_.Advance(absl::Minutes(61));
+  ASSERT_THAT(monitor_->RunOnce(), IsOk());  // an alert, which every admitted watcher is sent
+  // 6 watches in all, 2 per user, 2 kept for supervisors and admins.
+  AlertService limited(*world_->core, *world_->services_store, world_->publisher,
+                       *world_->escalation_rules, AlertService::WatchLimits{6, 2, 2});
+  const Principal tim{"tim", v1::ROLE_TECHNICIAN};
+  absl::Mutex mu;
+  int admitted = 0;
+  std::vector<std::thread> watchers;
+  auto watch = [&](const Principal& who) {
+    watchers.emplace_back([&, who] {
+      bool counted = false;
+      (void)limited.Watch(who, v1::WatchAlertsRequest(), [&](const v1::Alert&) {
+        absl::MutexLock lock(&mu);
+        if (!counted) ++admitted;
+        counted = true;
+        return true;
+      }, [] { return false; });
+    });
+  };
+  auto wait_for = [&](int n) {
+    absl::MutexLock lock(&mu);
+    auto reached = [&]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu) { return admitted >= n; };
+    EXPECT_TRUE(mu.AwaitWithTimeout(absl::Condition(&reached), absl::Seconds(10))) << n;
+  };
+  // A watch that must be refused at once; its status.
+  auto refused = [&](const Principal& who) {
+    return limited.Watch(who, v1::WatchAlertsRequest(), [](const v1::Alert&) { return true; },
+                         [] { return true; });
+  };
+  watch(kTom);
+  watch(kTom);
+  wait_for(2);
+  EXPECT_THAT(refused(kTom), StatusIs(absl::StatusCode::kResourceExhausted,
+                                      HasSubstr("tom already has 2 alert watches")));
+  watch(tim);
+  watch(tim);
+  wait_for(4);
+  // 4 of 6 are taken by technicians: the other 2 are the supervisors'.
+  EXPECT_THAT(refused(kAlice), StatusIs(absl::StatusCode::kResourceExhausted,
+                                        HasSubstr("kept for supervisors")));
+  watch(kSue);
+  watch(kRoot);
+  wait_for(6);
+  EXPECT_THAT(refused(kSue), StatusIs(absl::StatusCode::kResourceExhausted,
+                                      HasSubstr("too many alert watches (6)")));
+  publisher_->Close();
+  for (std::thread& t : watchers) t.join();
+}
+
 TEST_F(EscalationTest, TheThirdChaseRaisesOneAlertAndEveryChaseIsInTheHistory) {
   const v1::Ticket t = Create(v1::PRIORITY_P3);
   v1::RecordContactRequest chase;

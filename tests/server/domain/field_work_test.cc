@@ -1,5 +1,6 @@
 // Field visits and surveys: first-time fix, failed visits and unhappy customers escalate.
 #include "server/domain/base/ticket_events.h"
+#include "server/domain/base/validation.h"
 #include "tests/server/domain/account_fixture.h"
 #include "tests/testing/transitions.h"
 
@@ -108,6 +109,55 @@ TEST_F(FieldWorkTest, VisitRequestsAreCheckedNamingTheField) {
   auto fixed = field_work_->RecordVisit(kAlice, Outcome(t, 1, v1::VISIT_OUTCOME_FIXED));
   ASSERT_THAT(fixed, IsOk());
   EXPECT_TRUE(fixed->first_time_fix());
+}
+
+TEST_F(FieldWorkTest, ATicketHoldsAtMostFiftyVisitsAndAHundredPartRequests) {
+  const v1::Ticket t = CreateTicket("ACME", "tom");
+  for (int i = 0; i < kMaxVisitsPerTicket; ++i) ASSERT_THAT(Schedule(t), IsOk()) << "visit " << i;
+  EXPECT_THAT(Schedule(t), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("visits:")));
+  v1::RequestPartRequest part;
+  part.set_ticket_id(t.id());
+  part.set_part_number("PH-5200");
+  part.set_description("print head");
+  part.set_quantity(1);
+  ToTimestamp(clock_.Now() + absl::Hours(48), part.mutable_promised_arrival());
+  for (int i = 0; i < kMaxPartsPerTicket; ++i) {
+    ASSERT_THAT(field_work_->RequestPart(kTom, part), IsOk()) << "part " << i;
+  }
+  EXPECT_THAT(field_work_->RequestPart(kTom, part),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("parts:")));
+  // Work on what the ticket holds goes on.
+  v1::UpdatePartRequest update;
+  update.set_ticket_id(t.id());
+  update.set_part(1);
+  update.set_status(v1::PART_STATUS_SHIPPED);
+  EXPECT_THAT(field_work_->UpdatePart(kTom, update), IsOk());
+}
+
+TEST_F(FieldWorkTest, ATicketStopsGrowingAtItsByteLimit) {
+  const v1::Ticket t = CreateTicket("ACME", "tom");
+  std::string notes;
+  for (int i = 0; i < 10000; ++i) notes += "修";  // 10,000 characters, 30,000 bytes
+  // Each visit recorded with the longest notes allowed: the ticket reaches 256 KiB by the
+  // ninth, which is refused, naming the size.
+  absl::Status refused;
+  int recorded = 0;
+  for (int n = 1; n <= 20 && refused.ok(); ++n) {
+    ASSERT_THAT(Schedule(t), IsOk());
+    v1::RecordVisitRequest visit = Outcome(t, n, v1::VISIT_OUTCOME_FIXED);
+    visit.set_notes(notes);
+    refused = field_work_->RecordVisit(kTom, visit).status();
+    if (refused.ok()) ++recorded;
+  }
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("bytes")));
+  v1::GetTicketRequest get;
+  get.set_id(t.id());
+  absl::StatusOr<v1::Ticket> stored = world_->queries->Get(kAlice, get);
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_LE(stored->ByteSizeLong(), kMaxTicketBytes);
+  EXPECT_GE(recorded, 7);
+  // Nothing of the refused visit was stored.
+  EXPECT_EQ(stored->visits(recorded).outcome(), v1::VISIT_OUTCOME_UNSPECIFIED);
 }
 
 TEST_F(FieldWorkTest, ADissatisfiedSurveyEscalatesAndASurveyIsTakenOnceAfterResolution) {

@@ -208,6 +208,21 @@ TEST_F(ReportServiceTest, GroupsSplitTheTotalsAndRatesUseTheirOwnAccounts) {
   EXPECT_EQ(by_technician.total().tickets(), 5);
 }
 
+TEST_F(ReportServiceTest, APeriodLongerThanAYearAndADayIsRefused) {
+  v1::ServiceReportRequest request;
+  ToTimestamp(start_, request.mutable_from());
+  ToTimestamp(start_ + kMaxReportPeriod, request.mutable_to());
+  EXPECT_THAT(reports_->GetServiceReport(kSue, request), IsOk());
+  ToTimestamp(start_ + kMaxReportPeriod + absl::Seconds(1), request.mutable_to());
+  EXPECT_THAT(reports_->GetServiceReport(kSue, request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("366 days")));
+  v1::ProductFeedbackRequest feedback;
+  *feedback.mutable_from() = request.from();
+  *feedback.mutable_to() = request.to();
+  EXPECT_THAT(reports_->GetProductFeedback(kSue, feedback),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("366 days")));
+}
+
 TEST_F(ReportServiceTest, ProductFeedbackCountsFaultsAndRootCausesByProduct) {
   v1::ProductFeedbackRequest request;
   ToTimestamp(start_, request.mutable_from());

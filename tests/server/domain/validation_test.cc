@@ -101,6 +101,21 @@ TEST(ValidationTest, DescriptionKeepsNewlinesButRefusesOtherControlCharacters) {
   ExpectInvalid(t, "ticket.description");
 }
 
+TEST(ValidationTest, C1ControlsAndBidiOverridesAreRefusedInEveryTextField) {
+  // U+0085 (NEL), U+009B (CSI), U+202E (RIGHT-TO-LEFT OVERRIDE), U+2066 (LEFT-TO-RIGHT ISOLATE).
+  for (const char* bad : {"\xC2\x85", "\xC2\x9B", "\xE2\x80\xAE", "\xE2\x81\xA6"}) {
+    const std::string text = std::string("invoice ") + bad + "fdp.exe";
+    EXPECT_THAT(CheckText("comment.body", text, 100, true),
+                StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("comment.body: must not contain U+")));
+    EXPECT_THAT(CheckLine("ticket.summary", text, 100, true),
+                StatusIs(absl::StatusCode::kInvalidArgument, StartsWith("ticket.summary:")));
+  }
+  // Their neighbours are ordinary text: U+00A0 (no-break space), U+00E9, U+2014 (em dash),
+  // U+200F (the right-to-left mark, which reorders nothing on its own), and Chinese.
+  EXPECT_THAT(CheckText("comment.body", "caf\xC3\xA9\xC2\xA0\xE2\x80\x94\xE2\x80\x8F 打印机卡纸", 100, true),
+              IsOk());
+}
+
 TEST(ValidationTest, UpdateMaskPathsAreCheckedOneByOne) {
   v1::Ticket t = ValidTicket();
   EXPECT_THAT(CheckUpdatableField(t, "summary"), IsOk());
