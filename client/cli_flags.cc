@@ -12,7 +12,10 @@
 #include "client/cli_format.h"
 
 ABSL_FLAG(std::string, addr, "", "server host:port (default: $TKT_ADDR, else 127.0.0.1:50051)");
-ABSL_FLAG(std::string, token, "", "bearer token (default: $TKT_TOKEN)");
+ABSL_FLAG(std::string, token, "",
+          "bearer token; visible to other users in `ps`: prefer --token_file or $TKT_TOKEN");
+ABSL_FLAG(std::string, token_file, "",
+          "file holding the bearer token (default: $TKT_TOKEN_FILE)");
 ABSL_FLAG(bool, json, false, "print protobuf JSON instead of tables");
 ABSL_FLAG(bool, tls, false, "connect with TLS");
 ABSL_FLAG(std::string, ca_file, "", "PEM root certificates for --tls (default: system roots)");
@@ -252,7 +255,10 @@ Subcommands:
 
 Global flags:
   --addr=HOST:PORT        server (default: $TKT_ADDR, else 127.0.0.1:50051)
-  --token=TOKEN           bearer token (default: $TKT_TOKEN)
+  --token_file=FILE       file holding the bearer token (default: $TKT_TOKEN_FILE; the
+                          quickstart writes data/tokens/USER); or the token itself in
+                          $TKT_TOKEN. --token=TOKEN also works, but other users of the
+                          machine see command lines (ps)
   --json                  print responses as protobuf JSON instead of tables
   --tls                   use TLS (default: plaintext)
   --ca_file=PEM           root certificates for --tls (default: system roots)

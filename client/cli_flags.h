@@ -18,6 +18,7 @@
 // Global flags.
 ABSL_DECLARE_FLAG(std::string, addr);
 ABSL_DECLARE_FLAG(std::string, token);
+ABSL_DECLARE_FLAG(std::string, token_file);
 ABSL_DECLARE_FLAG(bool, json);
 ABSL_DECLARE_FLAG(bool, tls);
 ABSL_DECLARE_FLAG(std::string, ca_file);

@@ -1,12 +1,15 @@
 // tktctl: the command-line client of the ticket server. `tktctl help` lists the
 // subcommands, flags and exit codes (the text is kUsage in cli_flags.cc).
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 #include <memory>
 #include <string>
 
 #include "absl/flags/flag.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "client/cli_commands.h"
@@ -28,6 +31,24 @@ std::string FlagOrEnv(const std::string& flag_value, const char* env,
   const char* value = std::getenv(env);
   if (value != nullptr && *value != '\0') return value;
   return std::string(fallback);
+}
+
+// The bearer token, from the first of: --token, --token_file, $TKT_TOKEN, $TKT_TOKEN_FILE.
+// A file holds the token on its first line (trailing whitespace ignored). Empty when none.
+absl::StatusOr<std::string> Token() {
+  if (std::string token = absl::GetFlag(FLAGS_token); !token.empty()) return token;
+  std::string file = absl::GetFlag(FLAGS_token_file);
+  if (file.empty()) {
+    if (std::string token = FlagOrEnv("", "TKT_TOKEN", ""); !token.empty()) return token;
+    file = FlagOrEnv("", "TKT_TOKEN_FILE", "");
+  }
+  if (file.empty()) return std::string();
+  std::ifstream in(file);
+  std::string token;
+  if (!in || !std::getline(in, token)) {
+    return UsageError("cannot read the token file " + file);
+  }
+  return std::string(absl::StripTrailingAsciiWhitespace(token));
 }
 
 // Prints the error and returns the exit code: 2 for usage errors, 1 + code else.
@@ -65,8 +86,9 @@ int Run(int argc, char** argv) {
   }
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel = OpenChannel();
   if (!channel.ok()) return Fail(channel.status());
-  const TicketClient client(*channel, FlagOrEnv(absl::GetFlag(FLAGS_token), "TKT_TOKEN", ""),
-                            absl::Seconds(absl::GetFlag(FLAGS_timeout)));
+  absl::StatusOr<std::string> token = Token();
+  if (!token.ok()) return Fail(token.status());
+  const TicketClient client(*channel, *token, absl::Seconds(absl::GetFlag(FLAGS_timeout)));
   CommandContext ctx{client, *args, std::cout, absl::GetFlag(FLAGS_json)};
   if (absl::Status status = RunCommand(ctx); !status.ok()) return Fail(status);
   return ctx.problems_found ? kExitProblems : 0;

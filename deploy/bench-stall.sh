@@ -30,7 +30,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$ticketd" --config=deploy/config.example.textproto --listen=127.0.0.1:0 \
+# Private (ticketd refuses a config others may read); its sample tokens need development mode.
+install -m 600 deploy/config.example.textproto "$work/config.textproto"
+"$ticketd" --config="$work/config.textproto" --listen=127.0.0.1:0 --unsafe_development_mode \
     --data_dir="$work/db" --port_file="$work/port" >"$work/ticketd.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done

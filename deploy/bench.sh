@@ -30,6 +30,12 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
+# The sample config, private (ticketd refuses a config others may read); its published
+# tokens need development mode, which builds from before it existed do not know.
+install -m 600 deploy/config.example.textproto "$work/config.textproto"
+install -m 600 tests/bench/timers.textproto "$work/timers.textproto"
+dev_flag() { if "$1" --helpfull 2>&1 | grep -q unsafe_development_mode; then echo --unsafe_development_mode; fi; }
+
 # start NAME CMD...: runs CMD in the background with --port_file, waits for the port and
 # sets $addr.
 start() {
@@ -63,8 +69,9 @@ for round in $(seq "$rounds"); do
   stop_last
   # measure LABEL BINARY: the five ticketd runs against a fresh server.
   measure() {
-    start "$1" "$2" --config=deploy/config.example.textproto --listen=127.0.0.1:0 \
-        --data_dir="$work/$1-$round"
+    # shellcheck disable=SC2046
+    start "$1" "$2" --config="$work/config.textproto" --listen=127.0.0.1:0 \
+        --data_dir="$work/$1-$round" $(dev_flag "$2")
     for spec in "create 64" "create 256" "comment 64" "list 64" "mixed 64"; do
       # shellcheck disable=SC2086
       run "$3" "$addr" $spec "$token"
@@ -89,8 +96,10 @@ done
 # and breaches (100,000 clocks) fall due when the clock moves 2 hours
 # (tests/bench/timers.textproto: a warning and a breach rule, no re-escalation).
 round=0
-start ticketd-timers "$ticketd" --config=tests/bench/timers.textproto --listen=127.0.0.1:0 \
-    --data_dir="$work/ticketd-timers" --test_clock --test_clock_start=2026-01-05T09:00:00Z
+# shellcheck disable=SC2046
+start ticketd-timers "$ticketd" --config="$work/timers.textproto" --listen=127.0.0.1:0 \
+    --data_dir="$work/ticketd-timers" --test_clock --test_clock_start=2026-01-05T09:00:00Z \
+    $(dev_flag "$ticketd")
 "$load" --label="ticketd (test clock)" --addr="$addr" --scenario=timers --tickets=50000 \
     --advance=2h --token="$token" --admin_token=admin-root-0123456789abcdef | tee -a "$results"
 stop_last

@@ -19,6 +19,7 @@ PACKAGES=(
   protobuf-compiler-grpc
   libprotobuf-dev
   libgrpc++-dev
+  libssl-dev
   librocksdb-dev
   libabsl-dev
   libgtest-dev

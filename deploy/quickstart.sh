@@ -5,8 +5,10 @@
 #   bash deploy/quickstart.sh status   is it running? who answers?
 #   bash deploy/quickstart.sh stop     SIGTERM (drains in-flight calls) and wait
 #
-# State lives in ./data: config.textproto (copied from deploy/config.example.textproto
-# when missing, mode 0600), db/ (RocksDB), ticketd.log, ticketd.pid, ticketd.port.
+# State lives in ./data: config.textproto (made from deploy/config.example.textproto when
+# missing, mode 0600, with a fresh random token for each user and only its SHA-256 in the
+# config), tokens/USER (each user's token, readable only by you), db/ (RocksDB),
+# ticketd.log, ticketd.pid, ticketd.port.
 # Environment: BUILD_DIR (default: build).
 set -euo pipefail
 
@@ -21,8 +23,8 @@ CONFIG="$DATA/config.textproto"
 PID_FILE="$DATA/ticketd.pid"
 PORT_FILE="$DATA/ticketd.port"
 LOG_FILE="$DATA/ticketd.log"
+TOKENS="$DATA/tokens"
 LISTEN=127.0.0.1:50051
-SAMPLE_TOKEN=agent-alice-0123456789abcdef
 
 # Prints the pid of a running ticketd started by this script; fails when none.
 running_pid() {
@@ -45,20 +47,29 @@ server_addr() {
   fi
 }
 
-# The token of the first agent in the config (the sample's alice unless edited).
-agent_token() {
-  local token
-  token="$(awk '
-    /^[[:space:]]*users[[:space:]]*[{:]/ { in_user = 1; role = ""; tok = "" }
-    in_user && /role:/  { role = $2 }
-    in_user && /token:/ { tok = $2; gsub(/"/, "", tok) }
-    in_user && /^[[:space:]]*}/ { if (role == "ROLE_AGENT" && tok != "") { print tok; exit } in_user = 0 }
-  ' "$CONFIG" 2>/dev/null || true)"
-  echo "${token:-$SAMPLE_TOKEN}"
+# Writes $CONFIG from the sample config with a fresh random token for every user: the
+# config keeps only the token's SHA-256 (token_sha256), the token itself goes to
+# $TOKENS/<user>, readable by you alone. The sample's published tokens never reach a server.
+generate_config() {
+  local source="$1" out name="" token hash
+  mkdir -p "$TOKENS"
+  chmod 700 "$TOKENS"
+  out="$(mktemp "$DATA/config.XXXXXX")"  # mode 0600
+  while IFS= read -r line; do
+    if [[ "$line" =~ ^[[:space:]]*name:[[:space:]]*\"([^\"]+)\" ]]; then name="${BASH_REMATCH[1]}"; fi
+    if [[ "$line" =~ ^([[:space:]]*)token:[[:space:]]*\"[^\"]*\" ]]; then
+      token="$(head -c 30 /dev/urandom | base64 | tr '+/' '-_')"
+      hash="$(printf '%s' "$token" | sha256sum | cut -d' ' -f1)"
+      (umask 077 && printf '%s\n' "$token" > "$TOKENS/$name")
+      line="${BASH_REMATCH[1]}token_sha256: \"$hash\"  # the token is in $TOKENS/$name"
+    fi
+    printf '%s\n' "$line"
+  done < "$source" > "$out"
+  mv "$out" "$CONFIG"
 }
 
 whoami_ok() {
-  "$TKTCTL" --addr="$(server_addr)" --token="$(agent_token)" --timeout=2 whoami >/dev/null 2>&1
+  "$TKTCTL" --addr="$(server_addr)" --token_file="$TOKENS/alice" --timeout=2 whoami >/dev/null 2>&1
 }
 
 print_help() {
@@ -68,9 +79,10 @@ print_help() {
 
 ticketd is running (pid $1) on $addr; log: $LOG_FILE, data: $DATA/db
 
+Each user's token is in $TOKENS/ (alice, tom, sue, root), readable only by you.
 Talk to it with tktctl ($TKTCTL):
   export TKT_ADDR=$addr
-  export TKT_TOKEN=$(agent_token)   # alice, an agent
+  export TKT_TOKEN_FILE=$PWD/$TOKENS/alice   # alice, an agent
   $TKTCTL whoami
   $TKTCTL accounts create acme-hz --name="ACME Hangzhou" --channel=ka_retail_chain
   $TKTCTL create --kind=repair --account=acme-hz --summary="Printer jams on every page" \\
@@ -80,7 +92,7 @@ Talk to it with tktctl ($TKTCTL):
   $TKTCTL get T-1
   $TKTCTL queue team field-hz
   $TKTCTL help
-Other users (tokens in $CONFIG): tom (technician), sue (supervisor), root (admin).
+Other users: tom (technician), sue (supervisor), root (admin): --token_file=$TOKENS/sue ...
 
 Stop it:  bash deploy/quickstart.sh stop
 MSG
@@ -90,8 +102,13 @@ start_server() {
   mkdir -p "$DATA"
   chmod 700 "$DATA"
   if [[ ! -f "$CONFIG" ]]; then
-    cp deploy/config.example.textproto "$CONFIG"
-    echo "quickstart: created $CONFIG from deploy/config.example.textproto"
+    generate_config deploy/config.example.textproto
+    echo "quickstart: created $CONFIG from deploy/config.example.textproto with new tokens in $TOKENS/"
+  elif grep -qE '^[[:space:]]*token:' "$CONFIG" && [[ ! -d "$TOKENS" ]]; then
+    # A config from an earlier quickstart holds the published sample tokens, which the server
+    # now refuses: the same config with new tokens.
+    generate_config "$CONFIG"
+    echo "quickstart: gave every user of $CONFIG a new token (in $TOKENS/); the sample tokens no longer work"
   fi
   chmod 600 "$CONFIG"
   rm -f "$PORT_FILE"

@@ -2,6 +2,7 @@
 // parts (server/app/ticket_server.h) and serves until SIGTERM (docs/architecture.md).
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <memory>
 #include <string>
@@ -28,6 +29,9 @@ ABSL_FLAG(std::string, test_clock_start, "",
           "With --test_clock: the starting instant, RFC 3339 (default: the real time now)");
 ABSL_FLAG(bool, unsafe_disable_wal_sync, false,
           "UNSAFE: acknowledge writes before the WAL reaches disk; a crash may lose them");
+ABSL_FLAG(bool, unsafe_development_mode, false,
+          "UNSAFE, development and benchmarks only: accept the sample tokens published in the "
+          "repository");
 
 namespace ticketing {
 namespace {
@@ -35,6 +39,10 @@ namespace {
 absl::StatusOr<v1::ServerConfig> ConfigFromFlags() {
   v1::ServerConfig config;
   if (const std::string path = absl::GetFlag(FLAGS_config); !path.empty()) {
+    // It holds the users' tokens (or their hashes): refused when anyone may read it.
+    if (absl::Status private_file = config::CheckFileIsPrivate(path); !private_file.ok()) {
+      return private_file;
+    }
     absl::StatusOr<v1::ServerConfig> loaded = config::LoadServerConfig(path);
     if (!loaded.ok()) return loaded.status();
     config = *std::move(loaded);
@@ -44,9 +52,15 @@ absl::StatusOr<v1::ServerConfig> ConfigFromFlags() {
   }
   if (const std::string dir = absl::GetFlag(FLAGS_data_dir); !dir.empty()) config.set_data_dir(dir);
   if (absl::GetFlag(FLAGS_unsafe_disable_wal_sync)) config.set_unsafe_disable_wal_sync(true);
+  if (absl::GetFlag(FLAGS_unsafe_development_mode)) config.set_unsafe_development_mode(true);
   // Flags override the file; defaults fill what both left unset; validation sees the result.
   config::ApplyDefaults(config);
   if (absl::Status s = config::ValidateServerConfig(config); !s.ok()) return s;
+  if (config.unsafe_development_mode()) {
+    Log("warning", "DEVELOPMENT MODE: the sample tokens published in the repository are accepted");
+  }
+  // From here on the server holds the tokens' hashes only.
+  config::HashTokens(config);
   return config;
 }
 
@@ -117,6 +131,9 @@ int main(int argc, char** argv) {
       "  ticketd --config=deploy/config.example.textproto [--listen=127.0.0.1:50051] "
       "[--data_dir=./data]");
   absl::ParseCommandLine(argc, argv);
+  // Everything the server creates (the database directory and files, the port file) is its
+  // user's alone: directories 0700, files 0600.
+  umask(077);
   google::protobuf::SetLogHandler(&ticketing::ProtobufLog);
   // Debian's Abseil checks every lock order at run time; it costs ~20% throughput.
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -30,9 +31,9 @@ struct CallInfo {
 // construction; thread-safe.
 class Admission {
  public:
-  // `users` must already be validated (see LoadServerConfig): unique names and tokens.
-  // Deadlines are instants of `clock` (the real clock in the server), which must outlive
-  // the admission.
+  // `users` must already be validated (see ValidateServerConfig): unique names and tokens,
+  // each given as token_sha256 (or token, hashed here). Only the hashes are kept. Deadlines
+  // are instants of `clock` (the real clock in the server), which must outlive the admission.
   Admission(const std::vector<v1::User>& users, const Clock& clock);
   const Clock& clock() const { return clock_; }
 
@@ -43,8 +44,10 @@ class Admission {
   absl::StatusOr<domain::Principal> Admit(const CallInfo& call) const;
 
  private:
-  // Token -> user. Tokens are compared in constant time so timing tells nothing.
-  std::vector<std::pair<std::string, domain::Principal>> users_;
+  // SHA-256 of the token (32 bytes) -> user. Looking a presented token up by its hash keeps
+  // no token in memory, and timing can tell at most something of a hash, from which no
+  // token can be found.
+  absl::flat_hash_map<std::string, domain::Principal> users_;
   const Clock& clock_;
 };
 

@@ -52,10 +52,20 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 
 absl::Status OpenStore(TicketServer& s) {
   std::error_code error;
-  std::filesystem::create_directories(s.config.data_dir(), error);
+  const bool created = std::filesystem::create_directories(s.config.data_dir(), error);
   if (error) {
     return absl::InternalError(
         absl::StrCat("cannot create ", s.config.data_dir(), ": ", error.message()));
+  }
+  // The database holds customers' contacts: its directory is the server user's alone. One
+  // made here is set so whatever the umask; an existing one is the operator's to fix.
+  namespace fs = std::filesystem;
+  if (created) {
+    fs::permissions(s.config.data_dir(), fs::perms::owner_all, fs::perm_options::replace, error);
+  } else if ((fs::status(s.config.data_dir(), error).permissions() &
+              (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none) {
+    Log("warning", "the data directory is open to other users; chmod 700 it",
+        {{"data_dir", s.config.data_dir()}});
   }
   storage::StoreOptions options;
   options.sync_writes = !s.config.unsafe_disable_wal_sync();

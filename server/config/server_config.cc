@@ -1,16 +1,24 @@
 #include "server/config/server_config.h"
 
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <limits>
+#include <optional>
 #include <set>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
 #include "server/common/files.h"
+#include "server/common/sha256.h"
 #include "proto/base/status_macros.h"
 #include "server/domain/base/validation.h"
 
@@ -30,8 +38,8 @@ class ErrorCollector final : public google::protobuf::io::ErrorCollector {
   std::string first_;
 };
 
-absl::Status CheckUser(const v1::User& user, int i, std::set<std::string>& names,
-                       std::set<std::string>& tokens) {
+absl::Status CheckUser(const v1::User& user, int i, bool development,
+                       std::set<std::string>& names, std::set<std::string>& token_hashes) {
   const std::string field = absl::StrCat("users[", i, "]");
   TKT_RETURN_IF_ERROR(domain::CheckIdentifier(field + ".name", user.name(), true));
   if (user.name() == "system") {
@@ -41,15 +49,41 @@ absl::Status CheckUser(const v1::User& user, int i, std::set<std::string>& names
   if (user.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(user.role())) {
     return absl::InvalidArgumentError(absl::StrCat(field, ".role: must be set"));
   }
-  if (user.token().size() < 16) {
-    return absl::InvalidArgumentError(absl::StrCat(field, ".token: must be at least 16 characters"));
+  if (user.token().empty() == user.token_sha256().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".token: set exactly one of token and token_sha256"));
+  }
+  std::string hash;
+  if (!user.token().empty()) {
+    if (user.token().size() < 16) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".token: must be at least 16 characters"));
+    }
+    hash = Sha256(user.token());
+  } else {
+    std::optional<std::string> bytes = Sha256FromHex(user.token_sha256());
+    if (!bytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          field, ".token_sha256: must be 64 hex digits, the SHA-256 of the token "
+                 "(printf %s \"$TOKEN\" | sha256sum)"));
+    }
+    hash = *std::move(bytes);
+  }
+  if (!development) {
+    for (const char* published : kPublishedSampleTokens) {
+      if (hash == Sha256(published)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            field, ".token: is a sample token published in this repository, which anyone can "
+                   "use. Give ", user.name(), " a token of your own (bash deploy/quickstart.sh "
+                   "generates them), or start with --unsafe_development_mode"));
+      }
+    }
   }
   if (!names.insert(user.name()).second) {
     return absl::InvalidArgumentError(absl::StrCat(field, ".name: duplicate user ", user.name()));
   }
   // A token is the user's identity (Admission maps each token to one user): two users with one
   // token could not be told apart.
-  if (!tokens.insert(user.token()).second) {
+  if (!token_hashes.insert(hash).second) {
     return absl::InvalidArgumentError(absl::StrCat(field, ".token: same token as another user"));
   }
   return absl::OkStatus();
@@ -111,9 +145,10 @@ void ApplyDefaults(v1::ServerConfig& config) {
 }
 
 absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
-  std::set<std::string> names, tokens;
+  std::set<std::string> names, token_hashes;
   for (int i = 0; i < config.users_size(); ++i) {
-    TKT_RETURN_IF_ERROR(CheckUser(config.users(i), i, names, tokens));
+    TKT_RETURN_IF_ERROR(
+        CheckUser(config.users(i), i, config.unsafe_development_mode(), names, token_hashes));
   }
   if (config.max_request_bytes() < 0) {
     return absl::InvalidArgumentError("max_request_bytes: must not be negative");
@@ -142,6 +177,30 @@ absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
   }
   TKT_RETURN_IF_ERROR(TransportSettingsOf(config).status());
   return AccountSettingsOf(config).status();
+}
+
+void HashTokens(v1::ServerConfig& config) {
+  for (v1::User& user : *config.mutable_users()) {
+    if (user.token().empty()) continue;
+    user.set_token_sha256(Sha256Hex(user.token()));
+    // Overwritten before it is freed: the plaintext should not linger in the heap either.
+    std::fill(user.mutable_token()->begin(), user.mutable_token()->end(), '\0');
+    user.clear_token();
+  }
+}
+
+absl::Status CheckFileIsPrivate(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    return absl::NotFoundError(absl::StrCat(path, ": cannot read: ", std::strerror(errno)));
+  }
+  if ((st.st_mode & S_IROTH) != 0) {
+    return absl::FailedPreconditionError(absl::StrFormat(
+        "%s is readable by every user of this machine (mode %04o) and holds the users' tokens: "
+        "chmod o-rwx %s (600, or 640 for a group the server runs in)",
+        path, st.st_mode & 07777, path));
+  }
+  return absl::OkStatus();
 }
 
 absl::StatusOr<TransportSettings> TransportSettingsOf(const v1::ServerConfig& config) {

@@ -26,9 +26,25 @@ absl::StatusOr<v1::ServerConfig> LoadServerConfig(const std::string& path);
 // Fills unset fields with their documented defaults.
 void ApplyDefaults(v1::ServerConfig& config);
 
-// Checks a config after defaults: users have valid unique names, a role, and unique tokens
-// of at least 16 characters; limits are positive. INVALID_ARGUMENT naming the field.
+// Checks a config after defaults: users have valid unique names, a role, and one token each
+// (token of at least 16 characters or token_sha256), unique and not one of the published
+// sample tokens (unless unsafe_development_mode); limits are positive. INVALID_ARGUMENT
+// naming the field.
 absl::Status ValidateServerConfig(const v1::ServerConfig& config);
+
+// Replaces every user's plaintext `token` by its `token_sha256`, so that the server keeps no
+// token in memory after start. For a validated config.
+void HashTokens(v1::ServerConfig& config);
+
+// The tokens published in this repository (deploy/config.example.textproto, README): anyone
+// can read them, so a server refuses them unless in development mode.
+inline constexpr const char* kPublishedSampleTokens[] = {
+    "agent-alice-0123456789abcdef", "tech-tom-0123456789abcdef",
+    "supervisor-sue-0123456789abcdef", "admin-root-0123456789abcdef"};
+
+// FAILED_PRECONDITION when other users of this machine may read the file at `path` (it
+// holds the users' tokens or their hashes).
+absl::Status CheckFileIsPrivate(const std::string& path);
 
 // The account settings of a config (docs/accounts.md), validated: INVALID_ARGUMENT naming
 // the field.

@@ -1,7 +1,10 @@
 // End-to-end tests of the server as a process: health, reflection, request size limit,
 // graceful SIGTERM and restart on the same data. Each test starts its own ticketd.
 
+#include <sys/stat.h>
+
 #include <algorithm>
+#include <filesystem>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +50,43 @@ TEST(ServerE2eTest, RequestLargerThanOneMebibyteIsResourceExhausted) {
   EXPECT_THAT(alice.Create(request), StatusIs(absl::StatusCode::kResourceExhausted, ::testing::_));
   // The server survives it.
   EXPECT_THAT(alice.WhoAmI(), IsOk());
+}
+
+TEST(ServerE2eTest, APublishedSampleTokenIsRefusedOutsideDevelopmentMode) {
+  const std::string sam = R"pb(users { name: "sam" role: ROLE_AGENT
+                                       token: "agent-alice-0123456789abcdef" })pb";
+  ServerProcess refused(TICKETD_PATH, sam);
+  EXPECT_FALSE(refused.Start().ok());
+  EXPECT_THAT(refused.LogTail(), ::testing::HasSubstr("users[5].token: is a sample token published"));
+  ServerProcess development(TICKETD_PATH, sam, {"--unsafe_development_mode"});
+  ASSERT_THAT(development.Start(), IsOk());
+  EXPECT_THAT(E2eClient(development.Channel(), "agent-alice-0123456789abcdef").WhoAmI(), IsOk());
+  EXPECT_THAT(development.LogTail(), ::testing::HasSubstr("DEVELOPMENT MODE"));
+}
+
+// Permission bits of `path` that let others than the owner in; -1 when it cannot be read.
+int OpenToOthers(const std::string& path) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) return -1;
+  return static_cast<int>(st.st_mode & 077);
+}
+
+TEST(ServerE2eTest, TheDatabaseIsTheServersAloneAndAConfigOthersCanReadIsRefused) {
+  ServerProcess server(TICKETD_PATH);
+  ASSERT_THAT(server.Start(), IsOk());
+  ASSERT_THAT(E2eClient(server.Channel(), kAgentToken).Create(NewTicketRequest(UniqueName("a"))),
+              IsOk());
+  EXPECT_EQ(OpenToOthers(server.data_dir()), 0);
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(server.data_dir())) {
+    EXPECT_EQ(OpenToOthers(entry.path()), 0) << entry.path();
+    ++files;
+  }
+  EXPECT_GT(files, 3);
+  ASSERT_THAT(server.Terminate(), IsOkAndHolds(0));
+  ASSERT_EQ(chmod((server.dir() + "/config.textproto").c_str(), 0644), 0);
+  EXPECT_FALSE(server.Start().ok());
+  EXPECT_THAT(server.LogTail(), ::testing::HasSubstr("readable by every user of this machine"));
 }
 
 // --- Server reflection, spoken by hand: Debian installs neither reflection.proto nor

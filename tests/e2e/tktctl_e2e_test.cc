@@ -222,6 +222,33 @@ TEST_F(TktctlE2eTest, WrongTokenExitsWithUnauthenticated) {
   EXPECT_THAT(result.out, IsEmpty());
 }
 
+TEST_F(TktctlE2eTest, TheTokenComesFromAFileOrTheEnvironmentNeverNeedingTheCommandLine) {
+  const std::string file = server_.dir() + "/alice.token";
+  ASSERT_THAT(WriteFile(file, absl::StrCat(kAgentToken, "\n")), IsOk());
+  const std::vector<std::string> base = {TKTCTL_PATH, "--addr=" + server_.address(),
+                                         "--timeout=10"};
+  auto run = [&](std::vector<std::string> args, std::vector<std::string> env) {
+    std::vector<std::string> argv = base;
+    argv.insert(argv.end(), args.begin(), args.end());
+    absl::StatusOr<CliResult> result = RunProcess(argv, absl::Seconds(30), env);
+    EXPECT_THAT(result, IsOk());
+    return result.ok() ? *result : CliResult{};
+  };
+  CliResult from_flag = run({"--token_file=" + file, "whoami"}, {});
+  EXPECT_THAT(from_flag, ExitsWith(0));
+  EXPECT_THAT(from_flag.out, HasSubstr("user: alice"));
+  EXPECT_THAT(run({"whoami"}, {"TKT_TOKEN_FILE=" + file}).out, HasSubstr("user: alice"));
+  EXPECT_THAT(run({"whoami"}, {absl::StrCat("TKT_TOKEN=", kSupervisorToken)}).out,
+              HasSubstr("user: sue"));
+  // --token_file wins over $TKT_TOKEN; a file that cannot be read is a usage error.
+  EXPECT_THAT(run({"--token_file=" + file, "whoami"},
+                  {absl::StrCat("TKT_TOKEN=", kSupervisorToken)}).out,
+              HasSubstr("user: alice"));
+  CliResult missing = run({"--token_file=" + file + ".missing", "whoami"}, {});
+  EXPECT_THAT(missing, ExitsWith(kExitUsage));
+  EXPECT_THAT(missing.err, HasSubstr("cannot read the token file"));
+}
+
 TEST_F(TktctlE2eTest, IllegalTransitionExitsWithFailedPreconditionNamingBothStates) {
   const std::string id = Create(account_).id();
   const CliResult result = Tktctl(kAgentToken, {"transition", id, "closed"});

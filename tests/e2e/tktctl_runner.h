@@ -102,10 +102,12 @@ inline int WaitForExit(pid_t pid) {
   return -1;
 }
 
-// Runs argv[0] with `argv` (no shell), stdin from /dev/null. SIGKILLs it after `timeout`
-// and returns DeadlineExceeded with whatever it had printed.
+// Runs argv[0] with `argv` (no shell), stdin from /dev/null, the environment without TKT_*
+// plus `extra_env` ("NAME=value"). SIGKILLs it after `timeout` and returns DeadlineExceeded
+// with whatever it had printed.
 inline absl::StatusOr<CliResult> RunProcess(const std::vector<std::string>& argv,
-                                            absl::Duration timeout) {
+                                            absl::Duration timeout,
+                                            const std::vector<std::string>& extra_env = {}) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0) return absl::InternalError("pipe2 failed");
   if (pipe2(err_pipe, O_CLOEXEC) != 0) {
@@ -122,6 +124,9 @@ inline absl::StatusOr<CliResult> RunProcess(const std::vector<std::string>& argv
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   std::vector<char*> env = EnvironmentWithoutTkt();
+  env.pop_back();  // the terminating nullptr
+  for (const std::string& e : extra_env) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
   pid_t pid = -1;
   const int spawned = posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data());
   posix_spawn_file_actions_destroy(&actions);

@@ -1,5 +1,7 @@
 #include "tests/testing/server_process.h"
 
+#include <sys/stat.h>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -69,14 +71,6 @@ std::string ConfigText(const std::string& data_dir, const std::string& extra) {
                       UserEntry(kAdminName, "ROLE_ADMIN", kAdminToken), extra, "\n");
 }
 
-absl::Status WriteFile(const std::string& path, const std::string& contents) {
-  std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out << contents;
-  out.close();
-  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
-  return absl::OkStatus();
-}
-
 std::string Varint(uint64_t value) {
   std::string out;
   while (value >= 0x80) {
@@ -102,6 +96,16 @@ std::string FromByteBuffer(const grpc::ByteBuffer& buffer) {
 }
 
 }  // namespace
+
+absl::Status WriteFile(const std::string& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << contents;
+  out.close();
+  if (!out) return absl::InternalError(absl::StrCat("cannot write ", path));
+  // ticketd refuses a config other users may read (it holds tokens).
+  if (chmod(path.c_str(), 0600) != 0) return absl::InternalError(absl::StrCat("cannot chmod ", path));
+  return absl::OkStatus();
+}
 
 std::string ReadFileOrEmpty(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

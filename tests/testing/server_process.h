@@ -33,6 +33,8 @@ inline constexpr char kAdminToken[] = "root-admin-token-0005";
 
 // The whole file, bytes as they are; empty when it does not exist (yet).
 std::string ReadFileOrEmpty(const std::string& path);
+// Writes `contents` to `path`, mode 0600 (ticketd refuses a config others may read).
+absl::Status WriteFile(const std::string& path, const std::string& contents);
 
 // A real `ticketd` child process for end-to-end tests, listening on 127.0.0.1 on a port
 // the server picks itself (port 0 + --port_file), so tests never race for ports.

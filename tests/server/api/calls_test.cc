@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/synchronization/notification.h"
+#include "server/common/sha256.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/server/api/api_fixture.h"
@@ -55,6 +56,22 @@ TEST(AdmissionTest, TurnsAwayMissingMalformedAndUnknownTokensAndCallersThatLeft)
   call = Alice();
   call.cancelled = [] { return true; };
   EXPECT_THAT(admission.Admit(call), StatusIs(absl::StatusCode::kCancelled, HasSubstr("cancelled")));
+}
+
+TEST(AdmissionTest, KnowsTokensByTheirHashOnly) {
+  testing::FakeClock clock;
+  v1::User tom;
+  tom.set_name("tom");
+  tom.set_role(v1::ROLE_TECHNICIAN);
+  tom.set_token_sha256(Sha256Hex("tom-token-0123456789"));  // as a config gives it
+  const Admission admission({tom}, clock);
+  CallInfo call;
+  call.authorization = "Bearer tom-token-0123456789";
+  ASSERT_THAT(admission.Admit(call), IsOk());
+  EXPECT_EQ(admission.Admit(call)->name, "tom");
+  // The hash itself is no token.
+  call.authorization = "Bearer " + Sha256Hex("tom-token-0123456789");
+  EXPECT_THAT(admission.Admit(call), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("unknown token")));
 }
 
 // Calls wired like the server's, with a call pool of one thread and room for one waiting

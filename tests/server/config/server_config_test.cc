@@ -1,5 +1,6 @@
 #include "server/config/server_config.h"
 
+#include "server/common/sha256.h"
 #include "server/domain/escalation/escalation_policy.h"
 
 #include "server/domain/sla/sla_policy.h"
@@ -68,7 +69,15 @@ TEST(ServerConfigTest, ExampleConfigShippedInDeployIsValid) {
   auto config = LoadServerConfig(std::string(TICKETING_SOURCE_DIR) + "/deploy/config.example.textproto");
   ASSERT_THAT(config, IsOk());
   ApplyDefaults(*config);
+  // Its tokens are published: refused, unless in development mode.
+  EXPECT_THAT(ValidateServerConfig(*config),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("users[0].token: is a sample token published")));
+  config->set_unsafe_development_mode(true);
   EXPECT_THAT(ValidateServerConfig(*config), IsOk());
+  for (const v1::User& user : config->users()) {
+    EXPECT_THAT(kPublishedSampleTokens, ::testing::Contains(user.token())) << user.name();
+  }
   EXPECT_GE(config->users_size(), 4);
   auto policies = domain::SlaPolicySet::Create(config->calendars(), config->sla_policies());
   ASSERT_THAT(policies, IsOk());
@@ -169,6 +178,47 @@ TEST(ServerConfigTest, PlaintextBeyondLoopbackIsRefusedUnlessTlsOrTheUnsafeFlag)
   EXPECT_THAT(Validate(R"pb(listen_address: "0.0.0.0:50051"
                             tls { cert_file: "/etc/ticketd/cert.pem" key_file: "/etc/ticketd/key.pem" })pb"),
               IsOk());
+}
+
+}  // namespace
+}  // namespace ticketing::config
+
+namespace ticketing::config {
+namespace {
+
+TEST(ServerConfigTest, ATokenIsGivenAsItsHashOrHashedAtStartAndNeverKept) {
+  const std::string hash = Sha256Hex("alice-own-token-0123456789");
+  absl::StatusOr<v1::ServerConfig> config = ParseServerConfig(absl::StrCat(
+      R"pb(users { name: "alice" role: ROLE_AGENT token_sha256: ")pb", hash, R"pb(" }
+           users { name: "tom" role: ROLE_TECHNICIAN token: "tom-own-token-0123456789" })pb"),
+      "test");
+  ASSERT_THAT(config, IsOk());
+  ApplyDefaults(*config);
+  ASSERT_THAT(ValidateServerConfig(*config), IsOk());
+  HashTokens(*config);
+  EXPECT_EQ(config->users(0).token_sha256(), hash);
+  EXPECT_EQ(config->users(1).token(), "");
+  EXPECT_EQ(config->users(1).token_sha256(), Sha256Hex("tom-own-token-0123456789"));
+}
+
+TEST(ServerConfigTest, TokenFieldsAreCheckedNamingTheField) {
+  auto check = [](const std::string& user) {
+    absl::StatusOr<v1::ServerConfig> config =
+        ParseServerConfig(absl::StrCat("users { name: \"alice\" role: ROLE_AGENT ", user, " }"), "t");
+    EXPECT_THAT(config, IsOk());
+    ApplyDefaults(*config);
+    return ValidateServerConfig(*config);
+  };
+  EXPECT_THAT(check(""), StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("users[0].token: set exactly one")));
+  EXPECT_THAT(check(absl::StrCat("token: \"alice-own-token-0123\" token_sha256: \"",
+                                 Sha256Hex("x"), "\"")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("exactly one")));
+  EXPECT_THAT(check("token_sha256: \"abc\""),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("users[0].token_sha256")));
+  // A published token is refused in either form.
+  EXPECT_THAT(check(absl::StrCat("token_sha256: \"", Sha256Hex(kPublishedSampleTokens[2]), "\"")),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("sample token")));
 }
 
 }  // namespace

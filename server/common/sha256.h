@@ -1,0 +1,20 @@
+#ifndef TICKETING_SERVER_COMMON_SHA256_H_
+#define TICKETING_SERVER_COMMON_SHA256_H_
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace ticketing {
+
+// SHA-256 of `data` (OpenSSL's libcrypto): the 32 raw bytes.
+std::string Sha256(absl::string_view data);
+// The same as 64 lowercase hex digits, as `sha256sum` prints it.
+std::string Sha256Hex(absl::string_view data);
+// 64 hex digits (either case) back to the 32 bytes; nullopt when `hex` is not that.
+std::optional<std::string> Sha256FromHex(absl::string_view hex);
+
+}  // namespace ticketing
+
+#endif  // TICKETING_SERVER_COMMON_SHA256_H_
