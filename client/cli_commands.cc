@@ -29,6 +29,7 @@ constexpr CommandEntry kCommands[] = {
     {"accounts", RunAccounts}, {"queue", RunQueue},     {"visit", RunVisit},
     {"survey", RunSurvey},   {"part", RunPart},         {"quote", RunQuote},
     {"report", RunReport},   {"dispatch", RunDispatch}, {"availability", RunAvailability},
+    {"audit", RunAudit},
 };
 
 absl::Status AddStatusFilters(v1::ListTicketsRequest& request) {

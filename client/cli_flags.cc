@@ -95,7 +95,10 @@ ABSL_FLAG(std::string, start, "", "preview: start instant (RFC 3339 or +DURATION
 ABSL_FLAG(int64_t, expected_version, 0,
           "sla replace: the config version you read (default: read with sla show first)");
 
-ABSL_FLAG(int64_t, after, 0, "alerts list: only alerts with a greater sequence");
+ABSL_FLAG(int64_t, after, 0,
+          "alerts list, audit: only records with a greater sequence (audit: oldest first)");
+ABSL_FLAG(bool, denials, false, "audit: only denied calls");
+ABSL_FLAG(std::string, actor, "", "audit: only this user's records (or anonymous)");
 ABSL_FLAG(std::string, level, "", "alerts list|watch: comma-separated escalation levels");
 ABSL_FLAG(bool, mine, false, "alerts list|watch: only alerts addressed to me (or my tickets')");
 ABSL_FLAG(bool, unacked, false, "alerts list|watch: only unacknowledged alerts");
@@ -186,6 +189,10 @@ Subcommands:
   history ID              show the ticket's history (all pages)
   whoami                  show the user and role of the token
   verify                  check the store's indexes, histories and SLA timers
+  audit                   the audit log, newest first (admins): denied calls and
+                          administrative actions; --after=SEQ (oldest first from there),
+                          --denials, --actor=USER|anonymous, --page_size, --page_token,
+                          --all
                           (admin, supervisor)
   clock advance DURATION  move the server's test clock forward by DURATION (2h, 90m,
                           1h30m), firing the SLA warnings and breaches due on the way;

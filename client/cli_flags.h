@@ -97,6 +97,8 @@ ABSL_DECLARE_FLAG(int64_t, expected_version);
 
 // alerts (list, ack, watch).
 ABSL_DECLARE_FLAG(int64_t, after);
+ABSL_DECLARE_FLAG(bool, denials);
+ABSL_DECLARE_FLAG(std::string, actor);
 ABSL_DECLARE_FLAG(std::string, level);
 ABSL_DECLARE_FLAG(bool, mine);
 ABSL_DECLARE_FLAG(bool, unacked);

@@ -327,6 +327,14 @@ absl::StatusOr<v1::ListSlaConfigVersionsResponse> TicketClient::ListSlaConfigVer
       });
 }
 
+absl::StatusOr<v1::ListAuditRecordsResponse> TicketClient::ListAuditRecords(
+    const v1::ListAuditRecordsRequest& request) const {
+  return Invoke<v1::ListAuditRecordsResponse>(
+      [&](grpc::ClientContext* context, v1::ListAuditRecordsResponse* response) {
+        return admin_->ListAuditRecords(context, request, response);
+      });
+}
+
 absl::StatusOr<v1::ListAlertsResponse> TicketClient::ListAlerts(
     const v1::ListAlertsRequest& request) const {
   return Invoke<v1::ListAlertsResponse>(

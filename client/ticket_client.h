@@ -133,6 +133,10 @@ class TicketClient {
   // One page of the stored versions, newest first.
   absl::StatusOr<v1::ListSlaConfigVersionsResponse> ListSlaConfigVersions(
       const v1::ListSlaConfigVersionsRequest& request) const;
+  // One page of the audit log (admins only): newest first, or oldest first after
+  // request.after_sequence.
+  absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
+      const v1::ListAuditRecordsRequest& request) const;
 
   // AlertService.
   // One page of stored alerts after request.after_sequence, oldest first; continue with

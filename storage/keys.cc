@@ -246,6 +246,8 @@ std::string AlertKey(int64_t sequence) { return TicketKey(static_cast<uint64_t>(
 
 std::string CommitKey(int64_t sequence) { return TicketKey(static_cast<uint64_t>(sequence)); }
 
+std::string AuditKey(int64_t sequence) { return TicketKey(static_cast<uint64_t>(sequence)); }
+
 // An alert that was acknowledged or already re-escalated has no timer: deriving it here makes
 // the acknowledgement's rewrite of the alert delete the timer in the same write.
 std::vector<std::string> AlertTimerKeys(const v1::Alert& alert) {

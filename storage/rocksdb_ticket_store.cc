@@ -28,7 +28,7 @@ const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
       kIndexesFamily, kTimersFamily, kAlertsFamily, kAlertTimersFamily, kAccountsFamily,
-      kAccountEventsFamily, kReportFactsFamily, kCommitsFamily};
+      kAccountEventsFamily, kReportFactsFamily, kCommitsFamily, kAuditFamily};
   return *names;
 }
 
@@ -82,9 +82,10 @@ absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> RocksDbTicketStore::Open(
     const std::string& path, StoreOptions options) {
   // At 0 a trim would delete the newest record too, and the sequences (read back from the
   // last record at open) would start again from 1 after a restart.
-  if (options.commit_log_retention < 1) {
-    return absl::InvalidArgumentError(absl::StrCat("commit_log_retention must be at least 1, not ",
-                                                   options.commit_log_retention));
+  if (options.commit_log_retention < 1 || options.audit_retention < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "commit_log_retention and audit_retention must be at least 1, not ",
+        options.commit_log_retention, " and ", options.audit_retention));
   }
   std::vector<rocksdb::ColumnFamilyDescriptor> families;
   const std::shared_ptr<rocksdb::Cache> cache = NewBlockCache(options.block_cache_bytes);
@@ -99,6 +100,7 @@ absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> RocksDbTicketStore::Open(
   std::unique_ptr<RocksDbTicketStore> store(new RocksDbTicketStore(
       std::unique_ptr<rocksdb::DB>(raw), std::move(handles), options));
   TKT_RETURN_IF_ERROR(store->LoadNextTicketId());
+  TKT_RETURN_IF_ERROR(store->LoadLastAuditSequence());
   return store;
 }
 
@@ -118,6 +120,7 @@ RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
       account_events_(handles_[9]),
       report_facts_(handles_[10]),
       commits_(handles_[11]),
+      audit_(handles_[12]),
       options_(options) {}
 
 RocksDbTicketStore::~RocksDbTicketStore() {

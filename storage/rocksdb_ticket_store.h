@@ -34,6 +34,9 @@ struct StoreOptions {
   // The commit log keeps about this many of the latest records (trimmed every 1,024); at
   // least 1 (Open refuses less with INVALID_ARGUMENT).
   int64_t commit_log_retention = 100000;
+  // The audit log keeps about this many of the latest records (trimmed every 1,024); at
+  // least 1.
+  int64_t audit_retention = 1000000;
   // Sets on a version 1 ticket what schema version 2 added to every ticket: its tier and
   // its work order, which the domain decides (queues/work_order.h). Needed only to open a
   // version 1 database (it is upgraded on open); without it such a database is refused.
@@ -42,7 +45,7 @@ struct StoreOptions {
 
 // The store on an embedded RocksDB database (layout in storage/keys.h), with the log of its
 // commits. Thread-safe.
-class RocksDbTicketStore final : public Store, public CommitLog {
+class RocksDbTicketStore final : public Store, public CommitLog, public AuditStore {
  public:
   // Opens (creating if needed) the database in directory `path`.
   static absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> Open(const std::string& path,
@@ -105,11 +108,18 @@ class RocksDbTicketStore final : public Store, public CommitLog {
   absl::StatusOr<std::vector<CommitRecord>> ReadCommits(int64_t after, int limit) override;
   int64_t LastCommitSequence() override;
 
+  // AuditStore (rocksdb_audit.cc).
+  absl::Status AppendAudit(std::vector<v1::AuditRecord>& records) override;
+  absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(int64_t start, bool newest_first,
+                                                         int limit) override;
+
  private:
   RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
                      std::vector<rocksdb::ColumnFamilyHandle*> handles, StoreOptions options);
   // Reads the schema version (upgrading from 1) and the last ticket id, alert and commit.
   absl::Status LoadNextTicketId();
+  // Reads the last audit sequence.
+  absl::Status LoadLastAuditSequence();
   // Rederives what schema version 2 added for every ticket, then records version 2.
   absl::Status UpgradeFromVersion1();
   absl::StatusOr<std::optional<v1::Ticket>> ReadTicket(uint64_t id,
@@ -147,7 +157,7 @@ class RocksDbTicketStore final : public Store, public CommitLog {
 
   std::unique_ptr<rocksdb::DB> db_;
   // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes, timers,
-  // alerts, alert_timers, accounts, account_events, report_facts, commits.
+  // alerts, alert_timers, accounts, account_events, report_facts, commits, audit.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* tickets_;
   rocksdb::ColumnFamilyHandle* events_;
@@ -160,6 +170,7 @@ class RocksDbTicketStore final : public Store, public CommitLog {
   rocksdb::ColumnFamilyHandle* account_events_;
   rocksdb::ColumnFamilyHandle* report_facts_;
   rocksdb::ColumnFamilyHandle* commits_;
+  rocksdb::ColumnFamilyHandle* audit_;
   StoreOptions options_;
   std::atomic<uint64_t> next_ticket_id_{1};
   // Logged writes (tickets, alerts, accounts) are serialised so that commit and alert
@@ -169,6 +180,9 @@ class RocksDbTicketStore final : public Store, public CommitLog {
   absl::Mutex commit_mu_;
   int64_t last_alert_sequence_ ABSL_GUARDED_BY(commit_mu_) = 0;
   int64_t last_commit_sequence_ ABSL_GUARDED_BY(commit_mu_) = 0;
+  // Audit appends have a sequence of their own and are never part of a ticket write.
+  absl::Mutex audit_mu_;
+  int64_t last_audit_sequence_ ABSL_GUARDED_BY(audit_mu_) = 0;
 };
 
 }  // namespace ticketing::storage

@@ -265,6 +265,21 @@ class SettingStore {
   virtual absl::Status PutAvailability(const v1::TechnicianAvailability& availability) = 0;
 };
 
+// The audit log (docs/security.md, "Audit"): denied calls and administrative actions, in a
+// gap-free sequence of their own; the oldest are trimmed beyond a retention. Not part of
+// Store: only the server's audit writer and its listing use it. Thread-safe.
+class AuditStore {
+ public:
+  virtual ~AuditStore() = default;
+  // Numbers `records` from the last sequence + 1 (setting each one's `sequence`) and
+  // appends them in one durable write. A failed write uses no sequence.
+  virtual absl::Status AppendAudit(std::vector<v1::AuditRecord>& records) = 0;
+  // Up to `limit` records from sequence `start` on: ascending (sequence >= start) or, when
+  // `newest_first`, descending (sequence <= start).
+  virtual absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(int64_t start, bool newest_first,
+                                                                 int limit) = 0;
+};
+
 // All four in one object: what the stores implement (RocksDbTicketStore, the batching
 // store and the tests' doubles wrap one another whole).
 class Store : public TicketStore, public AlertLog, public AccountStore, public SettingStore {};

@@ -24,6 +24,10 @@ struct CallInfo {
   absl::Time deadline = absl::InfiniteFuture();
   // True once the caller gave up. May be null.
   std::function<bool()> cancelled;
+  // For the audit log: the RPC ("ticketing.v1.AdminService/ReplaceSlaConfig") and the
+  // caller's address as the transport names it ("ipv4:10.0.0.7:51234").
+  std::string method;
+  std::string peer;
 };
 
 // Who may call at all: maps the bearer token of a call to the configured user, and turns

@@ -7,9 +7,12 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/message.h"
 #include "server/api/admission.h"
+#include "server/api/audit_record.h"
 #include "server/domain/base/interrupt.h"
 #include "server/domain/base/principal.h"
+#include "server/exec/audit_writer.h"
 #include "server/exec/call_pool.h"
 #include "server/exec/write_executor.h"
 
@@ -30,6 +33,21 @@ enum class CallKind {
   kBlocking,
 };
 
+// How one call runs, beyond its transport: its kind, and what the audit log needs.
+struct CallSpec {
+  CallSpec(CallKind kind) : kind(kind) {}  // NOLINT: a kind alone is a spec
+  CallSpec(CallKind kind, bool administrative,
+           std::shared_ptr<const google::protobuf::Message> request)
+      : kind(kind), administrative(administrative), request(std::move(request)) {}
+
+  CallKind kind;
+  // An administrative action (docs/security.md, "Audit"): recorded whatever its outcome,
+  // and answered only once its record is durable.
+  bool administrative = false;
+  // The request, for the audit record's target (AuditTarget); may be null.
+  std::shared_ptr<const google::protobuf::Message> request;
+};
+
 // A call to the domain, once admitted.
 template <typename Response>
 using Handler = std::function<absl::StatusOr<Response>(const domain::Principal& who,
@@ -39,27 +57,31 @@ template <typename Response>
 using Done = std::function<void(absl::StatusOr<Response>)>;
 
 // The one road of every call, whatever the transport: admit (authenticate, deadline,
-// cancellation), then run the handler where its kind says, and hand the outcome to `done`.
-// The transports (gRPC today, HTTP/JSON next) translate their calls into CallInfo and the
+// cancellation), then run the handler where its kind says, record in the audit log what
+// must be (denials, administrative actions), and hand the outcome to `done`. The
+// transports (gRPC today, HTTP/JSON next) translate their calls into CallInfo and the
 // outcome into their replies, and nothing else. Thread-safe.
 class Calls {
  public:
-  // All must outlive the calls.
-  Calls(const Admission& admission, exec::WriteExecutor& writes, exec::CallPool& pool)
-      : admission_(admission), writes_(writes), pool_(pool) {}
+  // All must outlive the calls. `audit` null: nothing is audited (tests of other things).
+  Calls(const Admission& admission, exec::WriteExecutor& writes, exec::CallPool& pool,
+        exec::AuditWriter* audit = nullptr)
+      : admission_(admission), writes_(writes), pool_(pool), audit_(audit) {}
 
   const Admission& admission() const { return admission_; }
 
   template <typename Response>
-  void Run(CallKind kind, const CallInfo& info, Handler<Response> handler,
+  void Run(const CallSpec& spec, const CallInfo& info, Handler<Response> handler,
            Done<Response> done) const {
     absl::StatusOr<domain::Principal> who = admission_.Admit(info);
     if (!who.ok()) {
+      Audit(spec, info, nullptr, who.status(), nullptr);
       done(who.status());
       return;
     }
+    if (audit_ != nullptr) done = Audited(spec, info, *who, std::move(done));
     domain::Interrupt interrupt(info.deadline, info.cancelled, admission_.clock());
-    switch (kind) {
+    switch (spec.kind) {
       case CallKind::kRead:
         done(handler(*who, interrupt));
         return;
@@ -102,9 +124,52 @@ class Calls {
     }
   }
 
+ public:
+  // Records the outcome `status` of a call by `who` (null: no valid token) when the audit
+  // log must have it: a denial, or any outcome of an administrative action. `then`, when
+  // given, runs once the record is durable (or at once when nothing is recorded). For the
+  // calls that do not pass Run (streams).
+  void Audit(const CallSpec& spec, const CallInfo& info, const domain::Principal* who,
+             const absl::Status& status, std::function<void()> then) const {
+    if (audit_ == nullptr || !(spec.administrative || IsDenial(status))) {
+      if (then) then();
+      return;
+    }
+    v1::AuditRecord record = MakeAuditRecord(spec.administrative && !IsDenial(status), info,
+                                             who, spec.request.get(), status,
+                                             admission_.clock().Now());
+    if (!then) {
+      audit_->Append(std::move(record));
+      return;
+    }
+    audit_->Append(std::move(record), [then = std::move(then)](const absl::Status&) { then(); });
+  }
+
+ private:
+  // `done`, preceded by Audit of the outcome: an administrative action is answered once its
+  // record is durable; a denial's record is queued and the call answered at once.
+  template <typename Response>
+  Done<Response> Audited(const CallSpec& spec, const CallInfo& info, const domain::Principal& who,
+                         Done<Response> done) const {
+    CallInfo where;  // what the record needs of the call, not its token nor its callbacks
+    where.method = info.method;
+    where.peer = info.peer;
+    return [this, spec, where = std::move(where), who,
+            done = std::move(done)](absl::StatusOr<Response> result) {
+      if (!spec.administrative && !IsDenial(result.status())) {
+        done(std::move(result));  // the common case: nothing to record
+        return;
+      }
+      const absl::Status status = result.status();
+      auto outcome = std::make_shared<absl::StatusOr<Response>>(std::move(result));
+      Audit(spec, where, &who, status, [done, outcome] { done(std::move(*outcome)); });
+    };
+  }
+
   const Admission& admission_;
   exec::WriteExecutor& writes_;
   exec::CallPool& pool_;
+  exec::AuditWriter* const audit_;
 };
 
 }  // namespace ticketing::api

@@ -29,6 +29,13 @@ Endpoint<Request, Response> Make(CallKind kind, Fn fn) {
     return svc.method(who, request, interrupt);                                      \
   }
 
+// `endpoint`, marked an administrative action (audited whatever its outcome).
+template <typename Request, typename Response>
+Endpoint<Request, Response> Administrative(Endpoint<Request, Response> endpoint) {
+  endpoint.administrative = true;
+  return endpoint;
+}
+
 }  // namespace
 
 // Choosing a kind: kRead only for a point read that takes microseconds and never waits for
@@ -109,19 +116,21 @@ Endpoints::Endpoints(const Services& services)
             return me;
           })),
       // Moving the test clock fires what falls due, through the write executor: it waits.
-      advance_test_clock(Make<v1::AdvanceTestClockRequest, v1::AdvanceTestClockResponse>(
-          CallKind::kBlocking, TKT_CALL(monitor, AdvanceTestClock))),
+      advance_test_clock(Administrative(Make<v1::AdvanceTestClockRequest, v1::AdvanceTestClockResponse>(
+          CallKind::kBlocking, TKT_CALL(monitor, AdvanceTestClock)))),
       get_sla_config(Make<v1::GetSlaConfigRequest, v1::SlaConfig>(
           CallKind::kRead,
           // The set in force is held in memory: a point read.
           [&sla_config = services.sla_config](const Principal& who, const v1::GetSlaConfigRequest&,
                                               const Interrupt&) { return sla_config.Get(who); })),
       // A settings write, not batched: it waits for its own WAL sync, on the pool.
-      replace_sla_config(Make<v1::ReplaceSlaConfigRequest, v1::SlaConfig>(
-          CallKind::kBlocking, TKT_CALL(sla_config, Replace))),
+      replace_sla_config(Administrative(Make<v1::ReplaceSlaConfigRequest, v1::SlaConfig>(
+          CallKind::kBlocking, TKT_CALL(sla_config, Replace)))),
       list_sla_config_versions(
           Make<v1::ListSlaConfigVersionsRequest, v1::ListSlaConfigVersionsResponse>(
               CallKind::kScan, TKT_CALL(sla_config, ListVersions))),
+      list_audit_records(Make<v1::ListAuditRecordsRequest, v1::ListAuditRecordsResponse>(
+          CallKind::kScan, TKT_SCAN(audit, List))),
 
       list_alerts(Make<v1::ListAlertsRequest, v1::ListAlertsResponse>(CallKind::kScan,
                                                                        TKT_CALL(alerts, List))),
@@ -145,13 +154,15 @@ Endpoints::Endpoints(const Services& services)
           CallKind::kBlocking, TKT_CALL(accounts, Update))),
       list_account_events(Make<v1::ListAccountEventsRequest, v1::ListAccountEventsResponse>(
           CallKind::kScan, TKT_CALL(accounts, ListEvents))),
-      set_service_tier(Make<v1::SetServiceTierRequest, v1::Account>(
-          CallKind::kBlocking, TKT_CALL(accounts, SetServiceTier))),
+      // Overrides, reclassification and imports decide who is a key account: audited.
+      set_service_tier(Administrative(Make<v1::SetServiceTierRequest, v1::Account>(
+          CallKind::kBlocking, TKT_CALL(accounts, SetServiceTier)))),
       // Reads every account (checking the interrupt), then writes: blocking rather than a scan.
-      reclassify_accounts(Make<v1::ReclassifyAccountsRequest, v1::ReclassifyAccountsResponse>(
-          CallKind::kBlocking, TKT_SCAN(accounts, Reclassify))),
-      import_accounts(Make<v1::ImportAccountsRequest, v1::ImportAccountsResponse>(
-          CallKind::kBlocking, TKT_CALL(accounts, Import))),
+      reclassify_accounts(Administrative(
+          Make<v1::ReclassifyAccountsRequest, v1::ReclassifyAccountsResponse>(
+              CallKind::kBlocking, TKT_SCAN(accounts, Reclassify)))),
+      import_accounts(Administrative(Make<v1::ImportAccountsRequest, v1::ImportAccountsResponse>(
+          CallKind::kBlocking, TKT_CALL(accounts, Import)))),
 
       get_service_report(Make<v1::ServiceReportRequest, v1::ServiceReport>(
           CallKind::kScan, TKT_SCAN(reports, GetServiceReport))),

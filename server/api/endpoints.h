@@ -6,6 +6,7 @@
 #include "absl/status/statusor.h"
 #include "server/api/calls.h"
 #include "server/domain/accounts/account_service.h"
+#include "server/domain/audit/audit_service.h"
 #include "server/domain/base/interrupt.h"
 #include "server/domain/base/principal.h"
 #include "server/domain/dispatch/dispatch.h"
@@ -34,6 +35,15 @@ struct Endpoint {
   std::function<absl::StatusOr<Response>(const domain::Principal& who, const Request& request,
                                          const domain::Interrupt& interrupt)>
       call;
+  // An administrative action: every call is in the audit log, whatever its outcome
+  // (docs/security.md, "Audit"). Denials of any endpoint are recorded too.
+  bool administrative = false;
+
+  // How a call with `request` runs (Calls::Run).
+  CallSpec Spec(std::shared_ptr<const Request> request) const {
+    const CallKind call_kind = kind(*request);
+    return CallSpec(call_kind, administrative, std::move(request));
+  }
 };
 
 // The domain services the API serves. All must outlive the endpoints.
@@ -50,6 +60,7 @@ struct Services {
   domain::ReportService& reports;
   domain::SlaConfigService& sla_config;
   domain::SlaMonitor& monitor;
+  domain::AuditService& audit;
 };
 
 // Every RPC of ticketing.v1, declared once: its kind (CallKind: where it runs) and the
@@ -94,6 +105,7 @@ struct Endpoints {
   Endpoint<v1::ReplaceSlaConfigRequest, v1::SlaConfig> replace_sla_config;
   Endpoint<v1::ListSlaConfigVersionsRequest, v1::ListSlaConfigVersionsResponse>
       list_sla_config_versions;
+  Endpoint<v1::ListAuditRecordsRequest, v1::ListAuditRecordsResponse> list_audit_records;
 
   // ticketing.v1.AlertService (WatchAlerts streams: see AlertService::Watch)
   Endpoint<v1::ListAlertsRequest, v1::ListAlertsResponse> list_alerts;

@@ -69,6 +69,7 @@ absl::Status OpenStore(TicketServer& s) {
   }
   storage::StoreOptions options;
   options.sync_writes = !s.config.unsafe_disable_wal_sync();
+  options.audit_retention = s.config.audit_retention();
   // The publisher is declared before the store in TicketServer, so it outlives it, as the
   // store's observer must.
   options.observer = &s.publisher;
@@ -80,6 +81,9 @@ absl::Status OpenStore(TicketServer& s) {
   s.batching = std::make_unique<storage::BatchingTicketStore>(*s.store);
   s.writer = std::make_unique<exec::WriteExecutor>(*s.batching);
   s.pool = std::make_unique<exec::CallPool>(exec::CallPool::Options());
+  // Audit records are dated in real time, with or without --test_clock, like deadlines.
+  s.audit_writer = std::make_unique<exec::AuditWriter>(*s.store, s.real_clock,
+                                                       exec::AuditWriter::Options());
   return absl::OkStatus();
 }
 
@@ -149,6 +153,7 @@ absl::Status BuildDomain(TicketServer& s) {
                                                       *s.batching, *s.clock, *s.users,
                                                       TechnicianProfiles(s.config));
   s.reports = std::make_unique<domain::ReportService>(*s.batching, *s.batching, *s.clock);
+  s.audit = std::make_unique<domain::AuditService>(*s.store);
   return absl::OkStatus();
 }
 
@@ -156,10 +161,10 @@ void BuildApi(TicketServer& s) {
   // A caller's deadline is real time, with or without --test_clock.
   s.admission = std::make_unique<api::Admission>(
       std::vector<v1::User>(s.config.users().begin(), s.config.users().end()), s.real_clock);
-  s.calls = std::make_unique<api::Calls>(*s.admission, *s.writer, *s.pool);
+  s.calls = std::make_unique<api::Calls>(*s.admission, *s.writer, *s.pool, s.audit_writer.get());
   s.endpoints = std::make_unique<api::Endpoints>(api::Services{
       *s.lifecycle, *s.queries, *s.sla, *s.field_work, *s.charges, *s.work_queues, *s.dispatcher,
-      *s.alerts, *s.accounts, *s.reports, *s.sla_config, *s.monitor});
+      *s.alerts, *s.accounts, *s.reports, *s.sla_config, *s.monitor, *s.audit});
   s.grpc_services = api::GrpcServices(*s.calls, *s.endpoints);
 }
 
@@ -309,6 +314,7 @@ int Serve(TicketServer& s, const std::string& port_file, const sigset_t& stop_si
   // queued). The store itself is closed by the TicketServer's destructor.
   s.pool->Stop();    // every call has been answered
   s.writer->Stop();  // nothing is queued
+  s.audit_writer->Stop();  // every audit record is written
   const exec::WriteExecutor::Stats stats = s.writer->stats();
   LogInfo("writes", {{"batches", std::to_string(stats.batches)},
                      {"requests", std::to_string(stats.jobs)},

@@ -28,6 +28,8 @@
 #include "server/domain/tickets/lifecycle_service.h"
 #include "server/domain/tickets/ticket_core.h"
 #include "server/domain/tickets/ticket_queries.h"
+#include "server/domain/audit/audit_service.h"
+#include "server/exec/audit_writer.h"
 #include "server/exec/call_pool.h"
 #include "server/exec/commit_publisher.h"
 #include "server/exec/write_executor.h"
@@ -52,6 +54,7 @@ struct TicketServer {
   std::unique_ptr<storage::BatchingTicketStore> batching;  // what every service reads and writes
   std::unique_ptr<exec::WriteExecutor> writer;
   std::unique_ptr<exec::CallPool> pool;
+  std::unique_ptr<exec::AuditWriter> audit_writer;  // denials and administrative actions
 
   // The domain.
   std::unique_ptr<domain::UserDirectory> users;
@@ -75,6 +78,7 @@ struct TicketServer {
   std::unique_ptr<domain::SlaMonitor> monitor;
   std::unique_ptr<domain::Dispatcher> dispatcher;
   std::unique_ptr<domain::ReportService> reports;
+  std::unique_ptr<domain::AuditService> audit;
 
   // The API and its gRPC transport.
   std::unique_ptr<api::Admission> admission;

@@ -142,6 +142,7 @@ void ApplyDefaults(v1::ServerConfig& config) {
   if (config.shutdown_grace_seconds() == 0) {
     config.set_shutdown_grace_seconds(kDefaultShutdownGraceSeconds);
   }
+  if (config.audit_retention() == 0) config.set_audit_retention(1000000);
 }
 
 absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
@@ -155,6 +156,9 @@ absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
   }
   if (config.shutdown_grace_seconds() < 0) {
     return absl::InvalidArgumentError("shutdown_grace_seconds: must not be negative");
+  }
+  if (config.audit_retention() < 0) {
+    return absl::InvalidArgumentError("audit_retention: must not be negative (0 for 1,000,000)");
   }
   if (config.has_tls() && (config.tls().cert_file().empty() || config.tls().key_file().empty())) {
     return absl::InvalidArgumentError("tls: cert_file and key_file are both required");

@@ -116,6 +116,16 @@ class E2eClient {
   absl::StatusOr<v1::WhoAmIResponse> WhoAmI() const {
     return Call(&v1::AdminService::Stub::WhoAmI, *admin_, v1::WhoAmIRequest());
   }
+  absl::StatusOr<v1::ListAuditRecordsResponse> Audit(
+      const v1::ListAuditRecordsRequest& request) const {
+    return Call(&v1::AdminService::Stub::ListAuditRecords, *admin_, request);
+  }
+  absl::StatusOr<v1::SlaConfig> GetSlaConfig() const {
+    return Call(&v1::AdminService::Stub::GetSlaConfig, *admin_, v1::GetSlaConfigRequest());
+  }
+  absl::StatusOr<v1::SlaConfig> ReplaceSlaConfig(const v1::ReplaceSlaConfigRequest& request) const {
+    return Call(&v1::AdminService::Stub::ReplaceSlaConfig, *admin_, request);
+  }
 
   // Transition to `status` from `version` with an optional reason.
   absl::StatusOr<v1::Ticket> Move(const std::string& id, int64_t version, v1::TicketStatus status,

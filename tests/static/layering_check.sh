@@ -27,11 +27,13 @@ forbid server/domain 'grpcpp/|rocksdb/|httplib|civetweb|microhttpd|boost/beast|s
 forbid server/api/admission.h 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api/admission.cc 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api/calls.h 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
+forbid server/api/audit_record.h 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
+forbid server/api/audit_record.cc 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api/endpoints.h 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api/endpoints.cc 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api 'rocksdb/' 'only storage includes RocksDB'
 # Inside the domain, features point one way (docs/architecture.md, "The domain").
-forbid server/domain/base 'server/domain/(tickets|sla|accounts|fieldwork|queues|escalation|dispatch|reports)/' 'base is below every feature'
+forbid server/domain/base 'server/domain/(tickets|sla|accounts|fieldwork|queues|escalation|dispatch|reports|audit)/' 'base is below every feature'
 forbid server/domain/tickets 'server/domain/(sla|accounts|fieldwork|queues|escalation|dispatch|reports)/' 'the ticket core owns its interfaces; features plug into it'
 forbid server/domain/sla 'server/domain/(accounts|fieldwork|queues|escalation|dispatch|reports)/' 'sla sits on the ticket core only'
 forbid server/domain/accounts 'server/domain/(sla|fieldwork|queues|escalation|dispatch|reports)/' 'accounts sit on the ticket core only'
@@ -39,6 +41,8 @@ forbid server/domain/fieldwork 'server/domain/(sla|accounts|queues|escalation|di
 forbid server/domain/queues 'server/domain/(accounts|fieldwork|escalation|dispatch|reports)/' 'queues sit on tickets and sla'
 forbid server/domain/dispatch 'server/domain/(sla|accounts|fieldwork|queues|escalation|reports)/' 'dispatch sits on the ticket core only'
 forbid server/domain/reports 'server/domain/(sla|accounts|fieldwork|queues|escalation|dispatch)/' 'reports read the store and the ticket states'
+
+forbid server/domain/audit 'server/domain/(tickets|sla|accounts|fieldwork|queues|escalation|dispatch|reports)/' 'the audit log reads its own store only'
 
 [ $status = 0 ] && echo "layering: every include follows the layers"
 exit $status

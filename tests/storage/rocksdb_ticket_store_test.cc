@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <limits>
 #include <random>
 
 #include "absl/strings/str_cat.h"
@@ -381,6 +382,45 @@ TEST(CommitLogTest, RecordsBeyondTheRetentionAreTrimmedAndReadingThemIsOutOfRang
   auto at_end = (*store)->ReadCommits(2048, 10);
   ASSERT_THAT(at_end, IsOk());
   EXPECT_THAT(*at_end, IsEmpty());
+}
+
+TEST(AuditStoreTest, RecordsAreNumberedReadBothWaysKeptAcrossReopenAndTrimmedBeyondRetention) {
+  const std::string dir = ::testing::TempDir() + "/audit_store";
+  std::filesystem::remove_all(dir);
+  StoreOptions options;
+  options.sync_writes = false;  // 2,100 records
+  options.audit_retention = 1000;
+  {
+    auto store = RocksDbTicketStore::Open(dir, options);
+    ASSERT_THAT(store, IsOk());
+    std::vector<v1::AuditRecord> records(3);
+    for (v1::AuditRecord& r : records) r.set_actor("anonymous");
+    ASSERT_THAT((*store)->AppendAudit(records), IsOk());
+    EXPECT_EQ(records[0].sequence(), 1);
+    EXPECT_EQ(records[2].sequence(), 3);
+  }
+  auto store = RocksDbTicketStore::Open(dir, options);
+  ASSERT_THAT(store, IsOk());
+  for (int i = 0; i < 21; ++i) {
+    std::vector<v1::AuditRecord> batch(100);
+    ASSERT_THAT((*store)->AppendAudit(batch), IsOk());
+  }
+  // Numbering goes on after the reopen: 3 + 2,100.
+  auto newest = (*store)->ReadAudit(std::numeric_limits<int64_t>::max(), true, 2);
+  ASSERT_THAT(newest, IsOk());
+  ASSERT_THAT(*newest, SizeIs(2));
+  EXPECT_EQ((*newest)[0].sequence(), 2103);
+  EXPECT_EQ((*newest)[1].sequence(), 2102);
+  // Trimmed by the append that passed 2,048 (the one ending at 2,103): everything before
+  // 2,103 - 1,000 + 1 is gone.
+  auto oldest = (*store)->ReadAudit(0, false, 1);
+  ASSERT_THAT(oldest, IsOk());
+  ASSERT_THAT(*oldest, SizeIs(1));
+  EXPECT_EQ((*oldest)[0].sequence(), 1104);
+  auto around = (*store)->ReadAudit(1500, true, 3);
+  ASSERT_THAT(around, IsOk());
+  ASSERT_THAT(*around, SizeIs(3));
+  EXPECT_EQ((*around)[2].sequence(), 1498);
 }
 
 }  // namespace

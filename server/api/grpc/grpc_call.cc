@@ -4,8 +4,10 @@
 
 namespace ticketing::api {
 
-CallInfo CallInfoOf(grpc::ServerContextBase& context) {
+CallInfo CallInfoOf(grpc::ServerContextBase& context, absl::string_view method) {
   CallInfo info;
+  info.method = std::string(method);
+  info.peer = context.peer();
   const auto& metadata = context.client_metadata();
   if (auto header = metadata.find("authorization"); header != metadata.end()) {
     info.authorization.assign(header->second.data(), header->second.size());

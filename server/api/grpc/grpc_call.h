@@ -16,8 +16,9 @@
 
 namespace ticketing::api {
 
-// What gRPC knows of a call, as CallInfo. The context must outlive the call's handler.
-CallInfo CallInfoOf(grpc::ServerContextBase& context);
+// What gRPC knows of a call to `method` ("ticketing.v1.Service/Method"), as CallInfo. The
+// context must outlive the call's handler.
+CallInfo CallInfoOf(grpc::ServerContextBase& context, absl::string_view method);
 
 // Hands `bytes` to gRPC as a message without copying them.
 grpc::ByteBuffer ToByteBuffer(std::string bytes);
@@ -39,11 +40,13 @@ absl::StatusOr<Request> DecodeRequest(const grpc::ByteBuffer& bytes) {
   return request;
 }
 
-// Serves one unary call of the callback API through `calls`, raw: decodes the request
-// (DecodeRequest) and checks its shape (CheckRequest), runs the endpoint, and sends `encode(result)` as the response's bytes.
+// Serves one unary call of `method` on the callback API through `calls`, raw: decodes the
+// request (DecodeRequest) and checks its shape (CheckRequest), runs the endpoint, and sends
+// `encode(result)` as the response's bytes.
 // `request` and `response` belong to gRPC and live until the reactor finishes.
 template <typename Request, typename Result, typename Encode>
 grpc::ServerUnaryReactor* ServeUnary(const Calls& calls, grpc::CallbackServerContext* context,
+                                     absl::string_view method,
                                      const Endpoint<Request, Result>& endpoint,
                                      const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
                                      const Encode& encode) {
@@ -55,7 +58,7 @@ grpc::ServerUnaryReactor* ServeUnary(const Calls& calls, grpc::CallbackServerCon
   }
   auto parsed = std::make_shared<const Request>(*std::move(decoded));
   calls.Run<Result>(
-      endpoint.kind(*parsed), CallInfoOf(*context),
+      endpoint.Spec(parsed), CallInfoOf(*context, method),
       [&endpoint, parsed](const domain::Principal& who, const domain::Interrupt& interrupt) {
         return endpoint.call(who, *parsed, interrupt);
       },

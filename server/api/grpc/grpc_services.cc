@@ -48,9 +48,12 @@ grpc::Status GrpcService::WatchAlerts(domain::AlertService& alerts, grpc::Server
   absl::StatusOr<v1::WatchAlertsRequest> decoded = DecodeRequest<v1::WatchAlertsRequest>(request);
   if (!decoded.ok()) return ToGrpcStatus(decoded.status());
   if (absl::Status shape = CheckRequest(*decoded); !shape.ok()) return ToGrpcStatus(shape);
-  absl::StatusOr<domain::Principal> principal =
-      calls_.admission().Authenticate(CallInfoOf(context).authorization);
-  if (!principal.ok()) return ToGrpcStatus(principal.status());
+  const CallInfo info = CallInfoOf(context, "ticketing.v1.AlertService/WatchAlerts");
+  absl::StatusOr<domain::Principal> principal = calls_.admission().Authenticate(info.authorization);
+  if (!principal.ok()) {
+    calls_.Audit(CallKind::kScan, info, nullptr, principal.status(), nullptr);
+    return ToGrpcStatus(principal.status());
+  }
   return ToGrpcStatus(alerts.Watch(
       *principal, *decoded,
       // Write blocks this thread while the client is slow to read: that is the stream's own
@@ -107,6 +110,7 @@ std::vector<std::unique_ptr<GrpcService>> GrpcServices(const Calls& calls,
   admin.AddUnary("GetSlaConfig", e.get_sla_config);
   admin.AddUnary("ReplaceSlaConfig", e.replace_sla_config);
   admin.AddUnary("ListSlaConfigVersions", e.list_sla_config_versions);
+  admin.AddUnary("ListAuditRecords", e.list_audit_records);
 
   GrpcService& alerts = add("ticketing.v1.AlertService");
   alerts.AddUnary("ListAlerts", e.list_alerts);

@@ -42,12 +42,16 @@ class GrpcService final : public grpc::Service {
                 Encode encode) {
     const int index =
         Add(method, grpc::internal::RpcMethod::NORMAL_RPC, Request::descriptor(), nullptr);
+    // "ticketing.v1.Service/Method", as the audit log names it: names_ keeps it ("/..."), and
+    // a deque never moves its elements.
+    const absl::string_view name = absl::string_view(names_.back()).substr(1);
     MarkMethodRawCallback(
         index, new grpc::internal::CallbackUnaryHandler<grpc::ByteBuffer, grpc::ByteBuffer>(
-                   [this, &endpoint, encode](grpc::CallbackServerContext* context,
-                                             const grpc::ByteBuffer* request,
-                                             grpc::ByteBuffer* response) {
-                     return ServeUnary(calls_, context, endpoint, *request, response, encode);
+                   [this, name, &endpoint, encode](grpc::CallbackServerContext* context,
+                                                   const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) {
+                     return ServeUnary(calls_, context, name, endpoint, *request, response,
+                                       encode);
                    }));
   }
   // Serves unary `method` with `endpoint`, whose result is the response message itself.

@@ -29,10 +29,11 @@ class GrpcCallTest : public ApiFixture {
     dispatcher_ = std::make_unique<domain::Dispatcher>(
         *world_->queries, *world_->lifecycle, *batching_, *batching_, clock_, world_->users,
         std::map<std::string, domain::TechnicianProfile>());
+    audit_ = std::make_unique<domain::AuditService>(*world_->store);
     endpoints_ = std::make_unique<Endpoints>(Services{
         *world_->lifecycle, *world_->queries, *world_->sla, *world_->field_work,
         *world_->charges, *world_->work_queues, *dispatcher_, *world_->alerts,
-        *world_->accounts, *world_->reports, *world_->sla_config, *world_->monitor});
+        *world_->accounts, *world_->reports, *world_->sla_config, *world_->monitor, *audit_});
   }
 
   // Runs `endpoint` on raw request `bytes` as the gRPC transport does; the status it
@@ -45,7 +46,7 @@ class GrpcCallTest : public ApiFixture {
     grpc::Slice slice(bytes);
     grpc::ByteBuffer request(&slice, 1);
     grpc::ByteBuffer response;
-    ServeUnary(*calls_, &context, endpoint, request, &response,
+    ServeUnary(*calls_, &context, "test.Service/Method", endpoint, request, &response,
                [](const Response& r) { return r.SerializeAsString(); });
     // Refused before admission or by it: answered on this thread, at once.
     EXPECT_TRUE(peer.test_status_set());
@@ -53,6 +54,7 @@ class GrpcCallTest : public ApiFixture {
   }
 
   std::unique_ptr<domain::Dispatcher> dispatcher_;
+  std::unique_ptr<domain::AuditService> audit_;
   std::unique_ptr<Endpoints> endpoints_;
 };
 
@@ -68,7 +70,7 @@ TEST_F(GrpcCallTest, AMalformedRequestIsInvalidArgumentNamingTheMessage) {
   grpc::Slice garbage(std::string("\xff\xff\xff"));
   grpc::ByteBuffer request(&garbage, 1);
   grpc::ByteBuffer response;
-  ServeUnary(*calls_, &context, endpoints_->list_tickets, request, &response, EncodeTicketPage);
+  ServeUnary(*calls_, &context, "test.Service/Method", endpoints_->list_tickets, request, &response, EncodeTicketPage);
   ASSERT_TRUE(peer.test_status_set());
   EXPECT_EQ(peer.test_status().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(peer.test_status().error_message(),
