@@ -1,6 +1,7 @@
 #ifndef TICKETING_SERVER_API_CALLS_H_
 #define TICKETING_SERVER_API_CALLS_H_
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <utility>
@@ -10,6 +11,7 @@
 #include "google/protobuf/message.h"
 #include "server/api/admission.h"
 #include "server/api/audit_record.h"
+#include "server/api/rate_limiter.h"
 #include "server/domain/base/interrupt.h"
 #include "server/domain/base/principal.h"
 #include "server/exec/audit_writer.h"
@@ -36,14 +38,17 @@ enum class CallKind {
 // How one call runs, beyond its transport: its kind, and what the audit log needs.
 struct CallSpec {
   CallSpec(CallKind kind) : kind(kind) {}  // NOLINT: a kind alone is a spec
-  CallSpec(CallKind kind, bool administrative,
+  CallSpec(CallKind kind, bool administrative, bool heavy,
            std::shared_ptr<const google::protobuf::Message> request)
-      : kind(kind), administrative(administrative), request(std::move(request)) {}
+      : kind(kind), administrative(administrative), heavy(heavy), request(std::move(request)) {}
 
   CallKind kind;
   // An administrative action (docs/security.md, "Audit"): recorded whatever its outcome,
   // and answered only once its record is durable.
   bool administrative = false;
+  // A heavy call (a report, the store check, reclassification, an import): at most
+  // CallGuards::max_heavy_calls run at once.
+  bool heavy = false;
   // The request, for the audit record's target (AuditTarget); may be null.
   std::shared_ptr<const google::protobuf::Message> request;
 };
@@ -61,12 +66,22 @@ using Done = std::function<void(absl::StatusOr<Response>)>;
 // must be (denials, administrative actions), and hand the outcome to `done`. The
 // transports (gRPC today, HTTP/JSON next) translate their calls into CallInfo and the
 // outcome into their replies, and nothing else. Thread-safe.
+// What guards the calls beyond admission (docs/security.md). Each may be left unset.
+struct CallGuards {
+  exec::AuditWriter* audit = nullptr;   // null: nothing is audited
+  RateLimiter* rate_limiter = nullptr;  // null: no rate limits
+  int max_heavy_calls = 0;              // 0: heavy calls are not bounded
+};
+
 class Calls {
  public:
-  // All must outlive the calls. `audit` null: nothing is audited (tests of other things).
+  using Guards = CallGuards;
+
+  // All must outlive the calls.
   Calls(const Admission& admission, exec::WriteExecutor& writes, exec::CallPool& pool,
-        exec::AuditWriter* audit = nullptr)
-      : admission_(admission), writes_(writes), pool_(pool), audit_(audit) {}
+        CallGuards guards = CallGuards())
+      : admission_(admission), writes_(writes), pool_(pool), audit_(guards.audit),
+        rate_limiter_(guards.rate_limiter), max_heavy_calls_(guards.max_heavy_calls) {}
 
   const Admission& admission() const { return admission_; }
 
@@ -80,6 +95,27 @@ class Calls {
       return;
     }
     if (audit_ != nullptr) done = Audited(spec, info, *who, std::move(done));
+    // After admission, so that only a known user's bucket is ever taken from.
+    if (rate_limiter_ != nullptr) {
+      if (absl::Status allowed = rate_limiter_->Admit(*who); !allowed.ok()) {
+        done(allowed);
+        return;
+      }
+    }
+    if (spec.heavy && max_heavy_calls_ > 0) {
+      if (heavy_running_.fetch_add(1) >= max_heavy_calls_) {
+        heavy_running_.fetch_sub(1);
+        done(RetryLaterError(absl::StrCat("too many heavy calls (reports, store checks, "
+                                          "reclassifications, imports) running: ",
+                                          max_heavy_calls_),
+                             absl::Seconds(1)));
+        return;
+      }
+      done = [this, done = std::move(done)](absl::StatusOr<Response> result) {
+        heavy_running_.fetch_sub(1);
+        done(std::move(result));
+      };
+    }
     domain::Interrupt interrupt(info.deadline, info.cancelled, admission_.clock());
     switch (spec.kind) {
       case CallKind::kRead:
@@ -170,6 +206,9 @@ class Calls {
   exec::WriteExecutor& writes_;
   exec::CallPool& pool_;
   exec::AuditWriter* const audit_;
+  RateLimiter* const rate_limiter_;
+  const int max_heavy_calls_;
+  mutable std::atomic<int> heavy_running_{0};
 };
 
 }  // namespace ticketing::api

@@ -36,6 +36,13 @@ Endpoint<Request, Response> Administrative(Endpoint<Request, Response> endpoint)
   return endpoint;
 }
 
+// `endpoint`, marked heavy (at most a few run at once, whoever calls).
+template <typename Request, typename Response>
+Endpoint<Request, Response> Heavy(Endpoint<Request, Response> endpoint) {
+  endpoint.heavy = true;
+  return endpoint;
+}
+
 }  // namespace
 
 // Choosing a kind: kRead only for a point read that takes microseconds and never waits for
@@ -100,12 +107,13 @@ Endpoints::Endpoints(const Services& services)
           Make<v1::SetTechnicianAvailabilityRequest, v1::TechnicianAvailability>(
               CallKind::kBlocking, TKT_CALL(dispatcher, SetAvailability))),
 
-      verify_store(Make<v1::VerifyStoreRequest, v1::VerifyStoreResponse>(
+      // Reads every record of the store: heavy.
+      verify_store(Heavy(Make<v1::VerifyStoreRequest, v1::VerifyStoreResponse>(
           CallKind::kScan,
           [&queries = services.queries](const Principal& who, const v1::VerifyStoreRequest&,
                                         const Interrupt& interrupt) {
             return queries.VerifyStore(who, interrupt);
-          })),
+          }))),
       who_am_i(Make<v1::WhoAmIRequest, v1::WhoAmIResponse>(
           CallKind::kRead,
           [](const Principal& who, const v1::WhoAmIRequest&,
@@ -158,16 +166,18 @@ Endpoints::Endpoints(const Services& services)
       set_service_tier(Administrative(Make<v1::SetServiceTierRequest, v1::Account>(
           CallKind::kBlocking, TKT_CALL(accounts, SetServiceTier)))),
       // Reads every account (checking the interrupt), then writes: blocking rather than a scan.
-      reclassify_accounts(Administrative(
+      reclassify_accounts(Heavy(Administrative(
           Make<v1::ReclassifyAccountsRequest, v1::ReclassifyAccountsResponse>(
-              CallKind::kBlocking, TKT_SCAN(accounts, Reclassify)))),
-      import_accounts(Administrative(Make<v1::ImportAccountsRequest, v1::ImportAccountsResponse>(
-          CallKind::kBlocking, TKT_CALL(accounts, Import)))),
+              CallKind::kBlocking, TKT_SCAN(accounts, Reclassify))))),
+      import_accounts(Heavy(Administrative(
+          Make<v1::ImportAccountsRequest, v1::ImportAccountsResponse>(
+              CallKind::kBlocking, TKT_CALL(accounts, Import))))),
 
-      get_service_report(Make<v1::ServiceReportRequest, v1::ServiceReport>(
-          CallKind::kScan, TKT_SCAN(reports, GetServiceReport))),
-      get_product_feedback(Make<v1::ProductFeedbackRequest, v1::ProductFeedback>(
-          CallKind::kScan, TKT_SCAN(reports, GetProductFeedback))) {}
+      // Reports scan a period's facts: heavy.
+      get_service_report(Heavy(Make<v1::ServiceReportRequest, v1::ServiceReport>(
+          CallKind::kScan, TKT_SCAN(reports, GetServiceReport)))),
+      get_product_feedback(Heavy(Make<v1::ProductFeedbackRequest, v1::ProductFeedback>(
+          CallKind::kScan, TKT_SCAN(reports, GetProductFeedback)))) {}
 
 #undef TKT_CALL
 #undef TKT_SCAN

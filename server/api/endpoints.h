@@ -38,11 +38,13 @@ struct Endpoint {
   // An administrative action: every call is in the audit log, whatever its outcome
   // (docs/security.md, "Audit"). Denials of any endpoint are recorded too.
   bool administrative = false;
+  // A heavy call, bounded in number across all users (Calls::Guards::max_heavy_calls).
+  bool heavy = false;
 
   // How a call with `request` runs (Calls::Run).
   CallSpec Spec(std::shared_ptr<const Request> request) const {
     const CallKind call_kind = kind(*request);
-    return CallSpec(call_kind, administrative, std::move(request));
+    return CallSpec(call_kind, administrative, heavy, std::move(request));
   }
 };
 

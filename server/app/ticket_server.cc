@@ -157,15 +157,34 @@ absl::Status BuildDomain(TicketServer& s) {
   return absl::OkStatus();
 }
 
-void BuildApi(TicketServer& s) {
+absl::Status BuildApi(TicketServer& s) {
+  TKT_ASSIGN_OR_RETURN(const config::TransportSettings limits, config::TransportSettingsOf(s.config));
   // A caller's deadline is real time, with or without --test_clock.
   s.admission = std::make_unique<api::Admission>(
       std::vector<v1::User>(s.config.users().begin(), s.config.users().end()), s.real_clock);
-  s.calls = std::make_unique<api::Calls>(*s.admission, *s.writer, *s.pool, s.audit_writer.get());
+  std::map<v1::Role, api::RateLimit> by_role;
+  for (const v1::RoleRateLimit& r : s.config.rate_limits()) {
+    by_role[r.role()] = {r.limit().requests_per_second(), static_cast<double>(r.limit().burst())};
+  }
+  std::map<std::string, api::RateLimit> by_user;
+  for (const v1::User& user : s.config.users()) {
+    if (!user.has_rate_limit()) continue;
+    by_user[user.name()] = {user.rate_limit().requests_per_second(),
+                            static_cast<double>(user.rate_limit().burst())};
+  }
+  // Buckets fill in real time, with or without --test_clock.
+  s.rate_limiter = std::make_unique<api::RateLimiter>(std::move(by_role), std::move(by_user),
+                                                      s.real_clock);
+  api::Calls::Guards guards;
+  guards.audit = s.audit_writer.get();
+  guards.rate_limiter = s.rate_limiter.get();
+  guards.max_heavy_calls = limits.max_heavy_calls;
+  s.calls = std::make_unique<api::Calls>(*s.admission, *s.writer, *s.pool, guards);
   s.endpoints = std::make_unique<api::Endpoints>(api::Services{
       *s.lifecycle, *s.queries, *s.sla, *s.field_work, *s.charges, *s.work_queues, *s.dispatcher,
       *s.alerts, *s.accounts, *s.reports, *s.sla_config, *s.monitor, *s.audit});
   s.grpc_services = api::GrpcServices(*s.calls, *s.endpoints);
+  return absl::OkStatus();
 }
 
 // gRPC's reflection library adds its plugin to every ServerBuilder once it is loaded (a static
@@ -266,7 +285,7 @@ absl::StatusOr<std::unique_ptr<TicketServer>> Build(v1::ServerConfig config,
   TKT_RETURN_IF_ERROR(OpenStore(*s));
   TKT_RETURN_IF_ERROR(LoadSlaConfig(*s));
   TKT_RETURN_IF_ERROR(BuildDomain(*s));
-  BuildApi(*s);
+  TKT_RETURN_IF_ERROR(BuildApi(*s));
   // The executor starts before the catch-up below so that its writes are pipelined and group
   // committed like any other; from here on ticket writes must go through it.
   s->writer->Start();

@@ -82,6 +82,7 @@ struct TicketServer {
 
   // The API and its gRPC transport.
   std::unique_ptr<api::Admission> admission;
+  std::unique_ptr<api::RateLimiter> rate_limiter;
   std::unique_ptr<api::Calls> calls;
   std::unique_ptr<api::Endpoints> endpoints;
   std::vector<std::unique_ptr<api::GrpcService>> grpc_services;

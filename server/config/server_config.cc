@@ -38,6 +38,39 @@ class ErrorCollector final : public google::protobuf::io::ErrorCollector {
   std::string first_;
 };
 
+absl::Status CheckRateLimit(const std::string& field, const v1::RateLimit& limit) {
+  if (!(limit.requests_per_second() > 0) || limit.requests_per_second() > 1e9) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".requests_per_second: must be above 0 (at most 1e9)"));
+  }
+  if (limit.burst() < 1 || limit.burst() > 1000000000) {
+    return absl::InvalidArgumentError(absl::StrCat(field, ".burst: must be 1-1000000000"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckRateLimits(const v1::ServerConfig& config) {
+  std::set<int> roles;
+  for (int i = 0; i < config.rate_limits_size(); ++i) {
+    const v1::RoleRateLimit& r = config.rate_limits(i);
+    const std::string field = absl::StrCat("rate_limits[", i, "]");
+    if (r.role() == v1::ROLE_UNSPECIFIED || !v1::Role_IsValid(r.role())) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".role: must be set"));
+    }
+    if (!roles.insert(r.role()).second) {
+      return absl::InvalidArgumentError(absl::StrCat(field, ".role: a second limit for ",
+                                                     v1::Role_Name(r.role())));
+    }
+    TKT_RETURN_IF_ERROR(CheckRateLimit(field + ".limit", r.limit()));
+  }
+  for (int i = 0; i < config.users_size(); ++i) {
+    if (!config.users(i).has_rate_limit()) continue;
+    TKT_RETURN_IF_ERROR(
+        CheckRateLimit(absl::StrCat("users[", i, "].rate_limit"), config.users(i).rate_limit()));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status CheckUser(const v1::User& user, int i, bool development,
                        std::set<std::string>& names, std::set<std::string>& token_hashes) {
   const std::string field = absl::StrCat("users[", i, "]");
@@ -157,6 +190,7 @@ absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
   if (config.shutdown_grace_seconds() < 0) {
     return absl::InvalidArgumentError("shutdown_grace_seconds: must not be negative");
   }
+  TKT_RETURN_IF_ERROR(CheckRateLimits(config));
   if (config.audit_retention() < 0) {
     return absl::InvalidArgumentError("audit_retention: must not be negative (0 for 1,000,000)");
   }
@@ -226,6 +260,8 @@ absl::StatusOr<TransportSettings> TransportSettingsOf(const v1::ServerConfig& co
   TKT_RETURN_IF_ERROR(CountOrDefault("max_alert_watches_per_user",
                                      l.max_alert_watches_per_user(), 10000,
                                      s.max_alert_watches_per_user));
+  TKT_RETURN_IF_ERROR(
+      CountOrDefault("max_heavy_calls", l.max_heavy_calls(), 1000, s.max_heavy_calls));
   TKT_RETURN_IF_ERROR(CountOrDefault("alert_watches_reserved_for_supervisors",
                                      l.alert_watches_reserved_for_supervisors(), 10000,
                                      s.alert_watches_reserved_for_supervisors));

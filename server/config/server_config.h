@@ -72,6 +72,7 @@ struct TransportSettings {
   int max_alert_watches = 64;
   int max_alert_watches_per_user = 4;
   int alert_watches_reserved_for_supervisors = 16;
+  int max_heavy_calls = 2;
 };
 absl::StatusOr<TransportSettings> TransportSettingsOf(const v1::ServerConfig& config);
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/numbers.h"
@@ -25,6 +26,7 @@
 #include "tests/e2e/e2e_helpers.h"
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
+#include "ticketing/v1/admin_service.grpc.pb.h"
 
 namespace ticketing::testing {
 namespace {
@@ -228,6 +230,57 @@ TEST(LimitsE2eTest, ATechnicianHoldsAtMostFourWatchesAndASupervisorStillWatches)
               StatusIs(absl::StatusCode::kResourceExhausted, ::testing::HasSubstr("tom")));
   AlertWatch sue(server.Channel(), kSupervisorToken, 0);
   EXPECT_THAT(sue.WaitFor(1), ::testing::Not(::testing::IsEmpty()));
+}
+
+}  // namespace
+}  // namespace ticketing::testing
+
+namespace ticketing::testing {
+namespace {
+
+// WhoAmI as `token`; the status and the server's retry pushback trailer (-1 when none).
+std::pair<grpc::Status, int64_t> WhoAmIWithPushback(grpc::Channel& channel,
+                                                    absl::string_view token) {
+  auto stub = v1::AdminService::NewStub(std::shared_ptr<grpc::Channel>(&channel, [](auto*) {}));
+  std::unique_ptr<grpc::ClientContext> context = MakeClientContext(token, absl::Seconds(10));
+  v1::WhoAmIResponse response;
+  const grpc::Status status = stub->WhoAmI(context.get(), v1::WhoAmIRequest(), &response);
+  int64_t pushback = -1;
+  const auto& trailers = context->GetServerTrailingMetadata();
+  if (auto it = trailers.find("grpc-retry-pushback-ms"); it != trailers.end()) {
+    EXPECT_TRUE(absl::SimpleAtoi(absl::string_view(it->second.data(), it->second.size()),
+                                 &pushback));
+  }
+  return {status, pushback};
+}
+
+TEST(LimitsE2eTest, ARateLimitedUserIsToldWhenToRetryWhileOthersAreNotSlowed) {
+  // rita's own limit: bursts of 5, then 2 calls a second.
+  ServerProcess server(TICKETD_PATH, R"pb(users {
+    name: "rita" role: ROLE_AGENT token: "rita-agent-token-0099"
+    rate_limit { requests_per_second: 2 burst: 5 } })pb");
+  ASSERT_THAT(server.Start(), IsOk());
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(WhoAmIWithPushback(*server.Channel(), "rita-agent-token-0099").first.ok()) << i;
+  }
+  const auto [refused, pushback] = WhoAmIWithPushback(*server.Channel(), "rita-agent-token-0099");
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_THAT(refused.error_message(), ::testing::HasSubstr("rate limit of rita"));
+  EXPECT_GT(pushback, 0);
+  EXPECT_LE(pushback, 500);  // one call's worth at 2 a second
+  // Alice, another agent, has a bucket of her own.
+  for (int i = 0; i < 50; ++i) {
+    ASSERT_TRUE(WhoAmIWithPushback(*server.Channel(), kAgentToken).first.ok()) << i;
+  }
+  // That waiting as told is enough is shown on a fake clock (RateLimiterTest).
+}
+
+TEST(LimitsE2eTest, ARateLimitThatIsNotPositiveIsRefusedAtStartNamingTheField) {
+  ServerProcess server(TICKETD_PATH, R"pb(users {
+    name: "rita" role: ROLE_AGENT token: "rita-agent-token-0099"
+    rate_limit { requests_per_second: 0 burst: 5 } })pb");
+  EXPECT_FALSE(server.Start().ok());
+  EXPECT_THAT(server.LogTail(), ::testing::HasSubstr("users[5].rate_limit.requests_per_second"));
 }
 
 }  // namespace

@@ -27,6 +27,8 @@ forbid server/domain 'grpcpp/|rocksdb/|httplib|civetweb|microhttpd|boost/beast|s
 forbid server/api/admission.h 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api/admission.cc 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api/calls.h 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
+forbid server/api/rate_limiter.h 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
+forbid server/api/rate_limiter.cc 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api/audit_record.h 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api/audit_record.cc 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api/endpoints.h 'grpcpp/|rocksdb/' 'the API face is transport-neutral'

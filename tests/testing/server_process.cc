@@ -60,6 +60,14 @@ std::string UserEntry(absl::string_view name, absl::string_view role, absl::stri
 
 // --listen and --data_dir override the first two fields; they are here so that the file
 // alone starts a working server when debugging by hand.
+// Tests drive the server far faster than people do: the roles' rate limits are lifted (a
+// test of the limits gives a user of its own a `rate_limit`, which wins).
+constexpr char kUnlimitedRoles[] =
+    "rate_limits { role: ROLE_AGENT limit { requests_per_second: 1e6 burst: 1000000 } }\n"
+    "rate_limits { role: ROLE_TECHNICIAN limit { requests_per_second: 1e6 burst: 1000000 } }\n"
+    "rate_limits { role: ROLE_SUPERVISOR limit { requests_per_second: 1e6 burst: 1000000 } }\n"
+    "rate_limits { role: ROLE_ADMIN limit { requests_per_second: 1e6 burst: 1000000 } }\n";
+
 std::string ConfigText(const std::string& data_dir, const std::string& extra) {
   return absl::StrCat("# Written by ticketing::testing::ServerProcess.\n",
                       "listen_address: \"127.0.0.1:0\"\n",
@@ -68,7 +76,8 @@ std::string ConfigText(const std::string& data_dir, const std::string& extra) {
                       UserEntry(kTechnicianTomName, "ROLE_TECHNICIAN", kTechnicianTomToken),
                       UserEntry(kTechnicianTimName, "ROLE_TECHNICIAN", kTechnicianTimToken),
                       UserEntry(kSupervisorName, "ROLE_SUPERVISOR", kSupervisorToken),
-                      UserEntry(kAdminName, "ROLE_ADMIN", kAdminToken), extra, "\n");
+                      UserEntry(kAdminName, "ROLE_ADMIN", kAdminToken), kUnlimitedRoles, extra,
+                      "\n");
 }
 
 std::string Varint(uint64_t value) {

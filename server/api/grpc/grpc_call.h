@@ -62,8 +62,13 @@ grpc::ServerUnaryReactor* ServeUnary(const Calls& calls, grpc::CallbackServerCon
       [&endpoint, parsed](const domain::Principal& who, const domain::Interrupt& interrupt) {
         return endpoint.call(who, *parsed, interrupt);
       },
-      [reactor, response, encode](absl::StatusOr<Result> result) {
+      [context, reactor, response, encode](absl::StatusOr<Result> result) {
         if (!result.ok()) {
+          // gRPC's own way to tell a client when to try again (gRFC A6, server pushback).
+          if (std::optional<absl::Duration> wait = RetryDelayOf(result.status())) {
+            context->AddTrailingMetadata("grpc-retry-pushback-ms",
+                                         absl::StrCat(absl::ToInt64Milliseconds(*wait)));
+          }
           reactor->Finish(ToGrpcStatus(result.status()));
           return;
         }

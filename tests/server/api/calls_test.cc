@@ -254,5 +254,98 @@ TEST_F(CallsTest, ACallThatIsNotAdmittedNeverReachesTheDomainWhateverItsKind) {
   EXPECT_EQ(*world_->store->GetRequest("never"), std::nullopt);
 }
 
+TEST(RateLimiterTest, EachUserHasABucketOfTheirOwnRefilledInTimeAndIsToldHowLongToWait) {
+  testing::FakeClock clock;
+  RateLimiter limiter({{v1::ROLE_AGENT, RateLimit{2, 3}}}, {{"rita", RateLimit{1, 1}}}, clock);
+  const domain::Principal alice{"alice", v1::ROLE_AGENT};
+  const domain::Principal bob{"bob", v1::ROLE_AGENT};
+  for (int i = 0; i < 3; ++i) EXPECT_THAT(limiter.Admit(alice), IsOk()) << i;
+  const absl::Status refused = limiter.Admit(alice);
+  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("rate limit of alice")));
+  EXPECT_EQ(RetryDelayOf(refused), absl::Milliseconds(500));  // one call at 2 a second
+  EXPECT_THAT(limiter.Admit(bob), IsOk());  // bob's bucket is his own
+  clock.Advance(absl::Milliseconds(499));
+  EXPECT_EQ(RetryDelayOf(limiter.Admit(alice)), absl::Milliseconds(1));
+  clock.Advance(absl::Milliseconds(1));
+  EXPECT_THAT(limiter.Admit(alice), IsOk());
+  // A user's own limit wins over the role's.
+  const domain::Principal rita{"rita", v1::ROLE_AGENT};
+  EXPECT_THAT(limiter.Admit(rita), IsOk());
+  EXPECT_EQ(RetryDelayOf(limiter.Admit(rita)), absl::Seconds(1));
+  // A long pause refills to the burst, no more.
+  clock.Advance(absl::Hours(1));
+  for (int i = 0; i < 3; ++i) EXPECT_THAT(limiter.Admit(alice), IsOk()) << i;
+  EXPECT_FALSE(limiter.Admit(alice).ok());
+}
+
+TEST(RateLimiterTest, RolesWithoutAConfiguredLimitTakeTheDocumentedDefaults) {
+  testing::FakeClock clock;
+  RateLimiter limiter({}, {}, clock);
+  const std::pair<v1::Role, int> bursts[] = {
+      {v1::ROLE_AGENT, 100}, {v1::ROLE_TECHNICIAN, 40}, {v1::ROLE_SUPERVISOR, 100},
+      {v1::ROLE_ADMIN, 200}};
+  for (const auto& [role, burst] : bursts) {
+    const domain::Principal who{domain::RoleName(role), role};
+    for (int i = 0; i < burst; ++i) ASSERT_THAT(limiter.Admit(who), IsOk()) << who.name << i;
+    EXPECT_FALSE(limiter.Admit(who).ok()) << who.name;
+  }
+}
+
+class HeavyCallsTest : public ApiFixture {
+ protected:
+  void SetUp() override {
+    testing::DomainWorld::Options options;
+    options.users = {{"alice", v1::ROLE_AGENT}};
+    Open(options, Users(), exec::CallPool::Options{2, 10});
+    CallGuards guards;
+    guards.max_heavy_calls = 1;
+    calls_ = std::make_unique<Calls>(*admission_, *writes_, *pool_, guards);
+  }
+};
+
+TEST_F(HeavyCallsTest, OneHeavyCallAtATimeTheNextIsToldToRetryAndOthersStillRun) {
+  absl::Notification release, entered, first_done;
+  const CallSpec heavy(CallKind::kScan, false, true, nullptr);
+  calls_->Run<int>(
+      heavy, Alice(),
+      [&](const domain::Principal&, const domain::Interrupt&) -> absl::StatusOr<int> {
+        entered.Notify();
+        release.WaitForNotification();
+        return 1;
+      },
+      [&](absl::StatusOr<int>) { first_done.Notify(); });
+  entered.WaitForNotification();
+  absl::StatusOr<int> second;
+  calls_->Run<int>(
+      heavy, Alice(), [](const domain::Principal&, const domain::Interrupt&) -> absl::StatusOr<int> { return 2; },
+      [&](absl::StatusOr<int> result) { second = result; });
+  EXPECT_THAT(second, StatusIs(absl::StatusCode::kResourceExhausted, HasSubstr("heavy calls")));
+  EXPECT_EQ(RetryDelayOf(second.status()), absl::Seconds(1));
+  absl::StatusOr<int> light;
+  absl::Notification light_done;
+  calls_->Run<int>(
+      CallKind::kScan, Alice(),
+      [](const domain::Principal&, const domain::Interrupt&) -> absl::StatusOr<int> { return 3; },
+      [&](absl::StatusOr<int> result) {
+        light = result;
+        light_done.Notify();
+      });
+  light_done.WaitForNotification();
+  EXPECT_THAT(light, testing::IsOkAndHolds(3));
+  release.Notify();
+  first_done.WaitForNotification();
+  // Its slot is free again once answered.
+  absl::StatusOr<int> third;
+  absl::Notification third_done;
+  calls_->Run<int>(
+      heavy, Alice(), [](const domain::Principal&, const domain::Interrupt&) -> absl::StatusOr<int> { return 4; },
+      [&](absl::StatusOr<int> result) {
+        third = result;
+        third_done.Notify();
+      });
+  third_done.WaitForNotification();
+  EXPECT_THAT(third, testing::IsOkAndHolds(4));
+}
+
 }  // namespace
 }  // namespace ticketing::api
