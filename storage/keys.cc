@@ -248,6 +248,9 @@ std::string CommitKey(int64_t sequence) { return TicketKey(static_cast<uint64_t>
 
 std::string AuditKey(int64_t sequence) { return TicketKey(static_cast<uint64_t>(sequence)); }
 
+std::string IdentityUserKey(absl::string_view name) { return absl::StrCat("u", name); }
+std::string IdentityTokenKey(absl::string_view sha256) { return absl::StrCat("t", sha256); }
+
 // An alert that was acknowledged or already re-escalated has no timer: deriving it here makes
 // the acknowledgement's rewrite of the alert delete the timer in the same write.
 std::vector<std::string> AlertTimerKeys(const v1::Alert& alert) {

@@ -79,6 +79,7 @@ inline constexpr char kAccountEventsFamily[] = "account_events";
 inline constexpr char kReportFactsFamily[] = "report_facts";
 inline constexpr char kCommitsFamily[] = "commits";
 inline constexpr char kAuditFamily[] = "audit";
+inline constexpr char kIdentityFamily[] = "identity";
 inline constexpr char kRetierJobPrefix[] = "jobs/retier/";
 inline constexpr char kSchemaVersionKey[] = "meta/schema_version";
 // 2 added accounts, work-queue index entries, report facts and new timer kinds; a version 1
@@ -155,6 +156,9 @@ std::string AlertKey(int64_t sequence);
 std::string CommitKey(int64_t sequence);
 // audit: <sequence:8>, an AuditRecord each.
 std::string AuditKey(int64_t sequence);
+// identity: "u" <name> for a UserInfo, "t" <token SHA-256:32> for a TokenInfo.
+std::string IdentityUserKey(absl::string_view name);
+std::string IdentityTokenKey(absl::string_view sha256);
 // The re-escalation timer of an alert: present while it is unacknowledged, not yet
 // escalated and has a reescalate_time.
 std::vector<std::string> AlertTimerKeys(const v1::Alert& alert);

@@ -28,7 +28,8 @@ const std::vector<std::string>& FamilyNames() {
   static const auto* names = new std::vector<std::string>{
       rocksdb::kDefaultColumnFamilyName, kTicketsFamily, kEventsFamily, kRequestsFamily,
       kIndexesFamily, kTimersFamily, kAlertsFamily, kAlertTimersFamily, kAccountsFamily,
-      kAccountEventsFamily, kReportFactsFamily, kCommitsFamily, kAuditFamily};
+      kAccountEventsFamily, kReportFactsFamily, kCommitsFamily, kAuditFamily,
+      kIdentityFamily};
   return *names;
 }
 
@@ -121,6 +122,7 @@ RocksDbTicketStore::RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
       report_facts_(handles_[10]),
       commits_(handles_[11]),
       audit_(handles_[12]),
+      identity_(handles_[13]),
       options_(options) {}
 
 RocksDbTicketStore::~RocksDbTicketStore() {

@@ -45,7 +45,10 @@ struct StoreOptions {
 
 // The store on an embedded RocksDB database (layout in storage/keys.h), with the log of its
 // commits. Thread-safe.
-class RocksDbTicketStore final : public Store, public CommitLog, public AuditStore {
+class RocksDbTicketStore final : public Store,
+                                 public CommitLog,
+                                 public AuditStore,
+                                 public IdentityStore {
  public:
   // Opens (creating if needed) the database in directory `path`.
   static absl::StatusOr<std::unique_ptr<RocksDbTicketStore>> Open(const std::string& path,
@@ -113,6 +116,10 @@ class RocksDbTicketStore final : public Store, public CommitLog, public AuditSto
   absl::StatusOr<std::vector<v1::AuditRecord>> ReadAudit(int64_t start, bool newest_first,
                                                          int limit) override;
 
+  // IdentityStore (rocksdb_identity.cc).
+  absl::StatusOr<Identities> ReadIdentities() override;
+  absl::Status WriteIdentities(const Identities& changes) override;
+
  private:
   RocksDbTicketStore(std::unique_ptr<rocksdb::DB> db,
                      std::vector<rocksdb::ColumnFamilyHandle*> handles, StoreOptions options);
@@ -157,7 +164,7 @@ class RocksDbTicketStore final : public Store, public CommitLog, public AuditSto
 
   std::unique_ptr<rocksdb::DB> db_;
   // Owned; destroyed before db_. Order: default, tickets, events, requests, indexes, timers,
-  // alerts, alert_timers, accounts, account_events, report_facts, commits, audit.
+  // alerts, alert_timers, accounts, account_events, report_facts, commits, audit, identity.
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;
   rocksdb::ColumnFamilyHandle* tickets_;
   rocksdb::ColumnFamilyHandle* events_;
@@ -171,6 +178,7 @@ class RocksDbTicketStore final : public Store, public CommitLog, public AuditSto
   rocksdb::ColumnFamilyHandle* report_facts_;
   rocksdb::ColumnFamilyHandle* commits_;
   rocksdb::ColumnFamilyHandle* audit_;
+  rocksdb::ColumnFamilyHandle* identity_;
   StoreOptions options_;
   std::atomic<uint64_t> next_ticket_id_{1};
   // Logged writes (tickets, alerts, accounts) are serialised so that commit and alert

@@ -280,6 +280,22 @@ class AuditStore {
                                                                  int limit) = 0;
 };
 
+// Users and tokens managed at run time (domain::IdentityService; docs/security.md, "Users
+// and tokens"): a user by name, a token by the SHA-256 of its secret (32 bytes), never the
+// secret. Not part of Store: only the identity service uses it. Thread-safe.
+class IdentityStore {
+ public:
+  struct Identities {
+    std::vector<v1::UserInfo> users;
+    std::vector<std::pair<std::string, v1::TokenInfo>> tokens;  // hash -> token
+  };
+  virtual ~IdentityStore() = default;
+  // Every stored user and token.
+  virtual absl::StatusOr<Identities> ReadIdentities() = 0;
+  // Stores `changes` (each replacing the one of its name or hash) in one durable write.
+  virtual absl::Status WriteIdentities(const Identities& changes) = 0;
+};
+
 // All four in one object: what the stores implement (RocksDbTicketStore, the batching
 // store and the tests' doubles wrap one another whole).
 class Store : public TicketStore, public AlertLog, public AccountStore, public SettingStore {};

@@ -12,6 +12,7 @@
 #include "absl/time/time.h"
 #include "server/common/clock.h"
 #include "server/domain/base/principal.h"
+#include "server/domain/identity/identity_service.h"
 #include "ticketing/v1/config.pb.h"
 
 namespace ticketing::api {
@@ -30,28 +31,26 @@ struct CallInfo {
   std::string peer;
 };
 
-// Who may call at all: maps the bearer token of a call to the configured user, and turns
-// away calls whose caller no longer waits. The same for every transport. Immutable after
-// construction; thread-safe.
+// Who may call at all: maps the bearer token of a call to its user (IdentityService, which
+// knows tokens only by their SHA-256), and turns away calls whose caller no longer waits.
+// The same for every transport. Thread-safe.
 class Admission {
  public:
-  // `users` must already be validated (see ValidateServerConfig): unique names and tokens,
-  // each given as token_sha256 (or token, hashed here). Only the hashes are kept. Deadlines
-  // are instants of `clock` (the real clock in the server), which must outlive the admission.
-  Admission(const std::vector<v1::User>& users, const Clock& clock);
+  // Deadlines are instants of `clock` (the real clock in the server). Both must outlive the
+  // admission.
+  Admission(const domain::IdentityService& identities, const Clock& clock)
+      : identities_(identities), clock_(clock) {}
   const Clock& clock() const { return clock_; }
 
-  // The caller, or UNAUTHENTICATED when the token is missing, malformed or unknown.
+  // The caller, or UNAUTHENTICATED when the token is missing, malformed, unknown, revoked
+  // or expired, or its user is disabled.
   absl::StatusOr<domain::Principal> Authenticate(absl::string_view authorization) const;
   // The caller of a call about to run: Authenticate, then DEADLINE_EXCEEDED when the call's
   // deadline has passed and CANCELLED when the caller gave up.
   absl::StatusOr<domain::Principal> Admit(const CallInfo& call) const;
 
  private:
-  // SHA-256 of the token (32 bytes) -> user. Looking a presented token up by its hash keeps
-  // no token in memory, and timing can tell at most something of a hash, from which no
-  // token can be found.
-  absl::flat_hash_map<std::string, domain::Principal> users_;
+  const domain::IdentityService& identities_;
   const Clock& clock_;
 };
 

@@ -95,6 +95,13 @@ class Calls {
       return;
     }
     if (audit_ != nullptr) done = Audited(spec, info, *who, std::move(done));
+    // A read-only token (IdentityService) reads: every kind of write is refused it here,
+    // whatever the transport and the endpoint.
+    if (who->read_only && (spec.kind == CallKind::kWrite || spec.kind == CallKind::kBlocking)) {
+      done(absl::PermissionDeniedError(
+          absl::StrCat("user ", who->name, " presented a read-only token, which may not write")));
+      return;
+    }
     // After admission, so that only a known user's bucket is ever taken from.
     if (rate_limiter_ != nullptr) {
       if (absl::Status allowed = rate_limiter_->Admit(*who); !allowed.ok()) {

@@ -121,6 +121,7 @@ Endpoints::Endpoints(const Services& services)
             v1::WhoAmIResponse me;
             me.set_user(who.name);
             me.set_role(domain::RoleName(who.role));
+            me.set_read_only(who.read_only);
             return me;
           })),
       // Moving the test clock fires what falls due, through the write executor: it waits.
@@ -139,6 +140,20 @@ Endpoints::Endpoints(const Services& services)
               CallKind::kScan, TKT_CALL(sla_config, ListVersions))),
       list_audit_records(Make<v1::ListAuditRecordsRequest, v1::ListAuditRecordsResponse>(
           CallKind::kScan, TKT_SCAN(audit, List))),
+      // Users and tokens: every change is audited and waits for its own synced write; the
+      // listings read memory but grow with the users, so they are scans.
+      create_user(Administrative(Make<v1::CreateUserRequest, v1::UserInfo>(
+          CallKind::kBlocking, TKT_CALL(identity, CreateUser)))),
+      set_user_disabled(Administrative(Make<v1::SetUserDisabledRequest, v1::UserInfo>(
+          CallKind::kBlocking, TKT_CALL(identity, SetUserDisabled)))),
+      list_users(Make<v1::ListUsersRequest, v1::ListUsersResponse>(
+          CallKind::kScan, TKT_CALL(identity, ListUsers))),
+      issue_token(Administrative(Make<v1::IssueTokenRequest, v1::IssueTokenResponse>(
+          CallKind::kBlocking, TKT_CALL(identity, IssueToken)))),
+      list_tokens(Make<v1::ListTokensRequest, v1::ListTokensResponse>(
+          CallKind::kScan, TKT_CALL(identity, ListTokens))),
+      revoke_token(Administrative(Make<v1::RevokeTokenRequest, v1::TokenInfo>(
+          CallKind::kBlocking, TKT_CALL(identity, RevokeToken)))),
 
       list_alerts(Make<v1::ListAlertsRequest, v1::ListAlertsResponse>(CallKind::kScan,
                                                                        TKT_CALL(alerts, List))),

@@ -7,6 +7,7 @@
 #include "server/api/calls.h"
 #include "server/domain/accounts/account_service.h"
 #include "server/domain/audit/audit_service.h"
+#include "server/domain/identity/identity_service.h"
 #include "server/domain/base/interrupt.h"
 #include "server/domain/base/principal.h"
 #include "server/domain/dispatch/dispatch.h"
@@ -63,6 +64,7 @@ struct Services {
   domain::SlaConfigService& sla_config;
   domain::SlaMonitor& monitor;
   domain::AuditService& audit;
+  domain::IdentityService& identity;
 };
 
 // Every RPC of ticketing.v1, declared once: its kind (CallKind: where it runs) and the
@@ -108,6 +110,12 @@ struct Endpoints {
   Endpoint<v1::ListSlaConfigVersionsRequest, v1::ListSlaConfigVersionsResponse>
       list_sla_config_versions;
   Endpoint<v1::ListAuditRecordsRequest, v1::ListAuditRecordsResponse> list_audit_records;
+  Endpoint<v1::CreateUserRequest, v1::UserInfo> create_user;
+  Endpoint<v1::SetUserDisabledRequest, v1::UserInfo> set_user_disabled;
+  Endpoint<v1::ListUsersRequest, v1::ListUsersResponse> list_users;
+  Endpoint<v1::IssueTokenRequest, v1::IssueTokenResponse> issue_token;
+  Endpoint<v1::ListTokensRequest, v1::ListTokensResponse> list_tokens;
+  Endpoint<v1::RevokeTokenRequest, v1::TokenInfo> revoke_token;
 
   // ticketing.v1.AlertService (WatchAlerts streams: see AlertService::Watch)
   Endpoint<v1::ListAlertsRequest, v1::ListAlertsResponse> list_alerts;

@@ -160,8 +160,7 @@ absl::Status BuildDomain(TicketServer& s) {
 absl::Status BuildApi(TicketServer& s) {
   TKT_ASSIGN_OR_RETURN(const config::TransportSettings limits, config::TransportSettingsOf(s.config));
   // A caller's deadline is real time, with or without --test_clock.
-  s.admission = std::make_unique<api::Admission>(
-      std::vector<v1::User>(s.config.users().begin(), s.config.users().end()), s.real_clock);
+  s.admission = std::make_unique<api::Admission>(*s.identity, s.real_clock);
   std::map<v1::Role, api::RateLimit> by_role;
   for (const v1::RoleRateLimit& r : s.config.rate_limits()) {
     by_role[r.role()] = {r.limit().requests_per_second(), static_cast<double>(r.limit().burst())};
@@ -182,7 +181,7 @@ absl::Status BuildApi(TicketServer& s) {
   s.calls = std::make_unique<api::Calls>(*s.admission, *s.writer, *s.pool, guards);
   s.endpoints = std::make_unique<api::Endpoints>(api::Services{
       *s.lifecycle, *s.queries, *s.sla, *s.field_work, *s.charges, *s.work_queues, *s.dispatcher,
-      *s.alerts, *s.accounts, *s.reports, *s.sla_config, *s.monitor, *s.audit});
+      *s.alerts, *s.accounts, *s.reports, *s.sla_config, *s.monitor, *s.audit, *s.identity});
   s.grpc_services = api::GrpcServices(*s.calls, *s.endpoints);
   return absl::OkStatus();
 }
@@ -283,6 +282,12 @@ absl::StatusOr<std::unique_ptr<TicketServer>> Build(v1::ServerConfig config,
                                       : &s->real_clock;
   s->users = std::make_unique<domain::UserDirectory>(Principals(s->config));
   TKT_RETURN_IF_ERROR(OpenStore(*s));
+  // Before the SLA set, which names users: those created at run time are known by then.
+  // Tokens expire on the server's clock (the test clock under --test_clock).
+  TKT_ASSIGN_OR_RETURN(s->identity,
+                       domain::IdentityService::Load(
+                           std::vector<v1::User>(s->config.users().begin(), s->config.users().end()),
+                           *s->store, *s->users, *s->clock, domain::IdentityService::Options()));
   TKT_RETURN_IF_ERROR(LoadSlaConfig(*s));
   TKT_RETURN_IF_ERROR(BuildDomain(*s));
   TKT_RETURN_IF_ERROR(BuildApi(*s));

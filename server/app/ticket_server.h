@@ -29,6 +29,7 @@
 #include "server/domain/tickets/ticket_core.h"
 #include "server/domain/tickets/ticket_queries.h"
 #include "server/domain/audit/audit_service.h"
+#include "server/domain/identity/identity_service.h"
 #include "server/exec/audit_writer.h"
 #include "server/exec/call_pool.h"
 #include "server/exec/commit_publisher.h"
@@ -57,7 +58,8 @@ struct TicketServer {
   std::unique_ptr<exec::AuditWriter> audit_writer;  // denials and administrative actions
 
   // The domain.
-  std::unique_ptr<domain::UserDirectory> users;
+  std::unique_ptr<domain::UserDirectory> users;       // the config's and run-time users
+  std::unique_ptr<domain::IdentityService> identity;  // keeps `users` current; the tokens
   std::unique_ptr<domain::EscalationRules> escalation_rules;
   std::unique_ptr<domain::SlaConfigService> sla_config;
   std::unique_ptr<domain::AccountDirectory> account_directory;

@@ -1,6 +1,11 @@
 #include "server/common/sha256.h"
 
+#include <openssl/rand.h>
 #include <openssl/sha.h>
+
+#include <cstdlib>
+
+#include "server/common/log.h"
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
@@ -21,6 +26,17 @@ std::optional<std::string> Sha256FromHex(absl::string_view hex) {
     if (!absl::ascii_isxdigit(c)) return std::nullopt;
   }
   return absl::HexStringToBytes(hex);
+}
+
+std::string NewRandomToken() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    // Without randomness no token can be safe; there is nothing sensible to go on with.
+    Log("error", "OpenSSL has no random bytes to make a token", {});
+    std::abort();
+  }
+  return "tkt_" + absl::WebSafeBase64Escape(
+                      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
 }
 
 }  // namespace ticketing

@@ -35,7 +35,7 @@ forbid server/api/endpoints.h 'grpcpp/|rocksdb/' 'the API face is transport-neut
 forbid server/api/endpoints.cc 'grpcpp/|rocksdb/' 'the API face is transport-neutral'
 forbid server/api 'rocksdb/' 'only storage includes RocksDB'
 # Inside the domain, features point one way (docs/architecture.md, "The domain").
-forbid server/domain/base 'server/domain/(tickets|sla|accounts|fieldwork|queues|escalation|dispatch|reports|audit)/' 'base is below every feature'
+forbid server/domain/base 'server/domain/(tickets|sla|accounts|fieldwork|queues|escalation|dispatch|reports|audit|identity)/' 'base is below every feature'
 forbid server/domain/tickets 'server/domain/(sla|accounts|fieldwork|queues|escalation|dispatch|reports)/' 'the ticket core owns its interfaces; features plug into it'
 forbid server/domain/sla 'server/domain/(accounts|fieldwork|queues|escalation|dispatch|reports)/' 'sla sits on the ticket core only'
 forbid server/domain/accounts 'server/domain/(sla|fieldwork|queues|escalation|dispatch|reports)/' 'accounts sit on the ticket core only'
@@ -44,7 +44,8 @@ forbid server/domain/queues 'server/domain/(accounts|fieldwork|escalation|dispat
 forbid server/domain/dispatch 'server/domain/(sla|accounts|fieldwork|queues|escalation|reports)/' 'dispatch sits on the ticket core only'
 forbid server/domain/reports 'server/domain/(sla|accounts|fieldwork|queues|escalation|dispatch)/' 'reports read the store and the ticket states'
 
-forbid server/domain/audit 'server/domain/(tickets|sla|accounts|fieldwork|queues|escalation|dispatch|reports)/' 'the audit log reads its own store only'
+forbid server/domain/audit 'server/domain/(tickets|sla|accounts|fieldwork|queues|escalation|dispatch|reports|identity)/' 'the audit log reads its own store only'
+forbid server/domain/identity 'server/domain/(tickets|sla|accounts|fieldwork|queues|escalation|dispatch|reports|audit)/' 'users and tokens sit on the base only'
 
 [ $status = 0 ] && echo "layering: every include follows the layers"
 exit $status

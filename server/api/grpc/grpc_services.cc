@@ -111,6 +111,12 @@ std::vector<std::unique_ptr<GrpcService>> GrpcServices(const Calls& calls,
   admin.AddUnary("ReplaceSlaConfig", e.replace_sla_config);
   admin.AddUnary("ListSlaConfigVersions", e.list_sla_config_versions);
   admin.AddUnary("ListAuditRecords", e.list_audit_records);
+  admin.AddUnary("CreateUser", e.create_user);
+  admin.AddUnary("SetUserDisabled", e.set_user_disabled);
+  admin.AddUnary("ListUsers", e.list_users);
+  admin.AddUnary("IssueToken", e.issue_token);
+  admin.AddUnary("ListTokens", e.list_tokens);
+  admin.AddUnary("RevokeToken", e.revoke_token);
 
   GrpcService& alerts = add("ticketing.v1.AlertService");
   alerts.AddUnary("ListAlerts", e.list_alerts);

@@ -90,6 +90,8 @@ absl::Status Authorize(const Principal& who, Action action, const v1::Ticket* ti
       return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "import accounts");
     case Action::kReadAudit:
       return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "read the audit log");
+    case Action::kManageUsers:
+      return who.role == v1::ROLE_ADMIN ? absl::OkStatus() : Deny(who, "manage users and others' tokens");
     case Action::kReadQueueOf:
       return who.role == v1::ROLE_UNSPECIFIED || who.role == v1::ROLE_TECHNICIAN
                  ? Deny(who, "read another user's work queue")

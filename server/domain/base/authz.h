@@ -29,12 +29,14 @@ namespace ticketing::domain {
 //                  tickets assigned to them (the caller checks that: AccountService)
 //   kImportAccounts admin
 //   kReadAudit     admin (the audit log: who was denied what, and every administrative action)
+//   kManageUsers   admin (users and everyone's tokens; each user manages their own tokens:
+//                  IdentityService)
 //   kReadQueueOf   everyone but technicians (another user's work queue)
 //   kInternal      the server's own work (SLA timers); never reachable from a request
 enum class Action {
   kRead, kCreate, kAssign, kCommitDate, kUpdate, kComment, kTransition, kVerifyStore, kSetTestClock, kReplaceSlaConfig,
   kEditAccount, kEditAccountFigures, kReadKeyPersonContacts, kSetTier, kImportAccounts, kReadQueueOf, kSurvey, kReports,
-  kReadAudit, kInternal
+  kReadAudit, kManageUsers, kInternal
 };
 
 // OK when `who` may do `action` on `ticket` (nullptr when the action has no ticket yet).

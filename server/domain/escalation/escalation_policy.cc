@@ -93,8 +93,10 @@ absl::Status CheckLevel(const v1::EscalationLevel& level, const std::string& fie
                    "quiet hours need both a calendar and another level to take the alerts");
   }
   if (level.level() < 1) return Invalid(field + ".level", "must be 1 or more");
+  // Known, not only enabled: a user disabled at run time may still be named (the set is
+  // valid at every start), and receives nothing while disabled (Address).
   for (const std::string& user : level.users()) {
-    if (!users.Find(user)) return Invalid(field + ".users", absl::StrCat("unknown user ", user));
+    if (!users.Known(user)) return Invalid(field + ".users", absl::StrCat("unknown user ", user));
   }
   if (!level.reescalate_after().empty()) {
     absl::Duration delay;
@@ -142,16 +144,12 @@ absl::StatusOr<std::unique_ptr<EscalationPolicy>> EscalationPolicy::Create(
     const google::protobuf::RepeatedPtrField<v1::EscalationRule>& rules,
     const UserDirectory& users, std::shared_ptr<const SlaPolicySet> calendars) {
   auto policy = std::make_unique<EscalationPolicy>();
+  policy->users_ = &users;
   policy->calendars_ = std::move(calendars);
   for (int i = 0; i < levels.size(); ++i) {
     const std::string field = absl::StrCat("escalation_levels[", i, "]");
     TKT_RETURN_IF_ERROR(CheckLevel(levels[i], field, users, policy->calendars_.get()));
-    Level level{levels[i], {}, std::nullopt};
-    std::set<std::string> recipients(levels[i].users().begin(), levels[i].users().end());
-    for (int role : levels[i].roles()) {
-      for (std::string& name : users.WithRole(static_cast<v1::Role>(role))) recipients.insert(name);
-    }
-    level.recipients.assign(recipients.begin(), recipients.end());
+    Level level{levels[i], std::nullopt};
     absl::Duration delay;
     if (absl::ParseDuration(levels[i].reescalate_after(), &delay)) level.reescalate_after = delay;
     if (!levels[i].calendar().empty()) level.calendar = policy->calendars_->FindCalendar(levels[i].calendar());
@@ -220,9 +218,25 @@ const EscalationPolicy::Level& EscalationPolicy::EntryFor(int level, const v1::T
   return entries.back();  // the fallback (validated to have no selectors)
 }
 
+std::set<std::string> EscalationPolicy::RecipientsOf(const Level& entry) const {
+  // Resolved when an alert is addressed, not when the set is loaded: a user created,
+  // disabled or enabled at run time is counted from that moment (docs/security.md).
+  std::set<std::string> recipients;
+  for (const std::string& name : entry.spec.users()) {
+    if (users_->Find(name)) recipients.insert(name);
+  }
+  for (int role : entry.spec.roles()) {
+    for (std::string& name : users_->WithRole(static_cast<v1::Role>(role))) {
+      recipients.insert(std::move(name));
+    }
+  }
+  return recipients;
+}
+
 std::vector<std::string> EscalationPolicy::Recipients(int level, const v1::Ticket& ticket) const {
   if (levels_.count(level) == 0) return {};
-  return EntryFor(level, ticket).recipients;
+  const std::set<std::string> recipients = RecipientsOf(EntryFor(level, ticket));
+  return std::vector<std::string>(recipients.begin(), recipients.end());
 }
 
 void EscalationPolicy::Address(v1::Alert& alert, int level, bool urgent,
@@ -239,7 +253,7 @@ void EscalationPolicy::Address(v1::Alert& alert, int level, bool urgent,
   alert.set_level(level);
   alert.set_level_name(entry.spec.name());
   alert.clear_recipients();
-  std::set<std::string> recipients(entry.recipients.begin(), entry.recipients.end());
+  std::set<std::string> recipients = RecipientsOf(entry);
   // Re-escalation addresses the copied alert again, so the account manager is a recipient
   // at every level (notify_account_manager).
   if (!alert.account_manager().empty()) recipients.insert(alert.account_manager());

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,8 +35,9 @@ class EscalationPolicy {
   // An empty policy: no alerts.
   EscalationPolicy() = default;
 
-  // Validates levels and rules against the users and the calendars (for quiet hours; the
-  // set is kept alive by the policy). INVALID_ARGUMENT naming the field
+  // Validates levels and rules against the users (which must outlive the policy: the
+  // recipients are looked up in them when an alert is addressed) and the calendars (for
+  // quiet hours; the set is kept alive by the policy). INVALID_ARGUMENT naming the field
   // ("escalation_rules[1].level").
   static absl::StatusOr<std::unique_ptr<EscalationPolicy>> Create(
       const google::protobuf::RepeatedPtrField<v1::EscalationLevel>& levels,
@@ -66,13 +68,14 @@ class EscalationPolicy {
  private:
   struct Level {
     v1::EscalationLevel spec;
-    std::vector<std::string> recipients;
     std::optional<absl::Duration> reescalate_after;
     const BusinessCalendar* calendar = nullptr;  // quiet hours: outside it, off_hours_level
     bool Applies(const v1::Ticket& ticket) const;
   };
   // The entry of `level` for `ticket` (the level exists: validated).
   const Level& EntryFor(int level, const v1::Ticket& ticket) const;
+  // The enabled users `entry` names, by name or role, now.
+  std::set<std::string> RecipientsOf(const Level& entry) const;
   // Sets level, name, recipients and reescalate_time of `alert` for `level`, or for the
   // level's on-duty level when a non-urgent alert falls in its quiet hours.
   void Address(v1::Alert& alert, int level, bool urgent, const v1::Ticket& ticket,
@@ -95,6 +98,9 @@ class EscalationPolicy {
 
   std::map<int, std::vector<Level>> levels_;  // by level number, entries in config order
   std::shared_ptr<const SlaPolicySet> calendars_;
+  // Who the levels name (by role too), looked up when an alert is addressed; set by Create
+  // (must outlive the policy).
+  const UserDirectory* users_ = nullptr;
   std::vector<v1::EscalationRule> rules_;
 };
 

@@ -12,6 +12,7 @@
 #include "server/exec/write_executor.h"
 #include "storage/batching_ticket_store.h"
 #include "tests/testing/domain_world.h"
+#include "tests/testing/memory_identity_store.h"
 #include "tests/testing/status_matchers.h"
 
 namespace ticketing::api {
@@ -37,7 +38,11 @@ class ApiFixture : public ::testing::Test {
     writes_ = std::make_unique<exec::WriteExecutor>(*batching_);
     writes_->Start();
     pool_ = std::make_unique<exec::CallPool>(pool);
-    admission_ = std::make_unique<Admission>(std::move(users), clock_);
+    auto identity = domain::IdentityService::Load(users, identity_store_, identity_users_, clock_,
+                                                  domain::IdentityService::Options());
+    ASSERT_THAT(identity, testing::IsOk());
+    identity_ = *std::move(identity);
+    admission_ = std::make_unique<Admission>(*identity_, clock_);
     calls_ = std::make_unique<Calls>(*admission_, *writes_, *pool_);
   }
   void TearDown() override {
@@ -50,6 +55,9 @@ class ApiFixture : public ::testing::Test {
   storage::BatchingTicketStore* batching_ = nullptr;
   std::unique_ptr<exec::WriteExecutor> writes_;
   std::unique_ptr<exec::CallPool> pool_;
+  testing::MemoryIdentityStore identity_store_;
+  domain::UserDirectory identity_users_;
+  std::unique_ptr<domain::IdentityService> identity_;
   std::unique_ptr<Admission> admission_;
   std::unique_ptr<Calls> calls_;
 };

@@ -36,9 +36,22 @@ CallInfo Alice(absl::Time deadline = absl::InfiniteFuture()) {
   return info;
 }
 
+// Admission over the identities of `users` (kept alive by the returned object).
+struct AdmissionOf {
+  AdmissionOf(const std::vector<v1::User>& users, const Clock& clock)
+      : identity(*domain::IdentityService::Load(users, store, directory, clock,
+                                                domain::IdentityService::Options())),
+        admission(*identity, clock) {}
+  testing::MemoryIdentityStore store;
+  domain::UserDirectory directory;
+  std::unique_ptr<domain::IdentityService> identity;
+  Admission admission;
+};
+
 TEST(AdmissionTest, TurnsAwayMissingMalformedAndUnknownTokensAndCallersThatLeft) {
   testing::FakeClock clock;
-  const Admission admission(Users(), clock);
+  const AdmissionOf of(Users(), clock);
+  const Admission& admission = of.admission;
   CallInfo call = Alice();
   ASSERT_THAT(admission.Admit(call), IsOk());
   EXPECT_EQ(admission.Admit(call)->name, "alice");
@@ -64,7 +77,8 @@ TEST(AdmissionTest, KnowsTokensByTheirHashOnly) {
   tom.set_name("tom");
   tom.set_role(v1::ROLE_TECHNICIAN);
   tom.set_token_sha256(Sha256Hex("tom-token-0123456789"));  // as a config gives it
-  const Admission admission({tom}, clock);
+  const AdmissionOf of({tom}, clock);
+  const Admission& admission = of.admission;
   CallInfo call;
   call.authorization = "Bearer tom-token-0123456789";
   ASSERT_THAT(admission.Admit(call), IsOk());
@@ -137,6 +151,33 @@ class CallsTest : public ApiFixture {
   }
 
 };
+
+TEST_F(CallsTest, AReadOnlyTokenReadsButNoKindOfWriteRuns) {
+  v1::IssueTokenRequest request;
+  request.set_user("alice");
+  request.set_read_only(true);
+  absl::StatusOr<v1::IssueTokenResponse> issued =
+      identity_->IssueToken(domain::Principal{"alice", v1::ROLE_AGENT}, request);
+  ASSERT_THAT(issued, IsOk());
+  CallInfo info;
+  info.authorization = "Bearer " + issued->token();
+  for (CallKind kind : {CallKind::kWrite, CallKind::kBlocking}) {
+    std::atomic<bool> ran{false};
+    EXPECT_THAT(Create(kind, info, "ro-1", &ran),
+                StatusIs(absl::StatusCode::kPermissionDenied, HasSubstr("read-only token")));
+    EXPECT_FALSE(ran);
+  }
+  // A read runs, and knows the token is read-only.
+  absl::StatusOr<bool> read_only = absl::UnknownError("not answered");
+  calls_->Run<bool>(
+      CallKind::kRead, info,
+      [](const domain::Principal& who, const domain::Interrupt&) -> absl::StatusOr<bool> {
+        return who.read_only;
+      },
+      [&](absl::StatusOr<bool> result) { read_only = result; });
+  ASSERT_THAT(read_only, IsOk());
+  EXPECT_TRUE(*read_only);
+}
 
 TEST_F(CallsTest, AReadRunsAtOnceOnTheCallersThread) {
   std::thread::id ran_on;

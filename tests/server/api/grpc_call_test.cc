@@ -33,7 +33,8 @@ class GrpcCallTest : public ApiFixture {
     endpoints_ = std::make_unique<Endpoints>(Services{
         *world_->lifecycle, *world_->queries, *world_->sla, *world_->field_work,
         *world_->charges, *world_->work_queues, *dispatcher_, *world_->alerts,
-        *world_->accounts, *world_->reports, *world_->sla_config, *world_->monitor, *audit_});
+        *world_->accounts, *world_->reports, *world_->sla_config, *world_->monitor, *audit_,
+        *identity_});
   }
 
   // Runs `endpoint` on raw request `bytes` as the gRPC transport does; the status it
