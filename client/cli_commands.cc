@@ -29,7 +29,7 @@ constexpr CommandEntry kCommands[] = {
     {"accounts", RunAccounts}, {"queue", RunQueue},     {"visit", RunVisit},
     {"survey", RunSurvey},   {"part", RunPart},         {"quote", RunQuote},
     {"report", RunReport},   {"dispatch", RunDispatch}, {"availability", RunAvailability},
-    {"audit", RunAudit},
+    {"audit", RunAudit},     {"users", RunUsers},       {"tokens", RunTokens},
 };
 
 absl::Status AddStatusFilters(v1::ListTicketsRequest& request) {
@@ -182,7 +182,8 @@ absl::Status RunWhoAmI(CommandContext& ctx) {
   absl::StatusOr<v1::WhoAmIResponse> me = ctx.client.WhoAmI();
   if (!me.ok()) return me.status();
   if (ctx.json) return PrintJson(*me, ctx.out);
-  ctx.out << "user: " << me->user() << "\nrole: " << me->role() << "\n";
+  ctx.out << "user: " << me->user() << "\nrole: " << me->role()
+          << "\nscope: " << (me->read_only() ? "read-only" : "read-write") << "\n";
   return absl::OkStatus();
 }
 

@@ -64,6 +64,8 @@ absl::Status RunAvailability(CommandContext& ctx);  // cli_field.cc
 absl::Status RunAccounts(CommandContext& ctx);  // cli_accounts.cc, cli_accounts_import.cc
 absl::Status RunQueue(CommandContext& ctx);     // cli_queue.cc
 absl::Status RunAudit(CommandContext& ctx);     // cli_audit.cc
+absl::Status RunUsers(CommandContext& ctx);     // cli_identity.cc
+absl::Status RunTokens(CommandContext& ctx);    // cli_identity.cc
 
 // The i-th argument after the subcommand's name (Arg(ctx, 0) follows "get" in "get T-1");
 // the caller checked the count (ExpectArgs).

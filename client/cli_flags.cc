@@ -24,7 +24,7 @@ ABSL_FLAG(double, timeout, 10, "deadline of each call, in seconds");
 ABSL_FLAG(std::string, kind, "", "complaint | repair | inquiry");
 ABSL_FLAG(std::string, account, "", "customer account id");
 ABSL_FLAG(std::string, summary, "", "one-line summary");
-ABSL_FLAG(std::string, description, "", "long description");
+ABSL_FLAG(std::string, description, "", "long description; tokens issue: what the token is for");
 ABSL_FLAG(std::string, contact_name, "", "contact person's name");
 ABSL_FLAG(std::string, contact_phone, "", "contact phone");
 ABSL_FLAG(std::string, contact_email, "", "contact e-mail");
@@ -120,6 +120,13 @@ ABSL_FLAG(bool, apply, false, "accounts reclassify: commit the moves (default: d
 ABSL_FLAG(bool, skip_invalid, false, "accounts import: import the valid rows, skip the others");
 ABSL_FLAG(bool, dry_run, false, "accounts import: validate and count, write nothing");
 
+ABSL_FLAG(std::string, display_name, "", "users create: the person's name as shown");
+ABSL_FLAG(std::string, ttl, "90d",
+          "tokens issue: how long the token works (90d, 12h, 1h30m) or never");
+ABSL_FLAG(bool, read_only, false, "tokens issue: a token that may only read");
+ABSL_FLAG(bool, inactive, false, "tokens list: also expired and revoked tokens");
+ABSL_FLAG(std::string, out, "", "tokens issue: write the token to FILE (mode 0600)");
+
 namespace ticketing::client {
 
 const char kUsage[] = R"(tktctl - command-line client of the ticket server (API ticketing.v1)
@@ -187,7 +194,24 @@ Subcommands:
                           the customer's satisfaction survey of a resolved ticket
                           (scores 1-5; --note is the customer's comment)
   history ID              show the ticket's history (all pages)
-  whoami                  show the user and role of the token
+  whoami                  show the user, role and scope (read-only or not) of the token
+  users list              every user: USER, ROLE, STATE, SOURCE (config or run time),
+                          DISPLAY NAME, CHANGED, BY, REASON (admin)
+  users create NAME ROLE [--display_name=TEXT]
+                          add a user (ROLE agent, technician, supervisor, admin); it
+                          has no token until one is issued (admin)
+  users disable NAME --reason=TEXT
+                          refuse all of NAME's tokens from now on (admin)
+  users enable NAME --reason=TEXT
+                          accept NAME's unrevoked, unexpired tokens again (admin)
+  tokens list [USER]      USER's tokens (default: yours; others': admin): ID, USER,
+                          STATE, SCOPE, SOURCE, CREATED, EXPIRES, DESCRIPTION; only
+                          active ones unless --inactive
+  tokens issue [USER] [--ttl=90d|never] [--read_only] [--description=TEXT] [--out=FILE]
+                          a new token for USER (default: you; others: admin), working
+                          for --ttl (default 90d) from the server's now; printed once,
+                          or written to FILE (mode 0600) for --token_file
+  tokens revoke ID        stop token ID at once (your own; anyone's: admin)
   verify                  check the store's indexes, histories and SLA timers
   audit                   the audit log, newest first (admins): denied calls and
                           administrative actions; --after=SEQ (oldest first from there),

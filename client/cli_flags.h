@@ -122,6 +122,13 @@ ABSL_DECLARE_FLAG(bool, apply);
 ABSL_DECLARE_FLAG(bool, skip_invalid);
 ABSL_DECLARE_FLAG(bool, dry_run);
 
+// users and tokens.
+ABSL_DECLARE_FLAG(std::string, display_name);
+ABSL_DECLARE_FLAG(std::string, ttl);
+ABSL_DECLARE_FLAG(bool, read_only);
+ABSL_DECLARE_FLAG(bool, inactive);
+ABSL_DECLARE_FLAG(std::string, out);
+
 namespace ticketing::client {
 
 // The usage text printed by `tktctl help`: every subcommand, flag and exit code.

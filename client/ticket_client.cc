@@ -335,6 +335,49 @@ absl::StatusOr<v1::ListAuditRecordsResponse> TicketClient::ListAuditRecords(
       });
 }
 
+absl::StatusOr<v1::UserInfo> TicketClient::CreateUser(const v1::CreateUserRequest& request) const {
+  return Invoke<v1::UserInfo>([&](grpc::ClientContext* context, v1::UserInfo* response) {
+    return admin_->CreateUser(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::UserInfo> TicketClient::SetUserDisabled(
+    const v1::SetUserDisabledRequest& request) const {
+  return Invoke<v1::UserInfo>([&](grpc::ClientContext* context, v1::UserInfo* response) {
+    return admin_->SetUserDisabled(context, request, response);
+  });
+}
+
+absl::StatusOr<v1::ListUsersResponse> TicketClient::ListUsers() const {
+  return Invoke<v1::ListUsersResponse>(
+      [&](grpc::ClientContext* context, v1::ListUsersResponse* response) {
+        return admin_->ListUsers(context, v1::ListUsersRequest(), response);
+      });
+}
+
+absl::StatusOr<v1::IssueTokenResponse> TicketClient::IssueToken(
+    const v1::IssueTokenRequest& request) const {
+  return Invoke<v1::IssueTokenResponse>(
+      [&](grpc::ClientContext* context, v1::IssueTokenResponse* response) {
+        return admin_->IssueToken(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::ListTokensResponse> TicketClient::ListTokens(
+    const v1::ListTokensRequest& request) const {
+  return Invoke<v1::ListTokensResponse>(
+      [&](grpc::ClientContext* context, v1::ListTokensResponse* response) {
+        return admin_->ListTokens(context, request, response);
+      });
+}
+
+absl::StatusOr<v1::TokenInfo> TicketClient::RevokeToken(
+    const v1::RevokeTokenRequest& request) const {
+  return Invoke<v1::TokenInfo>([&](grpc::ClientContext* context, v1::TokenInfo* response) {
+    return admin_->RevokeToken(context, request, response);
+  });
+}
+
 absl::StatusOr<v1::ListAlertsResponse> TicketClient::ListAlerts(
     const v1::ListAlertsRequest& request) const {
   return Invoke<v1::ListAlertsResponse>(

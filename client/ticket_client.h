@@ -137,6 +137,15 @@ class TicketClient {
   // request.after_sequence.
   absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
       const v1::ListAuditRecordsRequest& request) const;
+  // Users and tokens. Admins create, disable and enable users and manage anyone's
+  // tokens; every user lists, issues and revokes their own. IssueToken's answer holds
+  // the token itself, the only time the server shows it.
+  absl::StatusOr<v1::UserInfo> CreateUser(const v1::CreateUserRequest& request) const;
+  absl::StatusOr<v1::UserInfo> SetUserDisabled(const v1::SetUserDisabledRequest& request) const;
+  absl::StatusOr<v1::ListUsersResponse> ListUsers() const;
+  absl::StatusOr<v1::IssueTokenResponse> IssueToken(const v1::IssueTokenRequest& request) const;
+  absl::StatusOr<v1::ListTokensResponse> ListTokens(const v1::ListTokensRequest& request) const;
+  absl::StatusOr<v1::TokenInfo> RevokeToken(const v1::RevokeTokenRequest& request) const;
 
   // AlertService.
   // One page of stored alerts after request.after_sequence, oldest first; continue with

@@ -48,6 +48,13 @@ absl::Status RocksDbTicketStore::WriteIdentities(const Identities& changes) {
     TKT_RETURN_IF_ERROR(FromRocks(
         batch.Put(identity_, IdentityTokenKey(hash), token.SerializeAsString()), "batch"));
   }
+  for (const std::string& name : changes.deleted_users) {
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Delete(identity_, IdentityUserKey(name)), "batch"));
+  }
+  for (const std::string& hash : changes.deleted_tokens) {
+    if (hash.size() != 32) return absl::InvalidArgumentError("a token hash is 32 bytes");
+    TKT_RETURN_IF_ERROR(FromRocks(batch.Delete(identity_, IdentityTokenKey(hash)), "batch"));
+  }
   rocksdb::WriteOptions write;
   write.sync = options_.sync_writes;
   return FromRocks(db_->Write(write, &batch), "writing users and tokens");

@@ -288,11 +288,15 @@ class IdentityStore {
   struct Identities {
     std::vector<v1::UserInfo> users;
     std::vector<std::pair<std::string, v1::TokenInfo>> tokens;  // hash -> token
+    // Records to remove (WriteIdentities only): users by name, tokens by hash.
+    std::vector<std::string> deleted_users;
+    std::vector<std::string> deleted_tokens;
   };
   virtual ~IdentityStore() = default;
   // Every stored user and token.
   virtual absl::StatusOr<Identities> ReadIdentities() = 0;
-  // Stores `changes` (each replacing the one of its name or hash) in one durable write.
+  // Stores `changes` (each replacing the one of its name or hash) and removes the deleted
+  // ones, in one durable write.
   virtual absl::Status WriteIdentities(const Identities& changes) = 0;
 };
 

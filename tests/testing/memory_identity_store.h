@@ -27,7 +27,14 @@ class MemoryIdentityStore final : public storage::IdentityStore {
     ++writes_;
     for (const v1::UserInfo& user : changes.users) users_[user.name()] = user;
     for (const auto& [hash, token] : changes.tokens) tokens_[hash] = token;
+    for (const std::string& name : changes.deleted_users) users_.erase(name);
+    for (const std::string& hash : changes.deleted_tokens) tokens_.erase(hash);
     return absl::OkStatus();
+  }
+  // How many records are stored (users + tokens).
+  size_t size() {
+    absl::MutexLock lock(&mu_);
+    return users_.size() + tokens_.size();
   }
   int writes() {
     absl::MutexLock lock(&mu_);

@@ -32,6 +32,13 @@ bool Expired(const v1::TokenInfo& token, absl::Time now) {
   return token.has_expire_time() && FromTimestamp(token.expire_time()) <= now;
 }
 
+// True when `token` was issued at run time and stopped working before `cutoff`.
+bool InactiveSince(const v1::TokenInfo& token, absl::Time cutoff) {
+  if (token.from_config()) return false;
+  if (token.has_revoke_time()) return FromTimestamp(token.revoke_time()) < cutoff;
+  return token.has_expire_time() && FromTimestamp(token.expire_time()) < cutoff;
+}
+
 // The users the audit log names that are not users: no one may take these names.
 bool Reserved(absl::string_view name) { return name == "anonymous" || name == "system"; }
 
@@ -44,6 +51,7 @@ absl::StatusOr<std::unique_ptr<IdentityService>> IdentityService::Load(
   std::unique_ptr<IdentityService> service(
       new IdentityService(store, directory, clock, std::move(options)));
   TKT_ASSIGN_OR_RETURN(storage::IdentityStore::Identities stored, store.ReadIdentities());
+  storage::IdentityStore::Identities purge;  // stored records no longer wanted
 
   absl::MutexLock lock(&service->mu_);
   auto& users = service->users_;
@@ -73,17 +81,28 @@ absl::StatusOr<std::unique_ptr<IdentityService>> IdentityService::Load(
       info.set_reason(user.reason());
     } else if (!user.from_config()) {
       users[user.name()] = std::move(user);
+    } else {
+      purge.deleted_users.push_back(user.name());  // a config user since taken out of the file
     }
-    // else: a config user since taken out of the file is gone.
   }
+  const absl::Time cutoff = clock.Now() - service->options_.keep_inactive;
   for (auto& [hash, token] : stored.tokens) {
-    if (users.count(token.user()) == 0) continue;  // the user is gone
-    auto it = tokens.find(hash);
+    const bool user_gone = users.count(token.user()) == 0;
     // A stored config token is a revocation of a token still in the file: it holds.
-    if (token.from_config() && it == tokens.end()) continue;  // no longer in the file
+    const bool out_of_file = token.from_config() && tokens.count(hash) == 0;
+    if (user_gone || out_of_file || InactiveSince(token, cutoff)) {
+      purge.deleted_tokens.push_back(hash);
+      continue;
+    }
     tokens[hash] = std::move(token);
   }
-  for (const auto& [hash, token] : tokens) service->hash_of_id_[token.id()] = hash;
+  if (!purge.deleted_users.empty() || !purge.deleted_tokens.empty()) {
+    TKT_RETURN_IF_ERROR(store.WriteIdentities(purge));
+  }
+  for (const auto& [hash, token] : tokens) {
+    service->hash_of_id_[token.id()] = hash;
+    service->hashes_of_user_[token.user()].push_back(hash);
+  }
   for (const auto& [name, user] : users) directory.Put({name, user.role()}, user.disabled());
   return service;
 }
@@ -118,7 +137,7 @@ absl::Status IdentityService::Apply(storage::IdentityStore::Identities changes) 
     users_[user.name()] = std::move(user);
   }
   for (auto& [hash, token] : changes.tokens) {
-    hash_of_id_[token.id()] = hash;
+    if (hash_of_id_.emplace(token.id(), hash).second) hashes_of_user_[token.user()].push_back(hash);
     tokens_[hash] = std::move(token);
   }
   return absl::OkStatus();
@@ -212,10 +231,21 @@ absl::StatusOr<v1::IssueTokenResponse> IdentityService::IssueToken(
   TKT_RETURN_IF_ERROR(MayManageTokensOf(who, request.user()));
   TKT_RETURN_IF_ERROR(CheckLine("description", request.description(), kMaxLabelChars, false));
   const absl::Time now = clock_.Now();
+  std::optional<absl::Time> expire;
+  if (request.has_expire_time() && request.has_ttl()) {
+    return absl::InvalidArgumentError("ttl: give expire_time or ttl, not both");
+  }
+  if (request.has_ttl()) {
+    // In range: api::CheckRequest bounds every Duration and Timestamp of a request.
+    const absl::Duration ttl = FromDurationProto(request.ttl());
+    if (ttl <= absl::ZeroDuration()) return absl::InvalidArgumentError("ttl: must be more than 0");
+    if (ttl > kMaxTokenLifetime) return absl::InvalidArgumentError("ttl: must be at most 3 years");
+    expire = now + ttl;
+  }
   if (request.has_expire_time()) {
-    const absl::Time expire = FromTimestamp(request.expire_time());
-    if (expire <= now) return absl::InvalidArgumentError("expire_time: must be in the future");
-    if (expire > now + kMaxTokenLifetime) {
+    expire = FromTimestamp(request.expire_time());
+    if (*expire <= now) return absl::InvalidArgumentError("expire_time: must be in the future");
+    if (*expire > now + kMaxTokenLifetime) {
       return absl::InvalidArgumentError("expire_time: must be at most 3 years ahead");
     }
   }
@@ -228,10 +258,12 @@ absl::StatusOr<v1::IssueTokenResponse> IdentityService::IssueToken(
       return absl::FailedPreconditionError(
           absl::StrCat("user: ", request.user(), " is disabled; enable them first"));
     }
-    const auto active = std::count_if(tokens_.begin(), tokens_.end(), [&](const auto& entry) {
-      return entry.second.user() == request.user() &&
-             WithState(entry.second, now).state() == "active";
-    });
+    int active = 0;
+    if (const auto own = hashes_of_user_.find(request.user()); own != hashes_of_user_.end()) {
+      for (const std::string& hash : own->second) {
+        if (WithState(tokens_.at(hash), now).state() == "active") ++active;
+      }
+    }
     if (active >= options_.max_active_tokens_per_user) {
       return absl::FailedPreconditionError(
           absl::StrCat("user: ", request.user(), " has ", active,
@@ -259,7 +291,7 @@ absl::StatusOr<v1::IssueTokenResponse> IdentityService::IssueToken(
   token.set_description(request.description());
   ToTimestamp(now, token.mutable_create_time());
   token.set_created_by(who.name);
-  if (request.has_expire_time()) *token.mutable_expire_time() = request.expire_time();
+  if (expire) ToTimestamp(*expire, token.mutable_expire_time());
   storage::IdentityStore::Identities changes;
   changes.tokens.emplace_back(hash, token);
   TKT_RETURN_IF_ERROR(Apply(std::move(changes)));
@@ -280,9 +312,10 @@ absl::StatusOr<v1::ListTokensResponse> IdentityService::ListTokens(
     if (users_.count(request.user()) == 0) {
       return absl::NotFoundError(absl::StrCat("user: no user ", request.user()));
     }
-    for (const auto& [hash, token] : tokens_) {
-      if (token.user() != request.user()) continue;
-      v1::TokenInfo shown = WithState(token, now);
+    const auto own = hashes_of_user_.find(request.user());
+    for (const std::string& hash : own == hashes_of_user_.end() ? std::vector<std::string>()
+                                                                : own->second) {
+      v1::TokenInfo shown = WithState(tokens_.at(hash), now);
       if (request.include_inactive() || shown.state() == "active") found.push_back(std::move(shown));
     }
   }

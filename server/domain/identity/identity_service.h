@@ -35,13 +35,17 @@ class IdentityService {
     int max_users = 10000;
     int max_active_tokens_per_user = 20;
     int max_tokens = 100000;  // stored, expired and revoked ones included
+    // A run-time token expired or revoked longer ago than this is deleted at the next start
+    // (its audit records stay). Config tokens are kept: a revocation must hold.
+    absl::Duration keep_inactive = absl::Hours(24 * 90);
   };
 
   // Reads the stored users and tokens over the config's `config_users` (validated by
   // ValidateServerConfig) and fills `directory` with every user. A config user keeps the
   // role and profile of the file; a stored disable or revocation of theirs still holds. A
-  // stored user who is no longer in the file, and tokens of users who are gone, are left
-  // out. `store`, `directory` and `clock` (token expiry) must outlive the service.
+  // stored user who is no longer in the file, tokens of users who are gone and run-time
+  // tokens inactive for longer than options.keep_inactive are deleted from the store.
+  // `store`, `directory` and `clock` (token expiry) must outlive the service.
   static absl::StatusOr<std::unique_ptr<IdentityService>> Load(
       const std::vector<v1::User>& config_users, storage::IdentityStore& store,
       UserDirectory& directory, const Clock& clock, Options options);
@@ -89,6 +93,8 @@ class IdentityService {
   std::map<std::string, v1::UserInfo> users_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, v1::TokenInfo> tokens_ ABSL_GUARDED_BY(mu_);  // by hash
   std::map<std::string, std::string> hash_of_id_ ABSL_GUARDED_BY(mu_);
+  // The hashes of each user's tokens, active or not.
+  absl::flat_hash_map<std::string, std::vector<std::string>> hashes_of_user_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ticketing::domain

@@ -162,6 +162,66 @@ TEST_F(IdentityServiceTest, ExpiryMustBeAheadAndWithinThreeYears) {
   EXPECT_EQ(store_.writes(), 0);
 }
 
+TEST_F(IdentityServiceTest, ATtlCountsFromTheServersClock) {
+  v1::IssueTokenRequest request;
+  request.set_user("alice");
+  request.mutable_ttl()->set_seconds(2 * 3600);
+  absl::StatusOr<v1::IssueTokenResponse> issued = identity_->IssueToken(kRoot, request);
+  ASSERT_THAT(issued, IsOk());
+  EXPECT_EQ(FromTimestamp(issued->info().expire_time()), clock_.Now() + absl::Hours(2));
+  clock_.Advance(absl::Hours(2));
+  EXPECT_THAT(Auth(issued->token()), StatusIs(absl::StatusCode::kUnauthenticated, HasSubstr("expired")));
+
+  request.mutable_ttl()->set_seconds(0);
+  EXPECT_THAT(identity_->IssueToken(kRoot, request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("ttl: must be more than 0")));
+  request.mutable_ttl()->set_seconds(3600);
+  ToTimestamp(clock_.Now() + absl::Hours(1), request.mutable_expire_time());
+  EXPECT_THAT(identity_->IssueToken(kRoot, request),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not both")));
+}
+
+TEST_F(IdentityServiceTest, LongInactiveTokensAndRecordsOfRemovedUsersAreDeletedAtStart) {
+  ASSERT_THAT(Issue(kRoot, "alice", false, absl::Hours(1)), IsOk());  // will expire
+  absl::StatusOr<v1::IssueTokenResponse> revoked = Issue(kRoot, "alice");
+  ASSERT_THAT(revoked, IsOk());
+  v1::RevokeTokenRequest revoke;
+  revoke.set_id(revoked->info().id());
+  ASSERT_THAT(identity_->RevokeToken(kRoot, revoke), IsOk());
+  ASSERT_THAT(Issue(kRoot, "alice"), IsOk());  // stays active
+  v1::RevokeTokenRequest revoke_config;  // a config token's revocation must hold forever
+  revoke_config.set_id(Sha256Hex("alice-token-0123456789").substr(0, 12));
+  ASSERT_THAT(identity_->RevokeToken(kRoot, revoke_config), IsOk());
+  Create("sue", v1::ROLE_TECHNICIAN);
+  ASSERT_THAT(Issue(kRoot, "sue"), IsOk());
+  SetDisabled("alice", true);  // a stored record of config user alice
+  const size_t stored = store_.size();
+
+  clock_.Advance(absl::Hours(24 * 89));  // not yet 90 days
+  Reload();
+  EXPECT_EQ(store_.size(), stored);
+
+  clock_.Advance(absl::Hours(24 * 2));
+  Reload();
+  EXPECT_EQ(store_.size(), stored - 2);  // the expired and the revoked run-time tokens
+  v1::ListTokensRequest list;
+  list.set_user("alice");
+  list.set_include_inactive(true);
+  absl::StatusOr<v1::ListTokensResponse> alices = identity_->ListTokens(kRoot, list);
+  ASSERT_THAT(alices, IsOk());
+  ASSERT_EQ(alices->tokens_size(), 2);
+  EXPECT_EQ(alices->tokens(0).state(), "revoked");  // the config token
+  EXPECT_EQ(alices->tokens(1).state(), "active");
+
+  config_.erase(config_.begin() + 1);  // alice taken out of the file
+  ASSERT_EQ(config_[0].name(), "root");
+  Reload();
+  // alice's stored user record, her config token's revocation and her active token go.
+  EXPECT_EQ(store_.size(), stored - 5);
+  list.set_user("sue");
+  EXPECT_EQ(identity_->ListTokens(kRoot, list)->tokens_size(), 1);
+}
+
 TEST_F(IdentityServiceTest, ARevokedTokenIsRefusedAtOnceAndAfterAReload) {
   absl::StatusOr<v1::IssueTokenResponse> issued = Issue(kAlice, "alice");
   ASSERT_THAT(issued, IsOk());
