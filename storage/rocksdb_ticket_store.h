@@ -154,6 +154,12 @@ class RocksDbTicketStore final : public Store,
   // Deletes the log records older than the retention (every 1,024 commits).
   void TrimCommitLog(int64_t last) ABSL_EXCLUSIVE_LOCKS_REQUIRED(commit_mu_);
   void VerifyAccounts(const rocksdb::Snapshot* snapshot, VerifyReport* report);
+  // The identity family: every user and token record parses under a key of its form, and
+  // no two tokens share an id.
+  void VerifyIdentities(const rocksdb::Snapshot* snapshot, VerifyReport* report);
+  // The audit family: records parse under their sequence, which has no gap (trimming
+  // removes the oldest only).
+  void VerifyAudit(const rocksdb::Snapshot* snapshot, VerifyReport* report);
   // The message stored under setting `key`, or nullopt; DATA_LOSS naming `what` if corrupt.
   template <typename Message>
   absl::StatusOr<std::optional<Message>> ReadSetting(const std::string& key, absl::string_view what);

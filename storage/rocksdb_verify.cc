@@ -1,10 +1,13 @@
 // RocksDbTicketStore::Verify: a read-only consistency check of everything derived or
-// sequenced: indexes, timers, histories, alerts and their timers, accounts, report facts.
+// sequenced: indexes, timers, histories, alerts and their timers, accounts, report facts,
+// users and tokens, the audit log.
 #include <algorithm>
 #include <memory>
 
-#include "absl/strings/string_view.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
+#include "absl/strings/string_view.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
 #include "storage/report_facts.h"
@@ -55,6 +58,8 @@ absl::StatusOr<VerifyReport> RocksDbTicketStore::Verify() {
   VerifyAlerts(read.snapshot, &report);
   VerifyAccounts(read.snapshot, &report);
   VerifyFacts(read.snapshot, &report);
+  VerifyIdentities(read.snapshot, &report);
+  VerifyAudit(read.snapshot, &report);
   return report;
 }
 
@@ -208,6 +213,64 @@ void RocksDbTicketStore::VerifyEvents(const rocksdb::Snapshot* snapshot,
   }
   while (ticket != versions.end()) finish_ticket();
   if (!it->status().ok()) report->AddProblem(absl::StrCat("event scan: ", it->status().ToString()));
+}
+
+void RocksDbTicketStore::VerifyIdentities(const rocksdb::Snapshot* snapshot,
+                                          VerifyReport* report) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, identity_));
+  absl::flat_hash_set<std::string> token_ids;
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    const absl::string_view key(it->key().data(), it->key().size());
+    const rocksdb::Slice value = it->value();
+    if (absl::StartsWith(key, "u")) {
+      v1::UserInfo user;
+      if (!user.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+          IdentityUserKey(user.name()) != key) {
+        report->AddProblem(absl::StrCat("unreadable user record at key ", Printable(key)));
+      }
+    } else if (absl::StartsWith(key, "t") && key.size() == 33) {
+      v1::TokenInfo token;
+      if (!token.ParseFromArray(value.data(), static_cast<int>(value.size())) ||
+          token.id().empty() || token.user().empty()) {
+        // The hash is not shown: it is what a token is known by.
+        report->AddProblem("unreadable token record");
+      } else if (!token_ids.insert(token.id()).second) {
+        report->AddProblem(absl::StrCat("two token records have id ", token.id()));
+      }
+    } else {
+      report->AddProblem(absl::StrCat("identity record with a key of unknown form ", Printable(key)));
+    }
+  }
+  if (!it->status().ok()) report->AddProblem(absl::StrCat("identity scan: ", it->status().ToString()));
+}
+
+void RocksDbTicketStore::VerifyAudit(const rocksdb::Snapshot* snapshot, VerifyReport* report) {
+  rocksdb::ReadOptions read;
+  read.snapshot = snapshot;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(read, audit_));
+  // Trimming removes the oldest records, so the sequence starts anywhere, then has no gap.
+  int64_t expected_sequence = 0;
+  for (it->SeekToFirst(); it->Valid(); it->Next(), ++expected_sequence) {
+    if (it->key().size() != 8) {
+      report->AddProblem(absl::StrCat("audit record with a key of unknown form ",
+                                      Printable(it->key().ToString())));
+      continue;
+    }
+    const int64_t sequence = static_cast<int64_t>(ReadBigEndian64(it->key().data()));
+    v1::AuditRecord record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
+        record.sequence() != sequence) {
+      report->AddProblem(absl::StrCat("unreadable audit record ", sequence));
+    }
+    if (expected_sequence != 0 && sequence != expected_sequence) {
+      report->AddProblem(absl::StrCat("audit sequence jumps to ", sequence, " where ",
+                                      expected_sequence, " was due"));
+    }
+    expected_sequence = sequence;
+  }
+  if (!it->status().ok()) report->AddProblem(absl::StrCat("audit scan: ", it->status().ToString()));
 }
 
 }  // namespace ticketing::storage

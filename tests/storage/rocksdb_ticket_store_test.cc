@@ -9,7 +9,9 @@
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "rocksdb/db.h"
 #include "server/domain/queues/work_order.h"
+#include "storage/keys.h"
 #include "storage/ticket_id.h"
 #include "tests/testing/status_matchers.h"
 
@@ -421,6 +423,93 @@ TEST(AuditStoreTest, RecordsAreNumberedReadBothWaysKeptAcrossReopenAndTrimmedBey
   ASSERT_THAT(around, IsOk());
   ASSERT_THAT(*around, SizeIs(3));
   EXPECT_EQ((*around)[2].sequence(), 1498);
+}
+
+// Writes `value` under `key` of `family` straight into the closed store at `dir`: a record
+// the store itself would never write, as a disk fault or a bad tool might leave.
+void PutRaw(const std::string& dir, const std::string& family, const std::string& key,
+            const std::string& value) {
+  std::vector<std::string> names;
+  ASSERT_TRUE(rocksdb::DB::ListColumnFamilies(rocksdb::DBOptions(), dir, &names).ok());
+  std::vector<rocksdb::ColumnFamilyDescriptor> families;
+  for (const std::string& name : names) families.emplace_back(name, rocksdb::ColumnFamilyOptions());
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw = nullptr;
+  ASSERT_TRUE(rocksdb::DB::Open(rocksdb::DBOptions(), dir, families, &handles, &raw).ok());
+  std::unique_ptr<rocksdb::DB> db(raw);
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (names[i] == family) EXPECT_TRUE(db->Put(rocksdb::WriteOptions(), handles[i], key, value).ok());
+  }
+  for (auto* handle : handles) db->DestroyColumnFamilyHandle(handle).PermitUncheckedError();
+}
+
+TEST_F(RocksDbTicketStoreTest, UsersAndTokensAreStoredReplacedAndDeletedInOneWrite) {
+  IdentityStore::Identities changes;
+  v1::UserInfo carol;
+  carol.set_name("carol");
+  carol.set_role(v1::ROLE_AGENT);
+  changes.users.push_back(carol);
+  v1::TokenInfo token;
+  token.set_id("0123456789ab");
+  token.set_user("carol");
+  const std::string hash(32, 'h'), other(32, 'o');
+  changes.tokens.emplace_back(hash, token);
+  token.set_id("ba9876543210");
+  changes.tokens.emplace_back(other, token);
+  ASSERT_THAT(store_->WriteIdentities(changes), IsOk());
+  IdentityStore::Identities purge;
+  purge.deleted_tokens.push_back(other);
+  carol.set_disabled(true);
+  purge.users.push_back(carol);
+  ASSERT_THAT(store_->WriteIdentities(purge), IsOk());
+  Reopen();
+  absl::StatusOr<IdentityStore::Identities> read = store_->ReadIdentities();
+  ASSERT_THAT(read, IsOk());
+  ASSERT_THAT(read->users, SizeIs(1));
+  EXPECT_TRUE(read->users[0].disabled());
+  ASSERT_THAT(read->tokens, SizeIs(1));
+  EXPECT_EQ(read->tokens[0].first, hash);
+  EXPECT_EQ(read->tokens[0].second.id(), "0123456789ab");
+  ExpectConsistent();
+  IdentityStore::Identities gone;
+  gone.deleted_users.push_back("carol");
+  gone.deleted_tokens.push_back(hash);
+  ASSERT_THAT(store_->WriteIdentities(gone), IsOk());
+  read = store_->ReadIdentities();
+  ASSERT_THAT(read, IsOk());
+  EXPECT_THAT(read->users, IsEmpty());
+  EXPECT_THAT(read->tokens, IsEmpty());
+  IdentityStore::Identities bad;
+  bad.deleted_tokens.push_back("short");
+  EXPECT_THAT(store_->WriteIdentities(bad), StatusIs(absl::StatusCode::kInvalidArgument, ::testing::_));
+}
+
+TEST_F(RocksDbTicketStoreTest, VerifyFindsBadIdentityRecordsAndGapsInTheAuditLog) {
+  IdentityStore::Identities changes;
+  v1::TokenInfo token;
+  token.set_id("0123456789ab");
+  token.set_user("carol");
+  changes.tokens.emplace_back(std::string(32, 'a'), token);
+  changes.tokens.emplace_back(std::string(32, 'b'), token);  // the same id twice
+  ASSERT_THAT(store_->WriteIdentities(changes), IsOk());
+  std::vector<v1::AuditRecord> records(3);
+  ASSERT_THAT(store_->AppendAudit(records), IsOk());
+  store_.reset();
+  PutRaw(dir_, "identity", "ucarol", "\xff\xff not a user");
+  PutRaw(dir_, "identity", "x?", "");
+  v1::AuditRecord later;
+  later.set_sequence(5);  // 4 is missing
+  PutRaw(dir_, "audit", AuditKey(5), later.SerializeAsString());
+  Reopen();
+  absl::StatusOr<VerifyReport> report = store_->Verify();
+  ASSERT_THAT(report, IsOk());
+  const std::string problems = absl::StrJoin(report->problems, "\n");
+  EXPECT_EQ(report->problem_count, 4) << problems;
+  EXPECT_THAT(problems, HasSubstr("unreadable user record at key ucarol"));
+  EXPECT_THAT(problems, HasSubstr("identity record with a key of unknown form x?"));
+  EXPECT_THAT(problems, HasSubstr("two token records have id 0123456789ab"));
+  EXPECT_THAT(problems, HasSubstr("audit sequence jumps to 5 where 4 was due"));
+  EXPECT_THAT(problems, Not(HasSubstr("aaaa")));  // token hashes are never shown
 }
 
 }  // namespace
