@@ -19,6 +19,9 @@ ABSL_FLAG(std::string, token_file, "",
 ABSL_FLAG(bool, json, false, "print protobuf JSON instead of tables");
 ABSL_FLAG(bool, tls, false, "connect with TLS");
 ABSL_FLAG(std::string, ca_file, "", "PEM root certificates for --tls (default: system roots)");
+ABSL_FLAG(std::string, cert_file, "",
+          "--tls: PEM client certificate chain, for a server that requires one (mutual TLS)");
+ABSL_FLAG(std::string, key_file, "", "--tls: PEM private key of --cert_file");
 ABSL_FLAG(double, timeout, 10, "deadline of each call, in seconds");
 
 ABSL_FLAG(std::string, kind, "", "complaint | repair | inquiry");
@@ -293,6 +296,9 @@ Global flags:
   --json                  print responses as protobuf JSON instead of tables
   --tls                   use TLS (default: plaintext)
   --ca_file=PEM           root certificates for --tls (default: system roots)
+  --cert_file=PEM --key_file=PEM
+                          with --tls: this client's certificate and key, for a server
+                          whose tls has a client_ca_file (mutual TLS)
   --timeout=SECONDS       deadline of each call (default: 10)
 
 create flags:

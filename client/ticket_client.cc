@@ -38,9 +38,16 @@ absl::Status FromGrpcStatus(const grpc::Status& status) {
                       status.error_message());
 }
 
-absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view address,
-                                                           bool tls,
-                                                           absl::string_view ca_file) {
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view address, bool tls,
+                                                           absl::string_view ca_file,
+                                                           absl::string_view cert_file,
+                                                           absl::string_view key_file) {
+  if (cert_file.empty() != key_file.empty()) {
+    return absl::InvalidArgumentError("--cert_file and --key_file go together");
+  }
+  if (!tls && !cert_file.empty()) {
+    return absl::InvalidArgumentError("--cert_file and --key_file need --tls");
+  }
   std::shared_ptr<grpc::ChannelCredentials> credentials;
   if (!tls) {
     credentials = grpc::InsecureChannelCredentials();
@@ -50,6 +57,14 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view add
       absl::StatusOr<std::string> roots = ReadFile(ca_file);
       if (!roots.ok()) return roots.status();
       options.pem_root_certs = *std::move(roots);
+    }
+    if (!cert_file.empty()) {
+      absl::StatusOr<std::string> chain = ReadFile(cert_file);
+      if (!chain.ok()) return chain.status();
+      absl::StatusOr<std::string> key = ReadFile(key_file);
+      if (!key.ok()) return key.status();
+      options.pem_cert_chain = *std::move(chain);
+      options.pem_private_key = *std::move(key);
     }
     credentials = grpc::SslCredentials(options);
   }

@@ -47,13 +47,16 @@ absl::Status FromGrpcStatus(const grpc::Status& status);
 // plaintext and `ca_file` is ignored. With `tls` true the server certificate is
 // checked against the PEM roots in `ca_file`, or against the system roots when
 // `ca_file` is empty. Returns NOT_FOUND / INVALID_ARGUMENT when `ca_file` cannot be
-// read or is empty. The channel connects lazily: an unreachable server shows up as
+// read or is empty. `cert_file` and `key_file` (both or neither, tls only) are the
+// client's own PEM certificate chain and key, for a server that requires client
+// certificates (mutual TLS). The channel connects lazily: an unreachable server shows up as
 // UNAVAILABLE on the first call, not here. After a lost connection it tries again at
 // most a second apart (gRPC's default backoff grows to 2 minutes). Messages of up to
 // kMaxMessageBytes pass both ways (the server may still refuse large requests).
-absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view address,
-                                                           bool tls,
-                                                           absl::string_view ca_file);
+absl::StatusOr<std::shared_ptr<grpc::Channel>> MakeChannel(absl::string_view address, bool tls,
+                                                           absl::string_view ca_file,
+                                                           absl::string_view cert_file = "",
+                                                           absl::string_view key_file = "");
 
 // Wraps the TicketService, AdminService, AlertService and AccountService stubs. Every call sends
 // "authorization: Bearer <token>" (nothing when the token is empty, which the server

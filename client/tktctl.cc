@@ -67,7 +67,8 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> OpenChannel() {
   const double seconds = absl::GetFlag(FLAGS_timeout);
   if (!(seconds > 0)) return UsageError("--timeout must be a positive number of seconds");
   return MakeChannel(FlagOrEnv(absl::GetFlag(FLAGS_addr), "TKT_ADDR", kDefaultAddress),
-                     absl::GetFlag(FLAGS_tls), absl::GetFlag(FLAGS_ca_file));
+                     absl::GetFlag(FLAGS_tls), absl::GetFlag(FLAGS_ca_file),
+                     absl::GetFlag(FLAGS_cert_file), absl::GetFlag(FLAGS_key_file));
 }
 
 int Run(int argc, char** argv) {

@@ -2,7 +2,8 @@
 # Installs every Debian 12 package needed to build, test and run the ticket server.
 # Idempotent: does nothing (not even `apt-get update`) when all are installed.
 # Usage: bash deploy/install-deps.sh [--test]
-#   --test  also the tools only the test suite needs (clang, for the thread-safety check)
+#   --test  also the tools only the test suite needs (clang, for the thread-safety check;
+#           openssl, to make the TLS tests' certificates)
 set -euo pipefail
 
 PACKAGES=(
@@ -31,7 +32,7 @@ PACKAGES=(
 )
 
 if [[ "${1:-}" == "--test" ]]; then
-  PACKAGES+=(clang)
+  PACKAGES+=(clang openssl)
 fi
 
 missing=()

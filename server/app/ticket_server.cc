@@ -17,6 +17,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/resource_quota.h"
 #include "proto/base/status_macros.h"
+#include "server/app/tls_credentials.h"
 #include "server/common/files.h"
 #include "server/common/log.h"
 #include "server/config/server_config.h"
@@ -43,11 +44,7 @@ std::map<std::string, domain::TechnicianProfile> TechnicianProfiles(
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
     const v1::ServerConfig& config) {
   if (!config.has_tls()) return grpc::InsecureServerCredentials();
-  TKT_ASSIGN_OR_RETURN(std::string cert, ReadFileToString(config.tls().cert_file()));
-  TKT_ASSIGN_OR_RETURN(std::string key, ReadFileToString(config.tls().key_file()));
-  grpc::SslServerCredentialsOptions options;
-  options.pem_key_cert_pairs.push_back({key, cert});
-  return grpc::SslServerCredentials(options);
+  return TlsServerCredentials(config.tls());
 }
 
 absl::Status OpenStore(TicketServer& s) {

@@ -197,6 +197,9 @@ absl::Status ValidateServerConfig(const v1::ServerConfig& config) {
   if (config.has_tls() && (config.tls().cert_file().empty() || config.tls().key_file().empty())) {
     return absl::InvalidArgumentError("tls: cert_file and key_file are both required");
   }
+  if (config.tls().reload_seconds() < 0 || config.tls().reload_seconds() > 86400) {
+    return absl::InvalidArgumentError("tls.reload_seconds: must be 1-86400 (0 for 60)");
+  }
   if (config.dissatisfied_below() < 0 || config.dissatisfied_below() > 6) {
     return absl::InvalidArgumentError("dissatisfied_below: must be 1-6 (0 for the default 3)");
   }

@@ -169,7 +169,9 @@ absl::Status ServerProcess::Start() {
   if (!port.ok()) return WithLogTail(port.status());
   port_ = *port;
   address_ = absl::StrCat("127.0.0.1:", port_);
-  channel_ = grpc::CreateChannel(address_, grpc::InsecureChannelCredentials());
+  channel_ = grpc::CreateChannel(address_, channel_credentials_ != nullptr
+                                               ? channel_credentials_
+                                               : grpc::InsecureChannelCredentials());
   if (absl::Status s = WaitUntilServing(deadline); !s.ok()) return WithLogTail(s);
   return absl::OkStatus();
 }

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -13,6 +14,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
+#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/status.h"
 
 namespace ticketing::testing {
@@ -88,6 +90,12 @@ class ServerProcess {
   // SIGKILLed and DeadlineExceeded is returned.
   absl::StatusOr<int> Terminate(absl::Duration timeout = absl::Seconds(30));
 
+  // The credentials of Channel() (and of Start()'s health check) from the next Start():
+  // for a server configured with tls. Plaintext by default.
+  void UseChannelCredentials(std::shared_ptr<grpc::ChannelCredentials> credentials) {
+    channel_credentials_ = std::move(credentials);
+  }
+
   // True between a successful Start() and Kill9()/Terminate(). Does not notice a server
   // that died on its own; see Exited().
   bool running() const { return pid_ > 0; }
@@ -132,6 +140,7 @@ class ServerProcess {
   std::string address_;
   std::string last_exit_;  // how the process ended when it exited by itself
   std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials_;
 };
 
 // A ClientContext that sends "authorization: Bearer <token>" (nothing when `token` is
