@@ -2,7 +2,8 @@
 # Installs every Debian 12 package needed to build, test and run the ticket server.
 # Idempotent: does nothing (not even `apt-get update`) when all are installed.
 # Usage: bash deploy/install-deps.sh [--test]
-#   --test  also the tools only the test suite needs (clang, for the thread-safety check;
+#   --test  also the tools only the test suite needs (clang, for the thread-safety check
+#           and, with libclang-rt-14-dev, the libFuzzer harnesses of deploy/fuzz.sh;
 #           openssl, to make the TLS tests' certificates)
 set -euo pipefail
 
@@ -32,7 +33,7 @@ PACKAGES=(
 )
 
 if [[ "${1:-}" == "--test" ]]; then
-  PACKAGES+=(clang openssl)
+  PACKAGES+=(clang libclang-rt-14-dev openssl)
 fi
 
 missing=()
