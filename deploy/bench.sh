@@ -34,7 +34,13 @@ trap cleanup EXIT
 # tokens need development mode, which builds from before it existed do not know.
 install -m 600 deploy/config.example.textproto "$work/config.textproto"
 install -m 600 tests/bench/timers.textproto "$work/timers.textproto"
-dev_flag() { if "$1" --helpfull 2>&1 | grep -q unsafe_development_mode; then echo --unsafe_development_mode; fi; }
+# --helpfull exits 1, which pipefail would read as "no such flag": the help is read whole
+# first.
+dev_flag() {
+  case "$("$1" --helpfull 2>&1 || true)" in
+    *unsafe_development_mode*) echo --unsafe_development_mode ;;
+  esac
+}
 # The load generator is one user far faster than any person: its role's rate limit is lifted
 # (the limiter still runs on every call, so its cost is measured). Builds from before rate
 # limits (COMPARE_TICKETD) get the configs without.

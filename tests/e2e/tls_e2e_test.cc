@@ -5,8 +5,10 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -100,7 +102,7 @@ class TlsE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new std::string(::testing::TempDir() + "/tls_e2e_" + std::to_string(getpid()));
-    ASSERT_EQ(system(("mkdir -p " + *dir_).c_str()), 0);
+    std::filesystem::create_directories(*dir_);
     pki_ = new Pki(*dir_);
     pki_->Authority("ca");
     pki_->Authority("ca2");
@@ -114,6 +116,8 @@ class TlsE2eTest : public ::testing::Test {
     }
   }
   static void TearDownTestSuite() {
+    std::error_code ignored;
+    std::filesystem::remove_all(*dir_, ignored);  // certificates only: made again next run
     delete pki_;
     delete dir_;
   }
