@@ -197,9 +197,8 @@ class BatchingTicketStore final : public Store, public GroupCommit {
   std::shared_ptr<BatchWrite> in_flight_;
   int64_t last_alert_sequence_ = 0;
 
-  // Set by the committer when the batch in flight is written.
+  // Guards each batch's `written` flag, which the committer sets and the writer awaits.
   mutable absl::Mutex mu_;
-  bool in_flight_written_ ABSL_GUARDED_BY(mu_) = true;
 };
 
 }  // namespace ticketing::storage
