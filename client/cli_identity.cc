@@ -8,29 +8,21 @@
 #include <string>
 
 #include "absl/flags/flag.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "absl/time/time.h"
 #include "client/cli_commands.h"
 #include "client/cli_format.h"
 
 namespace ticketing::client {
 namespace {
 
-std::string RoleName(v1::Role role) {
-  absl::string_view name = v1::Role_Name(role);
-  absl::ConsumePrefix(&name, "ROLE_");
-  return absl::AsciiStrToLower(name);
-}
-
 std::string OrDash(const std::string& text) { return text.empty() ? "-" : text; }
 
 void PrintUsersTable(const v1::ListUsersResponse& users, std::ostream& out) {
   Table table({"USER", "ROLE", "STATE", "SOURCE", "DISPLAY NAME", "CHANGED", "BY", "REASON"});
   for (const v1::UserInfo& u : users.users()) {
-    table.AddRow({u.name(), RoleName(u.role()), u.disabled() ? "disabled" : "enabled",
+    table.AddRow({u.name(), ShortName(u.role()), u.disabled() ? "disabled" : "enabled",
                   u.from_config() ? "config" : "run time", OrDash(Truncate(u.display_name(), 30)),
                   FormatTime(u.update_time(), false), OrDash(u.updated_by()),
                   OrDash(Truncate(u.reason(), 40))});
@@ -50,7 +42,7 @@ void PrintTokensTable(const v1::ListTokensResponse& tokens, std::ostream& out) {
 }
 
 void PrintUser(const v1::UserInfo& user, std::ostream& out) {
-  out << "user: " << user.name() << "\nrole: " << RoleName(user.role())
+  out << "user: " << user.name() << "\nrole: " << ShortName(user.role())
       << "\nstate: " << (user.disabled() ? "disabled" : "enabled") << "\n";
 }
 
@@ -62,26 +54,24 @@ absl::StatusOr<std::string> UserArg(const CommandContext& ctx, size_t i) {
   return me->user();
 }
 
-// --ttl: "never", a number of days ("90d"), or an absl duration ("12h", "1h30m").
-// "never" leaves request.ttl unset.
+// --ttl: "never" (request.ttl left unset), a number of days ("90d"), or a duration as
+// ParseDurationArg reads it ("12h", "1h30m"), more than 0.
 absl::Status SetTtl(absl::string_view text, v1::IssueTokenRequest& request) {
   if (text == "never") return absl::OkStatus();
-  absl::Duration ttl;
-  int64_t days = 0;
   if (absl::string_view number = text; absl::ConsumeSuffix(&number, "d")) {
-    if (!absl::SimpleAtoi(number, &days) || days <= 0) {
+    int64_t days = 0;
+    if (!absl::SimpleAtoi(number, &days) || days <= 0 || days > 100000) {
       return UsageError(absl::StrCat("--ttl: '", text, "' is not a number of days such as 90d"));
     }
-    ttl = absl::Hours(24) * days;
-  } else if (!absl::ParseDuration(text, &ttl) || ttl <= absl::ZeroDuration() ||
-             ttl == absl::InfiniteDuration()) {
-    return UsageError(absl::StrCat("--ttl: '", text,
-                                   "' is not 'never' or a duration such as 90d, 12h or 1h30m"));
+    request.mutable_ttl()->set_seconds(days * 86400);
+    return absl::OkStatus();
   }
-  const int64_t seconds = absl::ToInt64Seconds(ttl);
-  request.mutable_ttl()->set_seconds(seconds);
-  request.mutable_ttl()->set_nanos(
-      static_cast<int32_t>(absl::ToInt64Nanoseconds(ttl - absl::Seconds(seconds))));
+  absl::StatusOr<google::protobuf::Duration> ttl = ParseDurationArg("--ttl", text);
+  if (!ttl.ok()) return ttl.status();
+  if (ttl->seconds() == 0 && ttl->nanos() == 0) {
+    return UsageError("--ttl: must be more than 0 (or never)");
+  }
+  *request.mutable_ttl() = *std::move(ttl);
   return absl::OkStatus();
 }
 

@@ -29,13 +29,6 @@
 namespace ticketing::testing {
 namespace {
 
-#ifndef TICKETD_PATH
-#error "TICKETD_PATH must name the ticketd binary (see tests/e2e/CMakeLists.txt)"
-#endif
-#ifndef TKTCTL_PATH
-#error "TKTCTL_PATH must name the tktctl binary (see tests/e2e/CMakeLists.txt)"
-#endif
-
 using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;

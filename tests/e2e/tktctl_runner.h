@@ -37,6 +37,15 @@
 #include "tests/testing/server_process.h"
 #include "tests/testing/status_matchers.h"
 
+// Every test that includes this header runs the real binaries (tests/e2e/CMakeLists.txt,
+// ticketing_tktctl_e2e_test, defines both).
+#ifndef TICKETD_PATH
+#error "TICKETD_PATH must name the ticketd binary (see tests/e2e/CMakeLists.txt)"
+#endif
+#ifndef TKTCTL_PATH
+#error "TKTCTL_PATH must name the tktctl binary (see tests/e2e/CMakeLists.txt)"
+#endif
+
 namespace ticketing::testing {
 
 // tktctl's exit codes (client/tktctl.cc): 2 for usage errors, 1 + the gRPC code otherwise.
@@ -187,8 +196,7 @@ M RunTktctlJson(const std::string& binary, const std::string& address,
 }
 
 // A fixture: a real ticketd started per test (with `extra_config` / `extra_flags`, see
-// ServerProcess) and tktctl run against it. Tests include this header only where
-// TICKETD_PATH and TKTCTL_PATH are defined (tests/e2e/CMakeLists.txt).
+// ServerProcess) and tktctl run against it.
 class TktctlServerTest : public ::testing::Test {
  protected:
   explicit TktctlServerTest(std::string extra_config = "",
